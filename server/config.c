@@ -1,0 +1,213 @@
+/*
+ * config — defaults, configuration file, environment. See config.h.
+ * Must not open databases or sockets.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TRYGG_SOURCE_DIR
+#define TRYGG_SOURCE_DIR "."
+#endif
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+void config_defaults(struct config *c)
+{
+    memset(c, 0, sizeof *c);
+    copy_str(c->listen, sizeof c->listen, "127.0.0.1:8080");
+    copy_str(c->db_path, sizeof c->db_path, "data/trygg.db");
+    copy_str(c->data_dir, sizeof c->data_dir, "data/files");
+    copy_str(c->web_root, sizeof c->web_root, TRYGG_SOURCE_DIR "/web");
+    copy_str(c->municipality_code, sizeof c->municipality_code, "1490");
+    copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
+    c->num_threads = 16;
+    c->request_timeout_ms = 30000;
+    c->max_json_body_bytes = 64 * 1024;
+    c->max_photo_bytes = 15L * 1024 * 1024;
+    c->max_photo_pixels = 50L * 1000 * 1000;
+    c->photo_max_side = 2048;
+    c->max_photos_per_observation = 5;
+    c->max_description_chars = 2000;
+    c->max_name_chars = 200;
+    c->page_size_default = 100;
+    c->page_size_max = 1000;
+    c->max_accuracy_m = 10000;
+    c->body_deadline_ms = 60000;
+}
+
+static int parse_long(const char *v, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end != '\0' || x < min || x > max)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+struct key_desc {
+    const char *key;
+    enum { K_STR, K_INT, K_LONG, K_DOUBLE } type;
+    size_t offset;
+    size_t size; /* for strings */
+    long min, max;
+};
+
+#define S(k, f)                                                                                    \
+    {                                                                                              \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0                \
+    }
+#define I(k, f, lo, hi)                                                                            \
+    {                                                                                              \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi                                            \
+    }
+#define L(k, f, lo, hi)                                                                            \
+    {                                                                                              \
+        k, K_LONG, offsetof(struct config, f), 0, lo, hi                                           \
+    }
+#define D(k, f, lo, hi)                                                                            \
+    {                                                                                              \
+        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi                                         \
+    }
+
+static const struct key_desc keys[] = {
+    S("listen", listen),
+    S("db", db_path),
+    S("data_dir", data_dir),
+    S("web_root", web_root),
+    S("boundary_file", boundary_file),
+    S("municipality_code", municipality_code),
+    S("municipality_name", municipality_name),
+    S("public_base_url", public_base_url),
+    S("tile_url", tile_url),
+    S("tile_attribution", tile_attribution),
+    I("num_threads", num_threads, 2, 512),
+    I("request_timeout_ms", request_timeout_ms, 100, 600000),
+    L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
+    L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),
+    L("max_photo_pixels", max_photo_pixels, 10000, 400L * 1000 * 1000),
+    I("photo_max_side", photo_max_side, 320, 8192),
+    I("max_photos_per_observation", max_photos_per_observation, 0, 50),
+    I("max_description_chars", max_description_chars, 1, 100000),
+    I("max_name_chars", max_name_chars, 1, 10000),
+    I("page_size_default", page_size_default, 1, 10000),
+    I("page_size_max", page_size_max, 1, 10000),
+    D("max_accuracy_m", max_accuracy_m, 1, 1000000),
+    I("body_deadline_ms", body_deadline_ms, 100, 3600000),
+};
+
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const struct key_desc *k = &keys[i];
+        if (strcmp(k->key, key) != 0)
+            continue;
+        char *base = (char *)c + k->offset;
+        long lv;
+        switch (k->type) {
+        case K_STR:
+            if (strlen(value) >= k->size) {
+                snprintf(err, errlen, "%s: value too long (at most %zu bytes)", key, k->size - 1);
+                return -1;
+            }
+            copy_str(base, k->size, value);
+            return 0;
+        case K_INT:
+        case K_LONG:
+            if (parse_long(value, k->min, k->max, &lv) != 0) {
+                snprintf(err, errlen, "%s: expected a whole number from %ld to %ld", key, k->min,
+                         k->max);
+                return -1;
+            }
+            if (k->type == K_INT)
+                *(int *)base = (int)lv;
+            else
+                *(long *)base = lv;
+            return 0;
+        case K_DOUBLE: {
+            char *end;
+            double d = strtod(value, &end);
+            if (end == value || *end != '\0' || !(d >= k->min && d <= k->max)) {
+                snprintf(err, errlen, "%s: expected a number from %ld to %ld", key, k->min, k->max);
+                return -1;
+            }
+            *(double *)base = d;
+            return 0;
+        }
+        }
+    }
+    snprintf(err, errlen, "unknown setting '%s'", key);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (*s == '\0')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1);
+        char sub[512];
+        if (config_set(c, key, val, sub, sizeof sub) != 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, sub);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load_env(struct config *c, char *err, size_t errlen)
+{
+    static const struct {
+        const char *env, *key;
+    } map[] = {
+        {"TRYGG_LISTEN", "listen"},          {"TRYGG_DB", "db"},
+        {"TRYGG_DATA_DIR", "data_dir"},      {"TRYGG_WEB_ROOT", "web_root"},
+        {"TRYGG_BOUNDARY", "boundary_file"}, {"TRYGG_PUBLIC_URL", "public_base_url"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *v = getenv(map[i].env);
+        if (v && *v && config_set(c, map[i].key, v, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * config — the server's settings: defaults, then the configuration file, then
+ * environment variables, then command-line flags (later wins).
+ *
+ * Every limit the server enforces has a name here and a line in
+ * server/trygg.conf.example. This module reads settings; it does not act on them.
+ */
+#ifndef TRYGG_CONFIG_H
+#define TRYGG_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_PATH_MAX 1024
+
+struct config {
+    char listen[128];                    /* "127.0.0.1:8080" or "8080" */
+    char db_path[CONFIG_PATH_MAX];       /* SpatiaLite database file */
+    char data_dir[CONFIG_PATH_MAX];      /* photos and other files; not under web_root */
+    char web_root[CONFIG_PATH_MAX];      /* web/ folder with the pages */
+    char boundary_file[CONFIG_PATH_MAX]; /* GeoJSON of the municipality; loaded at start when set */
+    char municipality_code[16];
+    char municipality_name[128];
+    char public_base_url[256]; /* absolute base for links; empty = from the Host header */
+    char
+        tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
+    char tile_attribution[512];
+    int num_threads;
+    int request_timeout_ms;
+
+    /* Named limits. */
+    long max_json_body_bytes; /* JSON request bodies */
+    long max_photo_bytes;     /* one photo upload */
+    long max_photo_pixels;    /* width*height of a decoded photo */
+    int photo_max_side;       /* long side of the stored full-size photo */
+    int max_photos_per_observation;
+    int max_description_chars; /* UTF-8 characters, not bytes */
+    int max_name_chars;        /* reporter name, e-mail, phone */
+    int page_size_default;
+    int page_size_max;
+    double max_accuracy_m; /* GPS accuracy accepted */
+    int body_deadline_ms;  /* total time to receive one request body */
+};
+
+/* Fills *c with the built-in defaults. */
+void config_defaults(struct config *c);
+
+/*
+ * Reads "key = value" lines from path into *c ('#' starts a comment). Unknown
+ * keys and bad values are errors. Returns 0, or -1 with a message in err.
+ */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+
+/*
+ * Applies TRYGG_LISTEN, TRYGG_DB, TRYGG_DATA_DIR, TRYGG_WEB_ROOT, TRYGG_BOUNDARY
+ * and TRYGG_PUBLIC_URL from the environment. Returns 0, or -1 with err.
+ */
+int config_load_env(struct config *c, char *err, size_t errlen);
+
+/* Sets one key from a string; used by the file reader and by flags. 0 or -1. */
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
+
+#endif

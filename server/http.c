@@ -1,0 +1,571 @@
+/*
+ * http — the one dispatcher in front of every handler. See http.h.
+ *
+ * Order of checks for every request: route (404), method (405), role (401/403),
+ * CSRF on writes (403), body size and type (413/415), JSON syntax (400), then
+ * the handler. Bodies are read here with mg_read under our own size cap and a
+ * total deadline; civetweb's form parser is never used (see library-notes.md).
+ * Must not contain business logic or SQL.
+ */
+#include "http.h"
+#include "auth.h"
+#include "log.h"
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t http_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *http_header(const struct req *r, const char *name)
+{
+    return mg_get_header(r->conn, name);
+}
+
+static const char *status_text(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Status";
+    }
+}
+
+/* Security headers sent with every response of ours. */
+static void send_security_headers(struct mg_connection *conn, const char *csp)
+{
+    mg_printf(conn,
+              "X-Content-Type-Options: nosniff\r\n"
+              "X-Frame-Options: DENY\r\n"
+              "Referrer-Policy: same-origin\r\n"
+              "Cross-Origin-Opener-Policy: same-origin\r\n"
+              "Cross-Origin-Resource-Policy: same-origin\r\n"
+              "Permissions-Policy: geolocation=(self), camera=(self), microphone=()\r\n"
+              "Content-Security-Policy: %s\r\n",
+              csp);
+}
+
+void http_begin(struct req *r, int status, const char *content_type, int64_t length,
+                const char *extra_headers)
+{
+    r->status = status;
+    mg_printf(r->conn, "HTTP/1.1 %d %s\r\n", status, status_text(status));
+    if (content_type)
+        mg_printf(r->conn, "Content-Type: %s\r\n", content_type);
+    if (length >= 0)
+        mg_printf(r->conn, "Content-Length: %lld\r\n", (long long)length);
+    send_security_headers(r->conn, r->srv->csp);
+    if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
+        mg_printf(r->conn, "Cache-Control: no-store\r\n");
+    if (extra_headers)
+        mg_printf(r->conn, "%s", extra_headers);
+    /* A response sent before the body was consumed must close the connection,
+     * or the unread body would be taken for the next request. */
+    if (status == 413 || status == 400 || status == 408)
+        mg_printf(r->conn, "Connection: close\r\n");
+    mg_printf(r->conn, "\r\n");
+}
+
+int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
+                     size_t len, const char *extra_headers)
+{
+    http_begin(r, status, content_type, (int64_t)len, extra_headers);
+    if (len && strcmp(r->method, "HEAD") != 0)
+        mg_write(r->conn, body, len);
+    r->bytes_sent = (int64_t)len;
+    return status;
+}
+
+int http_reply_json(struct req *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(body);
+    if (!s) {
+        static const char fallback[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\",\"field\":null}}";
+        return http_reply_bytes(r, 500, "application/json", fallback, sizeof fallback - 1, NULL);
+    }
+    int rc = http_reply_bytes(r, status, "application/json", s, strlen(s), NULL);
+    free(s);
+    return rc;
+}
+
+static json_t *error_body(const char *code, const char *field, const char *message)
+{
+    return json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", message, "field",
+                     field);
+}
+
+int http_reply_error(struct req *r, int status, const char *code, const char *field,
+                     const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (utf8_check(msg, strlen(msg), NULL) != 0)
+        snprintf(msg, sizeof msg, "invalid request");
+    json_t *body = error_body(code, field, msg);
+    if (!body)
+        return http_reply_bytes(r, status, "application/json", "{}", 2, NULL);
+    if (status == 405) {
+        /* The Allow header is added by the dispatcher through reply_405. */
+    }
+    return http_reply_json(r, status, body);
+}
+
+int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
+{
+    /* civetweb's own errors (malformed request line, headers too large, ...). */
+    char body[256];
+    int n = snprintf(body, sizeof body,
+                     "{\"error\":{\"code\":\"%s\",\"message\":\"the request could not be "
+                     "read (HTTP %d)\",\"field\":null}}",
+                     status == 413 ? "body_too_large" : "bad_request", status);
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+              "Cache-Control: no-store\r\nConnection: close\r\n",
+              status, status_text(status), n);
+    const struct server *srv = mg_get_user_data(mg_get_context(conn));
+    send_security_headers(conn, srv ? srv->csp : "default-src 'none'");
+    mg_printf(conn, "\r\n%s", body);
+    log_msg(LOG_INFO, "civetweb error %d", status);
+    return 0;
+}
+
+/* ---- query strings and links ------------------------------------------- */
+
+int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap)
+{
+    if (!r->query)
+        return 0;
+    int n = mg_get_var(r->query, strlen(r->query), name, out, cap);
+    if (n == -1)
+        return 0;
+    if (n < 0) {
+        http_reply_error(r, 422, "too_long", name, "query parameter '%s' is too long", name);
+        return -1;
+    }
+    if (utf8_check(out, (size_t)n, NULL) != 0 || strlen(out) != (size_t)n) {
+        http_reply_error(r, 422, "invalid_utf8", name,
+                         "query parameter '%s' is not valid UTF-8 text", name);
+        return -1;
+    }
+    return 1;
+}
+
+void http_base_url(const struct req *r, char *out, size_t cap)
+{
+    if (r->cfg->public_base_url[0]) {
+        snprintf(out, cap, "%s", r->cfg->public_base_url);
+        size_t n = strlen(out);
+        if (n && out[n - 1] == '/')
+            out[n - 1] = '\0';
+        return;
+    }
+    const char *host = http_header(r, "Host");
+    int ok = host && *host && strlen(host) < 200;
+    for (const char *p = host; ok && *p; p++)
+        if (!(isalnum((unsigned char)*p) || strchr(".-:[]", *p)))
+            ok = 0;
+    if (!ok)
+        host = r->cfg->listen;
+    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", host);
+}
+
+int http_param_id_or_reply(struct req *r, int i, int64_t *out)
+{
+    if (i >= r->nparams || parse_i64(r->param[i], 1, INT64_MAX, out) != 0) {
+        http_reply_error(r, 404, "not_found", NULL, "no such resource");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- JSON field helpers --------------------------------------------------- */
+
+int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
+                              int required, size_t max_chars, const char **out)
+{
+    json_t *v = json_object_get(obj, field);
+    const char *name = label ? label : field;
+    if (!v || json_is_null(v)) {
+        if (required) {
+            http_reply_error(r, 422, "missing_field", name, "'%s' is required", name);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_string(v)) {
+        http_reply_error(r, 422, "invalid_type", name, "'%s' must be a string", name);
+        return -1;
+    }
+    size_t chars = 0;
+    const char *s = json_string_value(v);
+    if (utf8_check(s, json_string_length(v), &chars) != 0) {
+        http_reply_error(r, 422, "invalid_utf8", name, "'%s' is not valid UTF-8 text", name);
+        return -1;
+    }
+    if (chars > max_chars) {
+        http_reply_error(r, 422, "too_long", name, "'%s' is %zu characters; at most %zu allowed",
+                         name, chars, max_chars);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int required,
+                              double min, double max, double *out, int *present)
+{
+    json_t *v = json_object_get(obj, field);
+    if (present)
+        *present = 0;
+    if (!v || json_is_null(v)) {
+        if (required) {
+            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_number(v)) {
+        http_reply_error(r, 422, "invalid_type", field, "'%s' must be a number", field);
+        return -1;
+    }
+    double d = json_number_value(v);
+    if (!(d >= min && d <= max)) {
+        http_reply_error(r, 422, "out_of_range", field, "'%s' must be between %g and %g", field,
+                         min, max);
+        return -1;
+    }
+    *out = d;
+    if (present)
+        *present = 1;
+    return 0;
+}
+
+int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int required, int64_t min,
+                           int64_t max, int64_t *out, int *present)
+{
+    json_t *v = json_object_get(obj, field);
+    if (present)
+        *present = 0;
+    if (!v || json_is_null(v)) {
+        if (required) {
+            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_integer(v)) {
+        http_reply_error(r, 422, "invalid_type", field, "'%s' must be a whole number", field);
+        return -1;
+    }
+    json_int_t i = json_integer_value(v);
+    if (i < min || i > max) {
+        http_reply_error(r, 422, "out_of_range", field, "'%s' must be from %lld to %lld", field,
+                         (long long)min, (long long)max);
+        return -1;
+    }
+    *out = i;
+    if (present)
+        *present = 1;
+    return 0;
+}
+
+int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int required, int *out)
+{
+    json_t *v = json_object_get(obj, field);
+    if (!v || json_is_null(v)) {
+        if (required) {
+            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_boolean(v)) {
+        http_reply_error(r, 422, "invalid_type", field, "'%s' must be true or false", field);
+        return -1;
+    }
+    *out = json_is_true(v);
+    return 0;
+}
+
+/* ---- routing ----------------------------------------------------------- */
+
+/* Matches path against pattern, capturing {x} segments into r->param. */
+static int route_match(const char *pattern, const char *path, struct req *r)
+{
+    size_t used = 0;
+    int np = 0;
+    const char *p = pattern, *s = path;
+    while (*p) {
+        if (p[0] == '{' && p[1] == '*' && p[2] == '}') {
+            size_t len = strlen(s);
+            if (len == 0 || used + len + 1 > sizeof r->param_buf || np >= HTTP_MAX_PARAMS)
+                return 0;
+            memcpy(r->param_buf + used, s, len + 1);
+            r->param[np++] = r->param_buf + used;
+            r->nparams = np;
+            return 1;
+        }
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (!close)
+                return 0;
+            size_t len = strcspn(s, "/");
+            if (len == 0 || used + len + 1 > sizeof r->param_buf || np >= HTTP_MAX_PARAMS)
+                return 0;
+            memcpy(r->param_buf + used, s, len);
+            r->param_buf[used + len] = '\0';
+            r->param[np++] = r->param_buf + used;
+            used += len + 1;
+            s += len;
+            p = close + 1;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    if (*s != '\0')
+        return 0;
+    r->nparams = np;
+    return 1;
+}
+
+static int content_type_is(const char *ct, const char *want)
+{
+    if (!ct)
+        return 0;
+    size_t n = strlen(want);
+    if (strncasecmp(ct, want, n) != 0)
+        return 0;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Reads the whole body into r->body under limit and the body deadline.
+ * Returns 0, or replies (413/400/408) and returns -1. */
+static int read_body_or_reply(struct req *r, long limit)
+{
+    long long declared = r->ri->content_length;
+    if (declared > limit) {
+        http_reply_error(r, 413, "body_too_large", NULL,
+                         "the request body is %lld bytes; at most %ld allowed", declared, limit);
+        return -1;
+    }
+    if (declared == 0)
+        return 0;
+    const char *te = http_header(r, "Transfer-Encoding");
+    if (declared < 0 && !te)
+        return 0; /* no body */
+    size_t cap = declared > 0 ? (size_t)declared : 8192;
+    unsigned char *buf = malloc(cap + 1);
+    if (!buf) {
+        http_reply_error(r, 500, "internal", NULL, "out of memory");
+        return -1;
+    }
+    size_t len = 0;
+    int64_t deadline = http_now_ms() + r->cfg->body_deadline_ms;
+    for (;;) {
+        if (len == cap) {
+            if ((long)cap > limit) {
+                free(buf);
+                http_reply_error(r, 413, "body_too_large", NULL,
+                                 "the request body is larger than %ld bytes", limit);
+                return -1;
+            }
+            size_t ncap = cap * 2 > (size_t)limit + 1 ? (size_t)limit + 1 : cap * 2;
+            unsigned char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                free(buf);
+                http_reply_error(r, 500, "internal", NULL, "out of memory");
+                return -1;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        int n = mg_read(r->conn, buf + len, cap - len);
+        if (n == 0)
+            break;
+        if (n < 0 || http_now_ms() > deadline) {
+            free(buf);
+            http_reply_error(r, 400, "bad_request", NULL,
+                             "the request body was not received completely in time");
+            return -1;
+        }
+        len += (size_t)n;
+        if ((long)len > limit) {
+            free(buf);
+            http_reply_error(r, 413, "body_too_large", NULL,
+                             "the request body is larger than %ld bytes", limit);
+            return -1;
+        }
+    }
+    if (declared > 0 && (long long)len != declared) {
+        free(buf);
+        http_reply_error(r, 400, "bad_request", NULL, "the request body ended early");
+        return -1;
+    }
+    buf[len] = '\0';
+    r->body = buf;
+    r->body_len = len;
+    return 0;
+}
+
+static int parse_json_body_or_reply(struct req *r)
+{
+    if (!content_type_is(http_header(r, "Content-Type"), "application/json")) {
+        http_reply_error(r, 415, "unsupported_media_type", NULL,
+                         "send the body as Content-Type: application/json");
+        return -1;
+    }
+    if (!r->body || r->body_len == 0) {
+        http_reply_error(r, 400, "malformed_json", NULL, "the request body is empty");
+        return -1;
+    }
+    if (utf8_check((const char *)r->body, r->body_len, NULL) != 0) {
+        http_reply_error(r, 400, "invalid_utf8", NULL, "the request body is not valid UTF-8");
+        return -1;
+    }
+    if (!json_depth_ok((const char *)r->body, r->body_len, HTTP_JSON_MAX_DEPTH)) {
+        http_reply_error(r, 400, "malformed_json", NULL,
+                         "the JSON is nested more than %d levels deep", HTTP_JSON_MAX_DEPTH);
+        return -1;
+    }
+    json_error_t jerr;
+    r->json = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!r->json) {
+        http_reply_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+                         jerr.line, jerr.column, jerr.text);
+        return -1;
+    }
+    if (!json_is_object(r->json)) {
+        http_reply_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+        return -1;
+    }
+    return 0;
+}
+
+static int reply_405(struct req *r)
+{
+    char allow[128] = "";
+    size_t n = 0;
+    struct req probe;
+    for (size_t i = 0; i < routes_count; i++) {
+        memset(&probe, 0, sizeof probe);
+        if (route_match(routes[i].pattern, r->path, &probe) && !strstr(allow, routes[i].method))
+            n += (size_t)snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
+                                  routes[i].method);
+        if (n >= sizeof allow)
+            break;
+    }
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
+    json_t *body = error_body("method_not_allowed", NULL, "this method is not allowed here");
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    int rc = http_reply_bytes(r, 405, "application/json", s ? s : "{}", s ? strlen(s) : 2, hdr);
+    free(s);
+    return rc;
+}
+
+int http_dispatch(struct mg_connection *conn, void *cbdata)
+{
+    const struct server *srv = cbdata;
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.conn = conn;
+    r.ri = mg_get_request_info(conn);
+    r.srv = srv;
+    r.cfg = &srv->cfg;
+    r.dbc = mg_get_thread_pointer(conn);
+    r.method = r.ri->request_method;
+    r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+    r.query = r.ri->query_string;
+    int64_t start = http_now_ms();
+
+    const struct route *found = NULL;
+    int path_known = 0;
+    for (size_t i = 0; i < routes_count; i++) {
+        if (!route_match(routes[i].pattern, r.path, &r))
+            continue;
+        path_known = 1;
+        if (strcmp(routes[i].method, r.method) == 0 ||
+            (strcmp(r.method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+            found = &routes[i];
+            break;
+        }
+    }
+    if (!found) {
+        if (path_known)
+            reply_405(&r);
+        else
+            http_reply_error(&r, 404, "not_found", NULL, "no such resource");
+        goto out;
+    }
+    if (!r.dbc || !r.dbc->db) {
+        http_reply_error(&r, 503, "unavailable", NULL, "the database is not available");
+        goto out;
+    }
+    if (found->roles && auth_require_or_reply(&r, found->roles) != 0)
+        goto out;
+    long limit = found->body == BODY_RAW ? r.cfg->max_photo_bytes : r.cfg->max_json_body_bytes;
+    if (read_body_or_reply(&r, limit) != 0)
+        goto out;
+    if (found->body == BODY_JSON && parse_json_body_or_reply(&r) != 0)
+        goto out;
+    found->handler(&r);
+out:
+    if (r.status == 0)
+        http_reply_error(&r, 500, "internal", NULL, "no response was produced");
+    /* The access log: method, path (never the query: it may carry search text),
+     * status, duration. Contact details are only ever in bodies, never logged. */
+    log_msg(LOG_INFO, "%s %s %d %lldms", r.method, r.path, r.status,
+            (long long)(http_now_ms() - start));
+    json_decref(r.json);
+    free(r.body);
+    if (r.session)
+        auth_session_release(r.session);
+    return r.status;
+}

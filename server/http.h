@@ -1,0 +1,142 @@
+/*
+ * http — the request dispatcher and everything a handler needs to answer:
+ * the route table's types, bounded body reading, JSON and error replies,
+ * query-string parsing, absolute links and the access log.
+ *
+ * Contract: a handler receives a request whose route, method, role, CSRF token
+ * and body size have already been checked (and whose JSON body, for BODY_JSON
+ * routes, is already parsed into an object). It sends exactly one response and
+ * returns the HTTP status it sent. Helpers named *_or_reply send the error
+ * response themselves when they fail; the caller then just returns r->status.
+ */
+#ifndef TRYGG_HTTP_H
+#define TRYGG_HTTP_H
+
+#include <civetweb.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_PARAM_BUF 512
+#define HTTP_QUERY_VALUE_MAX 2048
+#define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
+
+/* Staff roles (issue 3). A route's roles mask says who may call it; 0 = anyone. */
+enum {
+    ROLE_ADMIN = 1u << 0,
+    ROLE_TRIAGE = 1u << 1,
+    ROLE_UNIT = 1u << 2,
+    ROLE_ORGANISER = 1u << 3,
+};
+#define ROLE_ANY_STAFF (ROLE_ADMIN | ROLE_TRIAGE | ROLE_UNIT | ROLE_ORGANISER)
+
+enum body_kind {
+    BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
+    BODY_JSON, /* application/json object, at most max_json_body_bytes */
+    BODY_RAW,  /* raw bytes (photos), at most max_photo_bytes */
+};
+
+struct server;
+struct session;
+struct req;
+
+typedef int (*http_handler)(struct req *r);
+
+struct route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/observations/{id}"; a final "{*}" takes the rest */
+    http_handler handler;
+    unsigned roles; /* 0 = public; otherwise any of the ROLE_* bits */
+    enum body_kind body;
+};
+
+/* The route table (server/routes.c) and its length. */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* Process-wide, read-only after start-up. */
+struct server {
+    struct config cfg;
+    struct mg_context *ctx;
+    char csp[1024]; /* Content-Security-Policy, computed from the tile URL */
+};
+
+struct req {
+    struct mg_connection *conn;
+    const struct mg_request_info *ri;
+    const struct server *srv;
+    const struct config *cfg;
+    struct dbc *dbc; /* this worker thread's connection */
+    const char *method;
+    const char *path;  /* decoded path, without the query */
+    const char *query; /* raw query string or NULL */
+    const char *param[HTTP_MAX_PARAMS];
+    int nparams;
+    char param_buf[HTTP_PARAM_BUF];
+    unsigned char *body; /* malloc'd; NUL-terminated for convenience */
+    size_t body_len;
+    json_t *json;            /* parsed body for BODY_JSON routes */
+    struct session *session; /* set by auth for staff routes */
+    int status;              /* status sent, for the access log */
+    int64_t bytes_sent;
+};
+
+/* civetweb callback: the single entry point for every request. */
+int http_dispatch(struct mg_connection *conn, void *cbdata);
+
+/* civetweb callback: civetweb's own errors (bad request line, ...) as JSON. */
+int http_civetweb_error(struct mg_connection *conn, int status, const char *msg);
+
+/* Starts a response: status, Content-Type, Content-Length (-1 = unknown), the
+ * security headers and extra_headers ("Name: value\r\n" lines, may be NULL). */
+void http_begin(struct req *r, int status, const char *content_type, int64_t length,
+                const char *extra_headers);
+
+/* Sends body as a complete response. Returns status. */
+int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
+                     size_t len, const char *extra_headers);
+
+/* Sends the JSON value (reference stolen) with status. Returns status. */
+int http_reply_json(struct req *r, int status, json_t *body);
+
+/* Sends {"error":{"code","message","field"}}; field may be NULL. Returns status. */
+int http_reply_error(struct req *r, int status, const char *code, const char *field,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Reads query parameter name into out (URL-decoded). Returns 1 when present,
+ * 0 when absent; when the value does not fit or is not valid UTF-8, replies
+ * 422 and returns -1.
+ */
+int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap);
+
+/* Writes the absolute base URL ("http://host:port") for links into out. */
+void http_base_url(const struct req *r, char *out, size_t cap);
+
+/* Path parameter i as a positive int64, or replies 404 and returns -1. */
+int http_param_id_or_reply(struct req *r, int i, int64_t *out);
+
+/*
+ * JSON body field helpers. Each returns 0 when the value is valid or absent
+ * (absent is allowed only when !required: *out untouched), or replies 422 with
+ * the field named and returns -1.
+ */
+int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
+                              int required, size_t max_chars, const char **out);
+int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int required,
+                              double min, double max, double *out, int *present);
+int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int required, int64_t min,
+                           int64_t max, int64_t *out, int *present);
+int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int required, int *out);
+
+/* The request header value, or NULL. */
+const char *http_header(const struct req *r, const char *name);
+
+/* Milliseconds since an arbitrary monotonic origin. */
+int64_t http_now_ms(void);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * main — the trygg command line: serve, migrate, import-areas,
+ * import-boundary, seed-demo. Settings come from defaults, then the
+ * configuration file (--config or TRYGG_CONFIG), then TRYGG_* environment
+ * variables, then flags. Must not contain request handling.
+ */
+#include "areas.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "seed.h"
+#include "users.h"
+
+#include <civetweb.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "trygg %s — safety-walk observations for a municipality\n"
+            "\n"
+            "usage: trygg [--config FILE] COMMAND [options]\n"
+            "\n"
+            "commands:\n"
+            "  serve [--listen ADDR] [--db FILE]   migrate the database and serve HTTP\n"
+            "  migrate [--db FILE]                 create or upgrade the database schema\n"
+            "  seed-demo [--db FILE]               load the Borås demo data (idempotent)\n"
+            "  import-areas FILE [--db FILE]       import local network areas from GeoJSON\n"
+            "                                      (WGS 84 or SWEREF 99 TM)\n"
+            "  import-boundary FILE --code C --name N [--db FILE]\n"
+            "                                      set the municipality boundary from GeoJSON\n"
+            "  user add --username NAME --role ROLE [--unit CODE] [--db FILE]\n"
+            "                                      create a staff user; password on stdin\n"
+            "\n"
+            "options:\n"
+            "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
+            "  --listen ADDR   e.g. 127.0.0.1:8080 (also TRYGG_LISTEN)\n"
+            "  --db FILE       SpatiaLite database (also TRYGG_DB; default data/trygg.db)\n"
+            "  --help, --version\n"
+            "\n"
+            "environment: TRYGG_CONFIG TRYGG_LISTEN TRYGG_DB TRYGG_DATA_DIR TRYGG_WEB_ROOT\n"
+            "             TRYGG_BOUNDARY TRYGG_PUBLIC_URL\n",
+            TRYGG_VERSION);
+}
+
+struct cli {
+    const char *command;
+    const char *sub;  /* "add" for "user add" */
+    const char *file; /* positional FILE */
+    const char *code, *name, *username, *role, *unit;
+};
+
+/* Parses argv into cfg and cli. Returns 0, 1 for --help/--version done, -1 on error. */
+static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli)
+{
+    char err[512];
+    const char *config_path = getenv("TRYGG_CONFIG");
+    /* First pass: --config, --help, --version. */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("trygg %s (schema %d)\n", TRYGG_VERSION, migrate_latest_version());
+            return 1;
+        }
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config_path = argv[++i];
+    }
+    config_defaults(cfg);
+    if (config_path && *config_path && config_load_file(cfg, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "trygg: %s\n", err);
+        return -1;
+    }
+    if (config_load_env(cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "trygg: %s\n", err);
+        return -1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--config") == 0) {
+            i++;
+        } else if (strcmp(a, "--listen") == 0 || strcmp(a, "--db") == 0) {
+            if (!v) {
+                fprintf(stderr, "trygg: %s needs a value\n", a);
+                return -1;
+            }
+            if (config_set(cfg, a[2] == 'l' ? "listen" : "db", v, err, sizeof err) != 0) {
+                fprintf(stderr, "trygg: %s\n", err);
+                return -1;
+            }
+            i++;
+        } else if (strcmp(a, "--code") == 0 || strcmp(a, "--name") == 0 ||
+                   strcmp(a, "--username") == 0 || strcmp(a, "--role") == 0 ||
+                   strcmp(a, "--unit") == 0) {
+            if (!v) {
+                fprintf(stderr, "trygg: %s needs a value\n", a);
+                return -1;
+            }
+            const char **slot = strcmp(a, "--code") == 0       ? &cli->code
+                                : strcmp(a, "--name") == 0     ? &cli->name
+                                : strcmp(a, "--username") == 0 ? &cli->username
+                                : strcmp(a, "--role") == 0     ? &cli->role
+                                                               : &cli->unit;
+            *slot = v;
+            i++;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "trygg: unknown option %s (see trygg --help)\n", a);
+            return -1;
+        } else if (!cli->command) {
+            cli->command = a;
+        } else if (strcmp(cli->command, "user") == 0 && !cli->sub) {
+            cli->sub = a;
+        } else if (!cli->file) {
+            cli->file = a;
+        } else {
+            fprintf(stderr, "trygg: unexpected argument %s\n", a);
+            return -1;
+        }
+    }
+    if (!cli->command) {
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the database and brings its schema up to date. */
+static int open_migrated(struct dbc *c, const struct config *cfg)
+{
+    char err[512];
+    if (db_open(c, cfg->db_path, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "trygg: %s\n", err);
+        return -1;
+    }
+    int applied = 0;
+    if (migrate_run(c->db, &applied, err, sizeof err) != 0) {
+        fprintf(stderr, "trygg: %s\n", err);
+        db_close(c);
+        return -1;
+    }
+    return applied;
+}
+
+static void *thread_init(const struct mg_context *ctx, int thread_type)
+{
+    if (thread_type != 1)
+        return NULL;
+    const struct server *srv = mg_get_user_data(ctx);
+    struct dbc *c = calloc(1, sizeof *c);
+    char err[512];
+    if (c && db_open(c, srv->cfg.db_path, 0, err, sizeof err) != 0) {
+        log_msg(LOG_ERROR, "worker cannot open the database: %s", err);
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+static void thread_exit(const struct mg_context *ctx, int thread_type, void *ptr)
+{
+    (void)ctx;
+    (void)thread_type;
+    if (ptr) {
+        db_close(ptr);
+        free(ptr);
+    }
+}
+
+/* Content-Security-Policy allowing our own origin and the configured tile host. */
+static void build_csp(struct server *srv)
+{
+    char tiles[300] = "";
+    const char *u = srv->cfg.tile_url;
+    const char *scheme_end = strstr(u, "://");
+    if (scheme_end) {
+        size_t host_len = strcspn(scheme_end + 3, "/");
+        char origin[280];
+        snprintf(origin, sizeof origin, "%.*s", (int)(scheme_end + 3 - u + (long)host_len), u);
+        char *s = strstr(origin, "{s}");
+        if (s) { /* {s}.tile.example -> *.tile.example */
+            *s = '*';
+            memmove(s + 1, s + 3, strlen(s + 3) + 1);
+        }
+        snprintf(tiles, sizeof tiles, " %s", origin);
+    }
+    snprintf(srv->csp, sizeof srv->csp,
+             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+             "blob:%s; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+             "frame-ancestors 'none'; form-action 'self'; worker-src 'self'; manifest-src 'self'",
+             tiles);
+}
+
+static int cmd_serve(struct config *cfg)
+{
+    static struct server srv;
+    struct dbc c;
+    char err[512];
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    if (cfg->boundary_file[0] && areas_set_boundary(&c, cfg->boundary_file, cfg->municipality_code,
+                                                    cfg->municipality_name, err, sizeof err) != 0) {
+        fprintf(stderr, "trygg: boundary: %s\n", err);
+        db_close(&c);
+        return 1;
+    }
+    db_close(&c);
+    if (db_mkdirs(cfg->data_dir) != 0) {
+        fprintf(stderr, "trygg: cannot create data folder %s\n", cfg->data_dir);
+        return 1;
+    }
+    srv.cfg = *cfg;
+    build_csp(&srv);
+    json_object_seed(0);
+    mg_init_library(0);
+
+    char threads[16], timeout[16];
+    snprintf(threads, sizeof threads, "%d", cfg->num_threads);
+    snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+    const char *options[] = {
+        "listening_ports",
+        cfg->listen,
+        "num_threads",
+        threads,
+        "request_timeout_ms",
+        timeout,
+        "keep_alive_timeout_ms",
+        "5000",
+        "enable_keep_alive",
+        "yes",
+        "tcp_nodelay",
+        "1",
+        "enable_directory_listing",
+        "no",
+        "cgi_pattern",
+        "/__trygg_never_cgi__$",
+        "max_request_size",
+        "16384",
+        "decode_url",
+        "yes",
+        NULL,
+    };
+    struct mg_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.init_thread = thread_init;
+    cb.exit_thread = thread_exit;
+    cb.http_error = http_civetweb_error;
+    struct mg_context *ctx = mg_start(&cb, &srv, options);
+    if (!ctx) {
+        fprintf(stderr, "trygg: cannot listen on %s\n", cfg->listen);
+        return 1;
+    }
+    srv.ctx = ctx;
+    mg_set_request_handler(ctx, "/", http_dispatch, &srv);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    log_msg(LOG_INFO, "trygg %s listening on http://%s (database %s, schema %d)", TRYGG_VERSION,
+            cfg->listen, cfg->db_path, migrate_latest_version());
+    while (!stop_requested)
+        pause();
+    log_msg(LOG_INFO, "stopping");
+    mg_stop(ctx);
+    mg_exit_library();
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    struct cli cli = {0};
+    int pa = parse_args(argc, argv, &cfg, &cli);
+    if (pa != 0)
+        return pa > 0 ? 0 : 2;
+    char err[512];
+    struct dbc c;
+    int rc = 0;
+
+    if (strcmp(cli.command, "serve") == 0)
+        return cmd_serve(&cfg);
+    if (strcmp(cli.command, "migrate") == 0) {
+        int applied = open_migrated(&c, &cfg);
+        if (applied < 0)
+            return 1;
+        printf("database %s at schema version %d (%d migration%s applied)\n", cfg.db_path,
+               migrate_current_version(c.db), applied, applied == 1 ? "" : "s");
+        db_close(&c);
+        return 0;
+    }
+    if (strcmp(cli.command, "seed-demo") == 0) {
+        if (open_migrated(&c, &cfg) < 0)
+            return 1;
+        if (seed_demo(&c, &cfg, err, sizeof err) != 0) {
+            fprintf(stderr, "trygg: seed-demo: %s\n", err);
+            rc = 1;
+        } else {
+            printf("demo data loaded into %s\n", cfg.db_path);
+        }
+        db_close(&c);
+        return rc;
+    }
+    if (strcmp(cli.command, "import-areas") == 0 || strcmp(cli.command, "import-boundary") == 0) {
+        int boundary = strcmp(cli.command, "import-boundary") == 0;
+        if (!cli.file) {
+            fprintf(stderr, "trygg: %s needs a GeoJSON file\n", cli.command);
+            return 2;
+        }
+        if (open_migrated(&c, &cfg) < 0)
+            return 1;
+        if (boundary) {
+            const char *code = cli.code ? cli.code : cfg.municipality_code;
+            const char *name = cli.name ? cli.name : cfg.municipality_name;
+            if (areas_set_boundary(&c, cli.file, code, name, err, sizeof err) != 0) {
+                fprintf(stderr, "trygg: %s\n", err);
+                rc = 1;
+            } else {
+                printf("boundary of %s (%s) set from %s\n", name, code, cli.file);
+            }
+        } else {
+            int n = areas_import_file(&c, cli.file, err, sizeof err);
+            if (n < 0) {
+                fprintf(stderr, "trygg: %s\n", err);
+                rc = 1;
+            } else {
+                printf("%d area%s imported from %s\n", n, n == 1 ? "" : "s", cli.file);
+            }
+        }
+        db_close(&c);
+        return rc;
+    }
+    if (strcmp(cli.command, "user") == 0) {
+        if (open_migrated(&c, &cfg) < 0)
+            return 1;
+        rc = users_cli(&c, cli.sub, cli.username, cli.role, cli.unit);
+        db_close(&c);
+        return rc;
+    }
+    fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
+    return 2;
+}

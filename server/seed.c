@@ -1,0 +1,97 @@
+/*
+ * seed — demo data for Borås. See seed.h. Observations go through
+ * observations_store(), the same path as the API, so their SWEREF 99 TM
+ * coordinates, light and area are computed, not typed in.
+ */
+#include "seed.h"
+#include "areas.h"
+#include "log.h"
+#include "observations.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef TRYGG_SOURCE_DIR
+#define TRYGG_SOURCE_DIR "."
+#endif
+
+static const char seed_units_sql[] =
+    "INSERT OR IGNORE INTO units (code, name, email, internal) VALUES "
+    "('street_lighting', 'Gatubelysning', 'gatubelysning@example.invalid', 1),"
+    "('streets_traffic', 'Gator och trafik', 'gatorochtrafik@example.invalid', 1),"
+    "('parks', 'Parker och natur', 'parker@example.invalid', 1),"
+    "('cleaning', 'Borås rent och snyggt', 'rentochsnyggt@example.invalid', 1),"
+    "('housing', 'AB Bostäder i Borås', 'felanmalan@example.invalid', 0),"
+    "('police', 'Polisen', 'lokalpolis@example.invalid', 0);"
+    "UPDATE categories SET default_unit_id = (SELECT id FROM units WHERE code = CASE "
+    "categories.code "
+    " WHEN 'lighting' THEN 'street_lighting' WHEN 'litter' THEN 'cleaning' "
+    " WHEN 'graffiti' THEN 'cleaning' WHEN 'vegetation' THEN 'parks' WHEN 'path' THEN "
+    " 'streets_traffic' WHEN 'traffic' THEN 'streets_traffic' WHEN 'signage' THEN "
+    " 'streets_traffic' WHEN 'furniture' THEN 'parks' WHEN 'hidden' THEN 'parks' END) "
+    "WHERE default_unit_id IS NULL;"
+    "INSERT OR IGNORE INTO walks (code, title, area_id, starts_at) VALUES "
+    "('NORRBY1', 'Trygghetsvandring Norrby', (SELECT id FROM areas WHERE code = 'norrby'), "
+    " '2026-11-26T18:00:00Z');";
+
+/* Demo observations: category, lon, lat, description, rating, minutes after 17:00Z. */
+static const struct {
+    const char *category;
+    double lon, lat;
+    const char *text;
+    int rating;
+} demo_obs[] = {
+    {"lighting", 12.9412, 57.7213, "Gatlampan vid busshållplatsen är trasig.", 4},
+    {"lighting", 12.9467, 57.7335, "Mörk gångtunnel, ingen belysning alls.", 5},
+    {"vegetation", 12.9438, 57.7352, "Buskarna skymmer sikten längs gångvägen.", 3},
+    {"litter", 12.9380, 57.7195, "Nedskräpat vid återvinningsstationen.", 2},
+    {"graffiti", 12.9321, 57.7228, "Klotter på väggen mot parkeringen.", 2},
+    {"traffic", 12.9712, 57.7405, "Bilar kör fort förbi övergångsstället.", 4},
+    {"hidden", 12.9060, 57.7370, "Öde parkering bakom centrumhuset.", 4},
+    {"safe_place", 12.9395, 57.7205, "Välbelyst torg med folk i rörelse.", 1},
+    {"path", 13.0010, 57.7350, "Trasig asfalt på cykelvägen.", 2},
+    {"furniture", 13.0880, 57.7190, "Lekplatsens staket är sönder.", 2},
+};
+
+int seed_demo(struct dbc *c, const struct config *cfg, char *err, size_t errlen)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/server/demo/boras-kommun.geojson", TRYGG_SOURCE_DIR);
+    if (areas_set_boundary(c, path, "1490", "Borås", err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/server/demo/areas.geojson", TRYGG_SOURCE_DIR);
+    int n = areas_import_file(c, path, err, errlen);
+    if (n < 0)
+        return -1;
+    if (db_exec(c->db, seed_units_sql) != SQLITE_OK) {
+        snprintf(err, errlen, "demo units: %s", sqlite3_errmsg(c->db));
+        return -1;
+    }
+    /* Demo observations: evenings a week ago, fixed client ids so re-seeding adds nothing. */
+    int64_t base = (int64_t)time(NULL) / 86400 * 86400 - 7 * 86400 + 17 * 3600;
+    for (size_t i = 0; i < sizeof demo_obs / sizeof demo_obs[0]; i++) {
+        char client_id[40];
+        snprintf(client_id, sizeof client_id, "00000000-0000-4000-8000-%012zu", i + 1);
+        struct obs_input o = {0};
+        o.client_id = client_id;
+        o.category = demo_obs[i].category;
+        o.lon = demo_obs[i].lon;
+        o.lat = demo_obs[i].lat;
+        o.description = demo_obs[i].text;
+        o.rating = demo_obs[i].rating;
+        o.has_rating = 1;
+        o.accuracy_m = 8;
+        o.has_accuracy = 1;
+        o.observed_at = base + (int64_t)i * 600;
+        int64_t id;
+        if (observations_store(c, &o, &id) < 0) {
+            snprintf(err, errlen, "demo observation %zu: %s", i, sqlite3_errmsg(c->db));
+            return -1;
+        }
+    }
+    (void)cfg;
+    log_msg(LOG_INFO, "demo data loaded: boundary, %d areas, units, walk NORRBY1, %zu observations",
+            n, sizeof demo_obs / sizeof demo_obs[0]);
+    return 0;
+}
