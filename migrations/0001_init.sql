@@ -99,6 +99,8 @@ SELECT AddGeometryColumn('observations', 'geom_sweref', 3006, 'POINT', 'XY');
 SELECT CreateSpatialIndex('observations', 'geom_sweref');
 CREATE INDEX observations_category_id ON observations(category, id);
 CREATE INDEX observations_observed_at ON observations(observed_at);
+CREATE INDEX observations_en ON observations(e, n);         -- "nearby" in metres
+CREATE INDEX observations_status ON observations(status);
 
 -- Personal data, kept apart so that no public query can reach it by accident.
 CREATE TABLE reporters (

@@ -6,6 +6,8 @@
 #include "areas.h"
 #include "catalog.h"
 #include "http.h"
+#include "map.h"
+#include "nearby.h"
 #include "observations.h"
 #include "photos.h"
 #include "web.h"
@@ -19,7 +21,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/walks/{code}", catalog_walk, 0, BODY_NONE},
     {"POST", "/api/v1/observations", observations_create, 0, BODY_JSON},
     {"GET", "/api/v1/observations", observations_list, 0, BODY_NONE},
+    {"GET", "/api/v1/observations/nearby", nearby_list, 0, BODY_NONE},
     {"GET", "/api/v1/observations/{id}", observations_get, 0, BODY_NONE},
+    {"POST", "/api/v1/observations/{id}/support", nearby_support, 0, BODY_JSON},
+    {"GET", "/api/v1/map/clusters", map_clusters, 0, BODY_NONE},
     {"POST", "/api/v1/observations/{id}/photos", photos_upload, 0, BODY_RAW},
     {"GET", "/api/v1/photos/{id}", photos_get, 0, BODY_NONE},
     {"GET", "/api/v1/photos/{id}/thumb", photos_get_thumb, 0, BODY_NONE},
