@@ -117,9 +117,11 @@ CREATE TABLE photos (
     height         INTEGER NOT NULL,
     bytes          INTEGER NOT NULL,
     thumb_bytes    INTEGER NOT NULL,
+    client_key     TEXT,                      -- Idempotency-Key of the upload: a retry stores nothing new
     created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE INDEX photos_observation ON photos(observation_id);
+CREATE UNIQUE INDEX photos_client_key ON photos(observation_id, client_key) WHERE client_key IS NOT NULL;
 
 -- "Me too": residents adding their voice to an existing report instead of filing a duplicate.
 CREATE TABLE supports (

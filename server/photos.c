@@ -68,6 +68,32 @@ static int photo_count(struct dbc *c, int64_t obs)
     return n;
 }
 
+static json_t *photo_json(const char *id, int width, int height, int64_t obs)
+{
+    char url[128], turl[160];
+    snprintf(url, sizeof url, "/api/v1/photos/%s", id);
+    snprintf(turl, sizeof turl, "/api/v1/photos/%s/thumb", id);
+    return json_pack("{s:s, s:s, s:s, s:i, s:i, s:I}", "id", id, "url", url, "thumb_url", turl,
+                     "width", width, "height", height, "observation_id", (json_int_t)obs);
+}
+
+/* The photo stored earlier under (obs, key), as JSON, or NULL. */
+static json_t *existing_photo(struct dbc *c, int64_t obs, const char *key)
+{
+    sqlite3_stmt *st = db_prepare(c->db, "SELECT id, width, height FROM photos WHERE "
+                                         "observation_id = ? AND client_key = ?");
+    json_t *o = NULL;
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, obs);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = photo_json((const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+                       sqlite3_column_int(st, 2), obs);
+    sqlite3_finalize(st);
+    return o;
+}
+
 int photos_upload(struct req *r)
 {
     int64_t obs;
@@ -78,6 +104,17 @@ int photos_upload(struct req *r)
         return http_reply_error(r, 500, "internal", NULL, "database error");
     if (!exists)
         return http_reply_error(r, 404, "not_found", NULL, "no observation %lld", (long long)obs);
+    /* A phone retrying after a lost answer sends the same Idempotency-Key: answer
+     * with the photo already stored instead of storing it twice. */
+    const char *key = http_header(r, "Idempotency-Key");
+    if (key && !uuid_valid(key))
+        return http_reply_error(r, 422, "invalid_uuid", "Idempotency-Key",
+                                "'Idempotency-Key' must be a UUID");
+    if (key) {
+        json_t *prev = existing_photo(r->dbc, obs, key);
+        if (prev)
+            return http_reply_json(r, 200, prev);
+    }
     const char *ct = http_header(r, "Content-Type");
     if (!image_content_type_supported(ct))
         return http_reply_error(r, 415, "unsupported_media_type", "Content-Type",
@@ -118,7 +155,7 @@ int photos_upload(struct req *r)
         goto out_unlink;
     sqlite3_stmt *st =
         db_prepare(r->dbc->db, "INSERT INTO photos (id, observation_id, width, height, bytes, "
-                               "thumb_bytes) VALUES (?,?,?,?,?,?)");
+                               "thumb_bytes, client_key) VALUES (?,?,?,?,?,?,?)");
     int rc = SQLITE_ERROR;
     if (st) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -127,20 +164,25 @@ int photos_upload(struct req *r)
         sqlite3_bind_int(st, 4, full.height);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)full.len);
         sqlite3_bind_int64(st, 6, (sqlite3_int64)thumb.len);
+        db_bind_text_or_null(st, 7, key);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_CONSTRAINT_UNIQUE && key) {
+        /* The same upload raced in on another connection: answer with that one. */
+        db_rollback(r->dbc->db);
+        unlink(path);
+        unlink(tpath);
+        json_t *prev = existing_photo(r->dbc, obs, key);
+        status = prev ? http_reply_json(r, 200, prev)
+                      : http_reply_error(r, 500, "internal", NULL, "photo store failed");
+        goto out;
     }
     if (rc != SQLITE_DONE || db_commit(r->dbc->db) != SQLITE_OK) {
         db_rollback(r->dbc->db);
         goto out_unlink;
     }
-    char url[128], turl[160];
-    snprintf(url, sizeof url, "/api/v1/photos/%s", id);
-    snprintf(turl, sizeof turl, "/api/v1/photos/%s/thumb", id);
-    status = http_reply_json(r, 201,
-                             json_pack("{s:s, s:s, s:s, s:i, s:i, s:I}", "id", id, "url", url,
-                                       "thumb_url", turl, "width", full.width, "height",
-                                       full.height, "observation_id", (json_int_t)obs));
+    status = http_reply_json(r, 201, photo_json(id, full.width, full.height, obs));
     goto out;
 out_unlink:
     unlink(path);

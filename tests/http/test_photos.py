@@ -201,6 +201,21 @@ class Photos(unittest.TestCase):
         o = self.srv.request("GET", "/api/v1/observations/%d" % oid).json()
         self.assertEqual(o["photos"], [])
 
+    def test_retried_upload_with_the_same_idempotency_key_stores_one_photo(self):
+        oid = self.new_obs()
+        key = "3f2c9a1e-7b4d-4e8f-9a0b-1c2d3e4f5a6b"
+        body = jpeg_from_ppm(20, 20)
+        h = {"Content-Type": "image/jpeg", "Idempotency-Key": key}
+        a = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body, h)
+        b = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body, h)
+        self.assertEqual((a.status, b.status), (201, 200))
+        self.assertEqual(a.json()["id"], b.json()["id"])
+        o = self.srv.request("GET", "/api/v1/observations/%d" % oid).json()
+        self.assertEqual(len(o["photos"]), 1)
+        bad = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body,
+                               {"Content-Type": "image/jpeg", "Idempotency-Key": "nope"})
+        self.assertEqual(bad.status, 422)
+
     def test_photo_count_limit(self):
         oid = self.new_obs()
         for _ in range(3):
