@@ -1,0 +1,60 @@
+/*
+ * trygg service worker: keeps the field app's shell, scripts and reference
+ * data on the phone so the app opens and files reports without a network.
+ * Reports themselves wait in IndexedDB (static/queue.js), never here.
+ */
+"use strict";
+var SHELL = "trygg-shell-v1";
+var SHELL_FILES = [
+  "/", "/manifest.webmanifest",
+  "/static/app.css", "/static/app.js", "/static/i18n.js", "/static/icons.js", "/static/queue.js",
+  "/static/icon.svg", "/static/icon-192.png",
+  "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
+];
+/* Reference data the app needs to draw its buttons: network first, cached copy offline. */
+var DATA = /^\/api\/v1\/(categories|config|walks\/[^/]+)$/;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(SHELL_FILES); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== SHELL; }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function networkFirst(request, cacheKey) {
+  return fetch(request).then(function (res) {
+    if (res.ok) {
+      var copy = res.clone();
+      caches.open(SHELL).then(function (c) { c.put(cacheKey || request, copy); });
+    }
+    return res;
+  }).catch(function () {
+    return caches.match(cacheKey || request).then(function (hit) {
+      return hit || Response.error();
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var req = event.request;
+  if (req.method !== "GET") return; // reports and photos go straight to the network
+  var url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (req.mode === "navigate" && (url.pathname === "/" || url.pathname.indexOf("/w/") === 0)) {
+    /* Every field-app page is the same document; the walk code is read from the URL. */
+    event.respondWith(networkFirst(req, "/"));
+    return;
+  }
+  if (DATA.test(url.pathname)) {
+    event.respondWith(networkFirst(req));
+    return;
+  }
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/vendor/") === 0 ||
+      url.pathname === "/manifest.webmanifest") {
+    event.respondWith(networkFirst(req));
+  }
+});
