@@ -8,11 +8,11 @@ var SHELL = "trygg-shell-v1";
 var SHELL_FILES = [
   "/", "/manifest.webmanifest",
   "/static/app.css", "/static/app.js", "/static/i18n.js", "/static/icons.js", "/static/queue.js",
-  "/static/icon.svg", "/static/icon-192.png",
+  "/static/icon.svg", "/static/icon-192.png", "/api/v1/areas",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
 ];
 /* Reference data the app needs to draw its buttons: network first, cached copy offline. */
-var DATA = /^\/api\/v1\/(categories|config|walks\/[^/]+)$/;
+var DATA = /^\/api\/v1\/(categories|config|areas|walks\/[^/]+)$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(SHELL_FILES); })

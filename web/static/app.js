@@ -85,6 +85,16 @@
     var tiles = state.config && state.config.tiles;
     if (tiles && tiles.url) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
     map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "map", null); });
+    /* Without a basemap the local network areas give the pin some context. */
+    getJSON("/api/v1/areas").then(function (fc) {
+      L.geoJSON(fc, {
+        interactive: false,
+        style: function () { return { color: "#0b3d5c", weight: 2, fill: false, dashArray: "6 4" }; },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "area-label" });
+        }
+      }).addTo(map);
+    }).catch(function () { /* offline: the pin alone will do */ });
     setTimeout(function () { map.invalidateSize(); }, 0);
   }
 

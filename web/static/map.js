@@ -47,7 +47,9 @@
       var id = "f-cat-" + c.code;
       var input = el("input", { type: "checkbox", id: id, value: c.code });
       input.checked = chosen.length === 0 || chosen.indexOf(c.code) >= 0;
-      box.appendChild(el("label", { for: id }, [input, el("span", { text: catName(c.code) })]));
+      var swatch = el("span", { className: "swatch", "aria-hidden": "true" });
+      swatch.style.background = T.icons.colour(c.code);
+      box.appendChild(el("label", { for: id }, [input, swatch, el("span", { text: catName(c.code) })]));
     });
     var st = $("f-status");
     st.textContent = "";
