@@ -41,6 +41,21 @@ void config_defaults(struct config *c)
     c->page_size_max = 1000;
     c->max_accuracy_m = 10000;
     c->body_deadline_ms = 60000;
+    c->session_idle_seconds = 30 * 60;
+    c->session_absolute_seconds = 12 * 3600;
+    c->login_max_failures = 5;
+    c->login_max_failures_per_address = 20;
+    c->login_window_seconds = 15 * 60;
+    c->duplicate_radius_m = 25;
+    c->duplicate_days = 90;
+    c->due_days[1] = 2;
+    c->due_days[2] = 14;
+    c->due_days[3] = 60;
+    c->outbox_max_attempts = 8;
+    c->outbox_base_delay_ms = 30000;
+    c->outbox_max_delay_ms = 6 * 3600 * 1000;
+    c->outbox_poll_ms = 1000;
+    copy_str(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -103,6 +118,22 @@ static const struct key_desc keys[] = {
     I("page_size_max", page_size_max, 1, 10000),
     D("max_accuracy_m", max_accuracy_m, 1, 1000000),
     I("body_deadline_ms", body_deadline_ms, 100, 3600000),
+    I("session_idle_seconds", session_idle_seconds, 1, 7 * 86400),
+    I("session_absolute_seconds", session_absolute_seconds, 1, 30 * 86400),
+    I("login_max_failures", login_max_failures, 1, 1000),
+    I("login_max_failures_per_address", login_max_failures_per_address, 1, 100000),
+    I("login_window_seconds", login_window_seconds, 1, 86400),
+    D("duplicate_radius_m", duplicate_radius_m, 1, 1000),
+    I("duplicate_days", duplicate_days, 1, 3650),
+    I("due_days_priority_1", due_days[1], 0, 3650),
+    I("due_days_priority_2", due_days[2], 0, 3650),
+    I("due_days_priority_3", due_days[3], 0, 3650),
+    I("outbox_max_attempts", outbox_max_attempts, 1, 100),
+    I("outbox_base_delay_ms", outbox_base_delay_ms, 10, 86400000),
+    I("outbox_max_delay_ms", outbox_max_delay_ms, 10, 864000000),
+    I("outbox_poll_ms", outbox_poll_ms, 10, 60000),
+    S("smtp_url", smtp_url),
+    S("smtp_from", smtp_from),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

@@ -39,6 +39,26 @@ struct config {
     int page_size_max;
     double max_accuracy_m; /* GPS accuracy accepted */
     int body_deadline_ms;  /* total time to receive one request body */
+
+    /* Staff sessions and login throttling (issue 3). */
+    int session_idle_seconds;
+    int session_absolute_seconds;
+    int login_max_failures;             /* per user name within the window */
+    int login_max_failures_per_address; /* per client address within the window */
+    int login_window_seconds;
+
+    /* Workflow. */
+    double duplicate_radius_m; /* likely duplicates: same category within this many metres */
+    int duplicate_days;        /* ... filed within this many days */
+    int due_days[4];           /* due date per priority 1..3 (index 0 unused) */
+
+    /* Outbox to the units' systems. */
+    int outbox_max_attempts;
+    int outbox_base_delay_ms;
+    int outbox_max_delay_ms;
+    int outbox_poll_ms;
+    char smtp_url[256];  /* e.g. smtp://mail.example.se:25; empty = no e-mail */
+    char smtp_from[256];
 };
 
 /* Fills *c with the built-in defaults. */
