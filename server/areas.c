@@ -114,11 +114,43 @@ static void slug(const char *name, char *out, size_t cap)
     out[o] = '\0';
 }
 
+static int import_root(struct dbc *c, json_t *root, char *err, size_t errlen);
+
 int areas_import_file(struct dbc *c, const char *path, char *err, size_t errlen)
 {
     json_t *root = load_collection(path, err, errlen);
     if (!root)
         return -1;
+    return import_root(c, root, err, errlen);
+}
+
+int areas_import_http(struct req *r)
+{
+    char err[512];
+    json_error_t jerr;
+    if (!r->body || !json_depth_ok((const char *)r->body, r->body_len, HTTP_JSON_MAX_DEPTH))
+        return http_reply_error(r, 400, "malformed_json", NULL, "send a GeoJSON FeatureCollection");
+    json_t *root = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return http_reply_error(r, 400, "malformed_json", NULL, "line %d: %s", jerr.line,
+                                jerr.text);
+    json_t *features = json_object_get(root, "features");
+    if (!json_is_array(features) || json_array_size(features) == 0 ||
+        json_array_size(features) > AREAS_MAX_FILE_FEATURES) {
+        json_decref(root);
+        return http_reply_error(r, 422, "invalid_type", "features",
+                                "expected a FeatureCollection with 1 to %d features",
+                                AREAS_MAX_FILE_FEATURES);
+    }
+    int n = import_root(r->dbc, root, err, sizeof err);
+    if (n < 0)
+        return http_reply_error(r, 422, "invalid_format", "features", "%s", err);
+    return http_reply_json(r, 200, json_pack("{s:i}", "imported", n));
+}
+
+/* Imports a parsed collection (reference stolen). */
+static int import_root(struct dbc *c, json_t *root, char *err, size_t errlen)
+{
     int srid = detect_srid(root);
     int count = 0;
     sqlite3_stmt *st = NULL;

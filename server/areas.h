@@ -11,6 +11,9 @@
 
 struct req;
 
+/* POST /api/v1/areas/import (admin): a GeoJSON FeatureCollection body. */
+int areas_import_http(struct req *r);
+
 /* GET /api/v1/areas: FeatureCollection of polygons with {id, code, name}. */
 int areas_list(struct req *r);
 

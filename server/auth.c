@@ -39,8 +39,10 @@
 static const struct {
     const char *name;
     unsigned bit;
-} role_names[] = {
-    {"admin", ROLE_ADMIN}, {"triage", ROLE_TRIAGE}, {"unit", ROLE_UNIT}, {"organiser", ROLE_ORGANISER}};
+} role_names[] = {{"admin", ROLE_ADMIN},
+                  {"triage", ROLE_TRIAGE},
+                  {"unit", ROLE_UNIT},
+                  {"organiser", ROLE_ORGANISER}};
 
 unsigned auth_role_from_name(const char *name)
 {
@@ -295,8 +297,7 @@ int auth_login(struct req *r)
     sqlite3_finalize(st);
     record_attempt(r->dbc, username, addr, ok);
     if (!ok)
-        return http_reply_error(r, 401, "invalid_credentials", NULL,
-                                "wrong user name or password");
+        return http_reply_error(r, 401, "invalid_credentials", NULL, "wrong user name or password");
 
     /* A fresh token at every login; an old session on this browser ends. */
     struct session old;
@@ -339,8 +340,8 @@ int auth_logout(struct req *r)
     delete_session(r->dbc, r->session->session_id);
     char cookie[200];
     snprintf(cookie, sizeof cookie,
-             "Set-Cookie: %s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s\r\n",
-             cookie_name(r), r->ri->is_ssl ? "; Secure" : "");
+             "Set-Cookie: %s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s\r\n", cookie_name(r),
+             r->ri->is_ssl ? "; Secure" : "");
     return http_reply_bytes(r, 200, "application/json", "{\"logged_out\":true}", 19, cookie);
 }
 

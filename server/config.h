@@ -57,7 +57,7 @@ struct config {
     int outbox_base_delay_ms;
     int outbox_max_delay_ms;
     int outbox_poll_ms;
-    char smtp_url[256];  /* e.g. smtp://mail.example.se:25; empty = no e-mail */
+    char smtp_url[256]; /* e.g. smtp://mail.example.se:25; empty = no e-mail */
     char smtp_from[256];
 };
 

@@ -10,10 +10,12 @@
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "outbox.h"
 #include "seed.h"
 #include "users.h"
 
 #include <civetweb.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,31 +33,33 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "trygg %s — safety-walk observations for a municipality\n"
-            "\n"
-            "usage: trygg [--config FILE] COMMAND [options]\n"
-            "\n"
-            "commands:\n"
-            "  serve [--listen ADDR] [--db FILE]   migrate the database and serve HTTP\n"
-            "  migrate [--db FILE]                 create or upgrade the database schema\n"
-            "  seed-demo [--db FILE]               load the Borås demo data (idempotent)\n"
-            "  import-areas FILE [--db FILE]       import local network areas from GeoJSON\n"
-            "                                      (WGS 84 or SWEREF 99 TM)\n"
-            "  import-boundary FILE --code C --name N [--db FILE]\n"
-            "                                      set the municipality boundary from GeoJSON\n"
-            "  user add --username NAME --role ROLE [--unit CODE] [--db FILE]\n"
-            "                                      create a staff user; password on stdin\n"
-            "\n"
-            "options:\n"
-            "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
-            "  --listen ADDR   e.g. 127.0.0.1:8080 (also TRYGG_LISTEN)\n"
-            "  --db FILE       SpatiaLite database (also TRYGG_DB; default data/trygg.db)\n"
-            "  --help, --version\n"
-            "\n"
-            "environment: TRYGG_CONFIG TRYGG_LISTEN TRYGG_DB TRYGG_DATA_DIR TRYGG_WEB_ROOT\n"
-            "             TRYGG_BOUNDARY TRYGG_PUBLIC_URL\n",
-            TRYGG_VERSION);
+    fprintf(
+        out,
+        "trygg %s — safety-walk observations for a municipality\n"
+        "\n"
+        "usage: trygg [--config FILE] COMMAND [options]\n"
+        "\n"
+        "commands:\n"
+        "  serve [--listen ADDR] [--db FILE]   migrate the database and serve HTTP\n"
+        "  migrate [--db FILE]                 create or upgrade the database schema\n"
+        "  seed-demo [--db FILE]               load the Borås demo data (idempotent)\n"
+        "  import-areas FILE [--db FILE]       import local network areas from GeoJSON\n"
+        "                                      (WGS 84 or SWEREF 99 TM)\n"
+        "  import-boundary FILE --code C --name N [--db FILE]\n"
+        "                                      set the municipality boundary from GeoJSON\n"
+        "  user add --username NAME --role ROLE [--unit CODE] [--db FILE]\n"
+        "                                      create a staff user; password on stdin\n"
+        "  unit token CODE [--db FILE]         new API token for a unit's system (printed once)\n"
+        "\n"
+        "options:\n"
+        "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
+        "  --listen ADDR   e.g. 127.0.0.1:8080 (also TRYGG_LISTEN)\n"
+        "  --db FILE       SpatiaLite database (also TRYGG_DB; default data/trygg.db)\n"
+        "  --help, --version\n"
+        "\n"
+        "environment: TRYGG_CONFIG TRYGG_LISTEN TRYGG_DB TRYGG_DATA_DIR TRYGG_WEB_ROOT\n"
+        "             TRYGG_BOUNDARY TRYGG_PUBLIC_URL\n",
+        TRYGG_VERSION);
 }
 
 struct cli {
@@ -126,7 +130,8 @@ static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli
             return -1;
         } else if (!cli->command) {
             cli->command = a;
-        } else if (strcmp(cli->command, "user") == 0 && !cli->sub) {
+        } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0) &&
+                   !cli->sub) {
             cli->sub = a;
         } else if (!cli->file) {
             cli->file = a;
@@ -269,6 +274,11 @@ static int cmd_serve(struct config *cfg)
     }
     srv.ctx = ctx;
     mg_set_request_handler(ctx, "/", http_dispatch, &srv);
+    if (outbox_start(cfg) != 0) {
+        fprintf(stderr, "trygg: cannot start the outbox thread\n");
+        mg_stop(ctx);
+        return 1;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
@@ -277,6 +287,7 @@ static int cmd_serve(struct config *cfg)
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");
+    outbox_stop();
     mg_stop(ctx);
     mg_exit_library();
     return 0;
@@ -289,6 +300,7 @@ int main(int argc, char **argv)
     int pa = parse_args(argc, argv, &cfg, &cli);
     if (pa != 0)
         return pa > 0 ? 0 : 2;
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* once, before any thread */
     char err[512];
     struct dbc c;
     int rc = 0;
@@ -349,6 +361,17 @@ int main(int argc, char **argv)
         if (open_migrated(&c, &cfg) < 0)
             return 1;
         rc = users_cli(&c, cli.sub, cli.username, cli.role, cli.unit);
+        db_close(&c);
+        return rc;
+    }
+    if (strcmp(cli.command, "unit") == 0) {
+        if (!cli.sub || strcmp(cli.sub, "token") != 0) {
+            fprintf(stderr, "trygg: usage: trygg unit token CODE\n");
+            return 2;
+        }
+        if (open_migrated(&c, &cfg) < 0)
+            return 1;
+        rc = outbox_cli_unit_token(&c, cli.file);
         db_close(&c);
         return rc;
     }

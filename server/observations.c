@@ -7,6 +7,7 @@
  * columns. Must not contain coordinate math: that is geo/'s.
  */
 #include "observations.h"
+#include "cases.h"
 #include "http.h"
 #include "log.h"
 #include "sun.h"
@@ -29,7 +30,9 @@
     "SELECT o.id, o.category, o.lon, o.lat, o.accuracy_m, o.observed_at, o.created_at, "           \
     "o.description, o.unsafe_rating, w.code, a.id, a.code, a.name, o.e, o.n, o.light, "            \
     "o.sun_elevation, o.status, "                                                                  \
-    "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id) "                             \
+    "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id), "                            \
+    "(SELECT u.name FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.observation_id = "       \
+    "coalesce((SELECT duplicate_of FROM cases WHERE observation_id = o.id), o.id)) "               \
     "FROM observations o LEFT JOIN walks w ON w.id = o.walk_id "                                   \
     "LEFT JOIN areas a ON a.id = o.area_id "
 
@@ -98,10 +101,10 @@ static json_t *public_from_row(struct dbc *c, sqlite3_stmt *st)
     json_object_set_new(o, "sun_elevation",
                         json_real(round(sqlite3_column_double(st, 16) * 100) / 100));
     json_object_set_new(o, "status", text_or_null(st, 17));
-    json_object_set_new(o, "unit", json_null());
+    json_object_set_new(o, "unit", text_or_null(st, 19));
     json_object_set_new(o, "support_count", json_integer(sqlite3_column_int(st, 18)));
     json_object_set_new(o, "photos", photos_of(c, id));
-    json_object_set_new(o, "public_comments", json_array());
+    json_object_set_new(o, "public_comments", cases_public_comments(c, id));
     return o;
 }
 
@@ -250,7 +253,8 @@ static int parse_new_obs_or_reply(struct req *r, struct obs_input *o)
     return 0;
 }
 
-int observations_store(struct dbc *c, struct obs_input *in, int64_t *id_out)
+int observations_store(struct dbc *c, const struct config *cfg, struct obs_input *in,
+                       int64_t *id_out)
 {
     struct obs_input o = *in;
     if (crs_wgs84_to_sweref99tm(c->crs, o.lon, o.lat, &o.e, &o.n) != 0)
@@ -322,6 +326,9 @@ int observations_store(struct dbc *c, struct obs_input *in, int64_t *id_out)
         if (rc != SQLITE_DONE)
             goto fail;
     }
+    /* The observation becomes a case in the same transaction: routed, or unrouted. */
+    if (cases_on_observation_created(c, cfg, id) != 0)
+        goto fail;
     if (db_commit(c->db) != SQLITE_OK)
         goto fail;
 
@@ -363,7 +370,7 @@ int observations_create(struct req *r)
                                 "the position %.6f, %.6f lies outside %s", o.lat, o.lon,
                                 r->cfg->municipality_name);
     int64_t id = 0;
-    int stored = observations_store(c, &o, &id);
+    int stored = observations_store(c, r->cfg, &o, &id);
     if (stored < 0)
         return http_reply_error(r, 500, "internal", NULL, "the observation could not be stored");
     if (stored == 1)

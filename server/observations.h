@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "db.h"
 
 struct req;
@@ -26,10 +27,12 @@ struct obs_input {
 /*
  * Stores a validated observation (category, walk and boundary already checked):
  * computes SWEREF 99 TM, light and area, inserts it and its reporter in one
- * transaction. Returns 0 with *id_out, 1 when client_id already existed (its id
+ * transaction, together with its case (routed to a unit, see cases.c).
+ * Returns 0 with *id_out, 1 when client_id already existed (its id
  * in *id_out, nothing stored), -1 on error (nothing stored).
  */
-int observations_store(struct dbc *c, struct obs_input *in, int64_t *id_out);
+int observations_store(struct dbc *c, const struct config *cfg, struct obs_input *in,
+                       int64_t *id_out);
 
 /* POST /api/v1/observations: 201 new, 200 for a repeated client_id. */
 int observations_create(struct req *r);

@@ -31,6 +31,23 @@ static const char seed_units_sql[] =
     " 'streets_traffic' WHEN 'traffic' THEN 'streets_traffic' WHEN 'signage' THEN "
     " 'streets_traffic' WHEN 'furniture' THEN 'parks' WHEN 'hidden' THEN 'parks' END) "
     "WHERE default_unit_id IS NULL;"
+    /* Routing: municipality-wide rules per category, plus the housing company's estates in
+     * Hässleholmen (a drawn polygon) where lighting is the housing company's. */
+    "INSERT INTO routing_rules (category, area_id, unit_id, priority, rule_order, note, polygon) "
+    "SELECT r.category, NULL, (SELECT id FROM units WHERE code = r.unit), r.priority, r.ord, "
+    "r.note, CASE WHEN r.poly IS NULL THEN NULL ELSE CastToMultiPolygon(GeomFromText(r.poly, "
+    "4326)) END FROM (SELECT 'lighting' AS category, 'housing' AS unit, 2 AS priority, 10 AS ord, "
+    " 'Bostäder i Borås: Hässleholmen' AS note, 'POLYGON((12.962 57.736, 12.975 57.736, 12.975 "
+    " 57.745, 12.962 57.745, 12.962 57.736))' AS poly "
+    " UNION ALL SELECT 'lighting', 'street_lighting', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'litter', 'cleaning', 3, 100, NULL, NULL "
+    " UNION ALL SELECT 'graffiti', 'cleaning', 3, 100, NULL, NULL "
+    " UNION ALL SELECT 'vegetation', 'parks', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'furniture', 'parks', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'path', 'streets_traffic', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'traffic', 'streets_traffic', 1, 100, NULL, NULL "
+    " UNION ALL SELECT 'signage', 'streets_traffic', 3, 100, NULL, NULL) r "
+    "WHERE NOT EXISTS (SELECT 1 FROM routing_rules);"
     "INSERT OR IGNORE INTO walks (code, title, area_id, starts_at) VALUES "
     "('NORRBY1', 'Trygghetsvandring Norrby', (SELECT id FROM areas WHERE code = 'norrby'), "
     " '2026-11-26T18:00:00Z');";
@@ -85,12 +102,11 @@ int seed_demo(struct dbc *c, const struct config *cfg, char *err, size_t errlen)
         o.has_accuracy = 1;
         o.observed_at = base + (int64_t)i * 600;
         int64_t id;
-        if (observations_store(c, &o, &id) < 0) {
+        if (observations_store(c, cfg, &o, &id) < 0) {
             snprintf(err, errlen, "demo observation %zu: %s", i, sqlite3_errmsg(c->db));
             return -1;
         }
     }
-    (void)cfg;
     log_msg(LOG_INFO, "demo data loaded: boundary, %d areas, units, walk NORRBY1, %zu observations",
             n, sizeof demo_obs / sizeof demo_obs[0]);
     return 0;

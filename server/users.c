@@ -152,8 +152,8 @@ int users_cli(struct dbc *c, const char *sub, const char *username, const char *
     }
     const char *code, *field;
     char err[256];
-    int64_t id = users_create(c, username, password, role, unit_id, NULL, &code, &field, err,
-                              sizeof err);
+    int64_t id =
+        users_create(c, username, password, role, unit_id, NULL, &code, &field, err, sizeof err);
     memset(password, 0, sizeof password);
     if (id < 0) {
         fprintf(stderr, "trygg: %s\n", err);
@@ -165,21 +165,21 @@ int users_cli(struct dbc *c, const char *sub, const char *username, const char *
 
 static json_t *user_json(sqlite3_stmt *st)
 {
-    return json_pack("{s:I, s:s, s:s?, s:s, s:o, s:b, s:s}", "id",
-                     (json_int_t)sqlite3_column_int64(st, 0), "username",
-                     sqlite3_column_text(st, 1), "display_name", sqlite3_column_text(st, 2),
-                     "role", sqlite3_column_text(st, 3), "unit_id",
-                     sqlite3_column_type(st, 4) == SQLITE_NULL
-                         ? json_null()
-                         : json_integer(sqlite3_column_int64(st, 4)),
-                     "active", sqlite3_column_int(st, 5), "created_at", sqlite3_column_text(st, 6));
+    return json_pack(
+        "{s:I, s:s, s:s?, s:s, s:o, s:b, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+        "username", sqlite3_column_text(st, 1), "display_name", sqlite3_column_text(st, 2), "role",
+        sqlite3_column_text(st, 3), "unit_id",
+        sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
+                                                  : json_integer(sqlite3_column_int64(st, 4)),
+        "active", sqlite3_column_int(st, 5), "created_at", sqlite3_column_text(st, 6));
 }
 
 #define USER_COLUMNS "id, username, display_name, role, unit_id, active, created_at"
 
 int users_list(struct req *r)
 {
-    sqlite3_stmt *st = db_prepare(r->dbc->db, "SELECT " USER_COLUMNS " FROM users ORDER BY username");
+    sqlite3_stmt *st =
+        db_prepare(r->dbc->db, "SELECT " USER_COLUMNS " FROM users ORDER BY username");
     if (!st)
         return http_reply_error(r, 500, "internal", NULL, "database error");
     json_t *arr = json_array();
@@ -219,9 +219,10 @@ int users_post(struct req *r)
     int64_t id = users_create(r->dbc, username, password, role, unit_id, display, &code, &field,
                               err, sizeof err);
     if (id < 0)
-        return http_reply_error(r, strcmp(code, "conflict") == 0  ? 409
-                                   : strcmp(code, "internal") == 0 ? 500
-                                                                   : 422,
+        return http_reply_error(r,
+                                strcmp(code, "conflict") == 0   ? 409
+                                : strcmp(code, "internal") == 0 ? 500
+                                                                : 422,
                                 code, field, "%s", err);
     log_msg(LOG_INFO, "user %lld created by user %lld", (long long)id,
             (long long)r->session->user_id);
@@ -250,8 +251,8 @@ int users_put(struct req *r)
         if (utf8_check(password, strlen(password), &chars) != 0 ||
             chars < USERS_PASSWORD_MIN_CHARS || chars > USERS_PASSWORD_MAX_CHARS)
             return http_reply_error(r, 422, "too_short", "password",
-                                    "a password has %d to %d characters",
-                                    USERS_PASSWORD_MIN_CHARS, USERS_PASSWORD_MAX_CHARS);
+                                    "a password has %d to %d characters", USERS_PASSWORD_MIN_CHARS,
+                                    USERS_PASSWORD_MAX_CHARS);
         if (auth_hash_password(password, hash, sizeof hash) != 0)
             return http_reply_error(r, 500, "internal", NULL, "hashing failed");
     }

@@ -55,7 +55,7 @@ test("a resident files a lighting report with a photo from a phone in Borås", a
 
   // "My reports" lists it with its number and status.
   await page.getByRole("heading", { name: "Mina rapporter" }).scrollIntoViewIfNeeded();
-  await page.getByText(new RegExp(`nr ${id} · Ny`)).waitFor();
+  await page.getByText(new RegExp(`nr ${id} · Tilldelad`)).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -64,8 +64,8 @@ test("five reports filed offline, a reload, then online: exactly five arrive, no
   assert.equal(withPhoto.length, 1);
   assert.equal(withPhoto[0].properties.photos.length, 1);
   assert.equal(withPhoto[0].properties.description, `${marker} #3`);
-  await page.getByText(/nr \d+ · Ny/).first().waitFor();
-  assert.equal(await page.getByText(/nr \d+ · Ny/).count(), 5);
+  await page.getByText(/nr \d+ · (Ny|Tilldelad)/).first().waitFor();
+  assert.equal(await page.getByText(/nr \d+ · (Ny|Tilldelad)/).count(), 5);
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-6-sent-after-online.png"), fullPage: true });
   await context.close();
 });
@@ -92,7 +92,7 @@ test("a lost answer is retried with the same client_id and stored once", async (
   await page.getByRole("button", { name: "Skicka rapport" }).click();
   await page.getByRole("heading", { name: "Sparad på telefonen" }).waitFor();
   await page.evaluate(() => window.trygg.queue.flush());
-  await page.getByText(/nr \d+ · Ny/).first().waitFor();
+  await page.getByText(/nr \d+ · (Ny|Tilldelad)/).first().waitFor();
   assert.equal(dropped, 1);
   assert.equal((await countWithText(marker)).length, 1);
   await context.close();

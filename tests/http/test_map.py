@@ -75,7 +75,7 @@ class NearbyAndClusters(unittest.TestCase):
         self.assertAlmostEqual(by_count[0]["lat"], base_lat, places=5)
         single = [c for c in body["clusters"] if c["count"] == 1]
         self.assertEqual([c["id"] for c in single], [g["id"]])
-        self.assertEqual(single[0]["status"], "new")
+        self.assertEqual(single[0]["status"], "assigned")  # routed to the cleaning unit
         # Zoomed right in, the twelve (1.2 m apart) fall into several cells.
         deep = self.srv.request("GET", "/api/v1/map/clusters?bbox=%s&zoom=22" % bbox).json()
         self.assertGreater(len(deep["clusters"]), 2)

@@ -54,7 +54,10 @@ class ObservationApi(unittest.TestCase):
         # 2026-11-24 18:30 UTC is 19:30 in Borås, long after sunset (about 15:35 local).
         self.assertEqual(o["light"], "dark")
         self.assertLess(o["sun_elevation"], -6)
-        self.assertEqual(o["status"], "new")
+        # The demo routing rules send lighting to the street-lighting unit at once.
+        self.assertEqual(o["status"], "assigned")
+        self.assertEqual(o["unit"], "Gatubelysning")
+        self.assertEqual(o["public_comments"], [])
         self.assertEqual(o["unsafe_rating"], 4)
         self.assertEqual(o["description"], "Trasig lampa vid gångtunneln")
         self.assertRegex(o["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
