@@ -32,7 +32,7 @@
 #define AUTH_TOKEN_BYTES 32
 #define AUTH_PASSWORD_MAX_BYTES 1024
 #define AUTH_USERNAME_MAX 64
-#define AUTH_TOUCH_EVERY_S 30 /* write last_seen_at at most this often */
+#define AUTH_TOUCH_EVERY_S 30 /* write last_seen_at at most this often (and idle/4) */
 #define AUTH_COOKIE "trygg_session"
 #define AUTH_COOKIE_TLS "__Host-trygg_session"
 
@@ -155,7 +155,10 @@ static int load_session(struct req *r, struct session *s)
         delete_session(r->dbc, s->session_id);
         return -1;
     }
-    if (now - seen >= AUTH_TOUCH_EVERY_S) {
+    int touch_every = r->cfg->session_idle_seconds / 4;
+    if (touch_every > AUTH_TOUCH_EVERY_S)
+        touch_every = AUTH_TOUCH_EVERY_S;
+    if (now - seen >= touch_every) {
         st = db_prepare(r->dbc->db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
         if (st) {
             sqlite3_bind_int64(st, 1, now);
