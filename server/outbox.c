@@ -57,7 +57,7 @@ static json_t *case_payload(struct dbc *c, const struct config *cfg, int64_t cas
         return NULL;
     sqlite3_stmt *st = db_prepare(c->db, "SELECT state, priority, due_at FROM cases WHERE "
                                          "observation_id = ?");
-    json_t *cs = json_object();
+    json_t *cs = NULL;
     if (st) {
         sqlite3_bind_int64(st, 1, case_id);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -69,7 +69,8 @@ static json_t *case_payload(struct dbc *c, const struct config *cfg, int64_t cas
     snprintf(url, sizeof url, "%s/api/v1/observations/%lld",
              cfg->public_base_url[0] ? cfg->public_base_url : "", (long long)case_id);
     json_object_set_new(obs, "url", json_string(url));
-    json_object_update(obs, cs);
+    if (cs)
+        json_object_update(obs, cs);
     json_decref(cs);
     return json_pack("{s:s, s:o, s:{s:s, s:s}}", "event", "case.assigned", "case", obs, "unit",
                      "code", unit_code, "name", unit_name);
