@@ -73,6 +73,7 @@ const struct route routes[] = {
     {"GET", "/", web_field_app, 0, BODY_NONE},
     {"GET", "/w/{code}", web_field_app, 0, BODY_NONE},
     {"GET", "/map", web_public_map, 0, BODY_NONE},
+    {"GET", "/staff", web_staff, 0, BODY_NONE},
     {"GET", "/sw.js", web_root_file, 0, BODY_NONE},
     {"GET", "/manifest.webmanifest", web_root_file, 0, BODY_NONE},
     {"GET", "/static/{*}", web_static, 0, BODY_NONE},

@@ -55,7 +55,12 @@ export async function startServer({ config = "" } = {}) {
       try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
       return { status: r.status, json, text };
     },
-    cli(...args) { return execFileSync(BIN, [...args, "--db", db], { env, encoding: "utf8" }); },
+    cli(args, input) { return execFileSync(BIN, [...args, "--db", db], { env, encoding: "utf8", input }); },
+    addUser(username, role, password = "correct horse battery staple", unit) {
+      const args = ["user", "add", "--username", username, "--role", role];
+      if (unit) args.push("--unit", unit);
+      return this.cli(args, password + "\n");
+    },
     async stop() {
       proc.kill("SIGTERM");
       await new Promise((r) => proc.once("exit", r));
