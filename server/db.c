@@ -133,6 +133,17 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
     return st;
 }
 
+int db_exists(sqlite3 *db, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 {
     if (!s)

@@ -46,6 +46,9 @@ void db_rollback(sqlite3 *db);
 /* Prepares sql; on failure logs the message and returns NULL. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
+/* Runs sql (one "?" bound to id); 1 when it returns a row, 0 when not, -1 on error. */
+int db_exists(sqlite3 *db, const char *sql, int64_t id);
+
 /* Binds text, or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 

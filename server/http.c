@@ -223,18 +223,32 @@ int http_param_id_or_reply(struct req *r, int i, int64_t *out)
 
 /* ---- JSON field helpers --------------------------------------------------- */
 
+/*
+ * The value of field in obj, or NULL when it is absent or null. *rc is 0 when
+ * that is fine, -1 (after replying 422 missing_field) when it was required.
+ */
+static json_t *json_field_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
+                                   int required, int *rc)
+{
+    json_t *v = json_object_get(obj, field);
+    *rc = 0;
+    if (v && !json_is_null(v))
+        return v;
+    if (required) {
+        http_reply_error(r, 422, "missing_field", label, "'%s' is required", label);
+        *rc = -1;
+    }
+    return NULL;
+}
+
 int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
                               int required, size_t max_chars, const char **out)
 {
-    json_t *v = json_object_get(obj, field);
     const char *name = label ? label : field;
-    if (!v || json_is_null(v)) {
-        if (required) {
-            http_reply_error(r, 422, "missing_field", name, "'%s' is required", name);
-            return -1;
-        }
-        return 0;
-    }
+    int rc;
+    json_t *v = json_field_or_reply(r, obj, field, name, required, &rc);
+    if (!v)
+        return rc;
     if (!json_is_string(v)) {
         http_reply_error(r, 422, "invalid_type", name, "'%s' must be a string", name);
         return -1;
@@ -257,16 +271,12 @@ int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, con
 int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int required,
                               double min, double max, double *out, int *present)
 {
-    json_t *v = json_object_get(obj, field);
+    int rc;
+    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
     if (present)
         *present = 0;
-    if (!v || json_is_null(v)) {
-        if (required) {
-            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
-            return -1;
-        }
-        return 0;
-    }
+    if (!v)
+        return rc;
     if (!json_is_number(v)) {
         http_reply_error(r, 422, "invalid_type", field, "'%s' must be a number", field);
         return -1;
@@ -286,16 +296,12 @@ int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int
 int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int required, int64_t min,
                            int64_t max, int64_t *out, int *present)
 {
-    json_t *v = json_object_get(obj, field);
+    int rc;
+    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
     if (present)
         *present = 0;
-    if (!v || json_is_null(v)) {
-        if (required) {
-            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
-            return -1;
-        }
-        return 0;
-    }
+    if (!v)
+        return rc;
     if (!json_is_integer(v)) {
         http_reply_error(r, 422, "invalid_type", field, "'%s' must be a whole number", field);
         return -1;
@@ -314,14 +320,10 @@ int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int re
 
 int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int required, int *out)
 {
-    json_t *v = json_object_get(obj, field);
-    if (!v || json_is_null(v)) {
-        if (required) {
-            http_reply_error(r, 422, "missing_field", field, "'%s' is required", field);
-            return -1;
-        }
-        return 0;
-    }
+    int rc;
+    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
+    if (!v)
+        return rc;
     if (!json_is_boolean(v)) {
         http_reply_error(r, 422, "invalid_type", field, "'%s' must be true or false", field);
         return -1;

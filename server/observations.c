@@ -123,13 +123,7 @@ json_t *observations_public_json(struct dbc *c, int64_t id)
 
 int observations_exists(struct dbc *c, int64_t id)
 {
-    sqlite3_stmt *st = db_prepare(c->db, "SELECT 1 FROM observations WHERE id = ?");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists(c->db, "SELECT 1 FROM observations WHERE id = ?", id);
 }
 
 /* Looks up a single integer with one bound text and returns it, 0 when absent, -1 on error. */

@@ -26,13 +26,7 @@ json_t *units_ref_json(struct dbc *c, int64_t id)
 
 int units_exists(struct dbc *c, int64_t id)
 {
-    sqlite3_stmt *st = db_prepare(c->db, "SELECT 1 FROM units WHERE id = ?");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists(c->db, "SELECT 1 FROM units WHERE id = ?", id);
 }
 
 #define UNIT_SELECT                                                                                \
