@@ -2,8 +2,13 @@
  * crs — PROJ wrapper for EPSG:4326 <-> EPSG:3006. See crs.h.
  * Must not know about HTTP, JSON or databases.
  *
- * THREAD SAFETY NOTES: everything here uses only the crs_ctx passed in; the
- * context is never shared between threads.
+ * THREAD SAFETY NOTES: a crs_ctx belongs to one thread. PROJ objects are not
+ * thread-safe: a PJ_CONTEXT and every PJ created from it may only be used by
+ * one thread at a time, so each crs_ctx carries its own PJ_CONTEXT and its own
+ * PJ, and nothing in this file is static or shared. proj_trans() also records
+ * errors on the PJ, which is one more reason two threads must never use the
+ * same crs_ctx. Opening contexts concurrently from several threads is safe
+ * (PROJ >= 6 creates each context independently).
  */
 #include "crs.h"
 
@@ -11,30 +16,42 @@
 #include <proj.h>
 #include <stdlib.h>
 
+#define CRS_WGS84 "EPSG:4326"
+#define CRS_SWEREF99TM "EPSG:3006"
+
 struct crs_ctx {
     PJ_CONTEXT *ctx;
-    PJ *wgs84_to_sweref; /* normalised: input lon,lat; output e,n */
+    /*
+     * One transformation used in both directions: PJ_FWD is lon,lat ->
+     * e,n and PJ_INV is e,n -> lon,lat. EPSG:4326 -> EPSG:3006 has a single
+     * candidate operation (SWEREF 99 and WGS 84 are treated as equal at the
+     * 1 m level), so the inverse is exactly the 3006 -> 4326 transformation.
+     */
+    PJ *wgs84_sweref99tm;
 };
 
 crs_ctx *crs_open(void)
 {
+    PJ *raw = NULL;
     crs_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->ctx = proj_context_create();
     if (!c->ctx)
         goto fail;
-    /* No network grids: everything must work offline. */
     proj_context_set_enable_network(c->ctx, 0);
-    PJ *raw = proj_create_crs_to_crs(c->ctx, "EPSG:4326", "EPSG:3006", NULL);
+    raw = proj_create_crs_to_crs(c->ctx, CRS_WGS84, CRS_SWEREF99TM, NULL);
     if (!raw)
         goto fail;
-    c->wgs84_to_sweref = proj_normalize_for_visualization(c->ctx, raw);
-    proj_destroy(raw);
-    if (!c->wgs84_to_sweref)
+    /* EPSG:4326 is lat,lon and EPSG:3006 is n,e by definition; swap to the
+     * lon,lat / e,n order everything else in trygg uses. */
+    c->wgs84_sweref99tm = proj_normalize_for_visualization(c->ctx, raw);
+    if (!c->wgs84_sweref99tm)
         goto fail;
+    proj_destroy(raw);
     return c;
 fail:
+    proj_destroy(raw); /* NULL is allowed */
     crs_close(c);
     return NULL;
 }
@@ -43,21 +60,25 @@ void crs_close(crs_ctx *c)
 {
     if (!c)
         return;
-    if (c->wgs84_to_sweref)
-        proj_destroy(c->wgs84_to_sweref);
+    proj_destroy(c->wgs84_sweref99tm);
     if (c->ctx)
         proj_context_destroy(c->ctx);
     free(c);
 }
 
-static int transform(crs_ctx *c, PJ_DIRECTION dir, double x, double y, double *ox, double *oy)
+/* Runs the transformation in direction dir on (x, y); writes the result to
+ * *ox, *oy only when it is finite. Returns 0 or -1. */
+static int crs_transform(crs_ctx *c, PJ_DIRECTION dir, double x, double y, double *ox, double *oy)
 {
     if (!c || !isfinite(x) || !isfinite(y))
         return -1;
-    PJ_COORD in = proj_coord(x, y, 0, 0);
-    PJ_COORD out = proj_trans(c->wgs84_to_sweref, dir, in);
-    if (!isfinite(out.xy.x) || !isfinite(out.xy.y) || out.xy.x == HUGE_VAL)
+    proj_errno_reset(c->wgs84_sweref99tm);
+    PJ_COORD out = proj_trans(c->wgs84_sweref99tm, dir, proj_coord(x, y, 0, 0));
+    /* PROJ reports failure as HUGE_VAL (infinity) coordinates and an errno. */
+    if (proj_errno(c->wgs84_sweref99tm) != 0 || !isfinite(out.xy.x) || !isfinite(out.xy.y)) {
+        proj_errno_reset(c->wgs84_sweref99tm);
         return -1;
+    }
     *ox = out.xy.x;
     *oy = out.xy.y;
     return 0;
@@ -65,12 +86,12 @@ static int transform(crs_ctx *c, PJ_DIRECTION dir, double x, double y, double *o
 
 int crs_wgs84_to_sweref99tm(crs_ctx *c, double lon, double lat, double *e, double *n)
 {
-    if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
-        return -1;
-    return transform(c, PJ_FWD, lon, lat, e, n);
+    if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
+        return -1; /* also rejects NaN */
+    return crs_transform(c, PJ_FWD, lon, lat, e, n);
 }
 
 int crs_sweref99tm_to_wgs84(crs_ctx *c, double e, double n, double *lon, double *lat)
 {
-    return transform(c, PJ_INV, e, n, lon, lat);
+    return crs_transform(c, PJ_INV, e, n, lon, lat);
 }

@@ -1,21 +1,24 @@
 /*
- * distance — see distance.h. Pure math.
+ * distance — see distance.h. Pure math, no I/O.
  */
 #include "distance.h"
 
 #include <math.h>
 
-#define EARTH_MEAN_RADIUS_M 6371008.8
+#define DISTANCE_PI 3.14159265358979323846
+#define DISTANCE_RAD (DISTANCE_PI / 180.0)
 
 double distance_haversine_m(double lon1, double lat1, double lon2, double lat2)
 {
-    double r = M_PI / 180.0;
-    double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
-    if (a > 1)
-        a = 1;
-    return 2 * EARTH_MEAN_RADIUS_M * asin(sqrt(a));
+    double sin_dlat = sin((lat2 - lat1) * DISTANCE_RAD / 2.0);
+    double sin_dlon = sin((lon2 - lon1) * DISTANCE_RAD / 2.0);
+    double a = sin_dlat * sin_dlat +
+               cos(lat1 * DISTANCE_RAD) * cos(lat2 * DISTANCE_RAD) * sin_dlon * sin_dlon;
+    /* Rounding can push a a hair past 1 for antipodal points; asin would
+     * then return NaN. */
+    if (a > 1.0)
+        a = 1.0;
+    return 2.0 * DISTANCE_EARTH_MEAN_RADIUS_M * asin(sqrt(a));
 }
 
 double distance_planar_m(double e1, double n1, double e2, double n2)

@@ -1,15 +1,28 @@
 /*
- * distance — distances in metres.
+ * distance — distances in metres, on the sphere (WGS 84 degrees) and on a
+ * projected grid (SWEREF 99 TM metres).
+ *
+ * Pure math: no I/O, no state, safe from any thread.
  */
 #ifndef TRYGG_DISTANCE_H
 #define TRYGG_DISTANCE_H
 
-/* Great-circle distance between two WGS 84 points (degrees), on a sphere of
- * the mean Earth radius 6 371 008.8 m. Good to ~0.5 % anywhere. */
+/* IUGG mean Earth radius R1 = (2a + b) / 3 of the WGS 84 ellipsoid. */
+#define DISTANCE_EARTH_MEAN_RADIUS_M 6371008.8
+
+/*
+ * Great-circle distance in metres between two WGS 84 points given in degrees,
+ * by the haversine formula on a sphere of DISTANCE_EARTH_MEAN_RADIUS_M. The
+ * ellipsoid differs by at most ~0.5 %. Numerically stable for short distances
+ * and for antipodes. NaN in, NaN out.
+ */
 double distance_haversine_m(double lon1, double lat1, double lon2, double lat2);
 
-/* Straight-line distance between two points of a projected grid in metres
- * (SWEREF 99 TM): what "within 25 m" means for duplicates. */
+/*
+ * Straight-line (Pythagoras) distance in metres between two points of a
+ * projected grid in metres, such as SWEREF 99 TM easting/northing: what
+ * "within 25 m" means for duplicates and nearby reports. NaN in, NaN out.
+ */
 double distance_planar_m(double e1, double n1, double e2, double n2);
 
 #endif

@@ -1,5 +1,6 @@
 // The field app on a phone: file an observation with a photo, driven by accessible names.
 import { test, before, after } from "node:test";
+import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { startServer, launchBrowser, PHONE, ARTIFACTS } from "./lib/server.mjs";
@@ -76,7 +77,7 @@ test("the app switches to English and remembers it", async () => {
 test("a nearby open report can be supported instead of filing a duplicate", async () => {
   const existing = (await srv.api("/api/v1/observations", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ client_id: crypto.randomUUID(), category: "graffiti", lon: 12.94012, lat: 57.72102, description: "Klotter på tunneln" }),
+    body: JSON.stringify({ client_id: randomUUID(), category: "graffiti", lon: 12.94012, lat: 57.72102, description: "Klotter på tunneln" }),
   })).json;
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();

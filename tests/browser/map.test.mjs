@@ -1,5 +1,6 @@
 // The public map: filed observations show up as server-side clusters; filters and permalinks work.
 import { test, before, after } from "node:test";
+import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { startServer, launchBrowser, PHONE, ARTIFACTS } from "./lib/server.mjs";
@@ -12,7 +13,7 @@ before(async () => {
   for (let i = 0; i < 6; i++) {
     await srv.api("/api/v1/observations", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: crypto.randomUUID(), category: i < 4 ? "lighting" : "litter",
+      body: JSON.stringify({ client_id: randomUUID(), category: i < 4 ? "lighting" : "litter",
                              lon: 12.8500 + i * 0.0003, lat: 57.7000, description: `karttest ${i}` }),
     });
   }

@@ -1,5 +1,6 @@
 // The staff app: log in, triage, assign, merge and bulk-acknowledge through the UI, checked through the API.
 import { test, before, after } from "node:test";
+import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { startServer, launchBrowser, axe, ARTIFACTS } from "./lib/server.mjs";
@@ -10,7 +11,7 @@ let srv, browser, context, page;
 async function file(body) {
   const r = await srv.api("/api/v1/observations", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ client_id: crypto.randomUUID(), lon: 12.9401, lat: 57.7210, ...body }),
+    body: JSON.stringify({ client_id: randomUUID(), lon: 12.9401, lat: 57.7210, ...body }),
   });
   assert.equal(r.status, 201, r.text);
   return r.json.id;
