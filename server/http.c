@@ -116,7 +116,7 @@ int http_reply_bytes(struct req *r, int status, const char *content_type, const 
 
 int http_reply_json(struct req *r, int status, json_t *body)
 {
-    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *s = json_dumps(body, HTTP_JSON_FLAGS);
     json_decref(body);
     if (!s) {
         static const char fallback[] =

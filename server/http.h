@@ -23,6 +23,9 @@
 #define HTTP_MAX_PARAMS 4
 #define HTTP_PARAM_BUF 512
 #define HTTP_QUERY_VALUE_MAX 2048
+/* How answers are written: compact, ASCII-safe, and 12 significant digits so that
+ * 57.719 is not printed as 57.719000000000001 (coordinates keep ~0.1 mm). */
+#define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
 #define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
 
 /* Staff roles (issue 3). A route's roles mask says who may call it; 0 = anyone. */

@@ -372,7 +372,7 @@ int observations_create(struct req *r)
     json_t *out = observations_public_json(c, id);
     if (!out)
         return http_reply_error(r, 500, "internal", NULL, "the observation could not be read");
-    char *body = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *body = json_dumps(out, HTTP_JSON_FLAGS);
     json_decref(out);
     char hdr[96];
     snprintf(hdr, sizeof hdr, "Location: /api/v1/observations/%lld\r\n", (long long)id);
@@ -528,7 +528,7 @@ int observations_list(struct req *r)
     }
     json_t *fc = json_pack("{s:s, s:o, s:o, s:I}", "type", "FeatureCollection", "features",
                            features, "links", links, "numberReturned", (json_int_t)count);
-    char *s = json_dumps(fc, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *s = json_dumps(fc, HTTP_JSON_FLAGS);
     json_decref(fc);
     http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), NULL);
     free(s);
