@@ -137,6 +137,11 @@
     return new Date(ts).toLocaleString(i18n.lang === "en" ? "en-GB" : "sv-SE", { dateStyle: "short", timeStyle: "short" });
   }
 
+  function fmtDate(ts) {
+    if (!ts) return t("none");
+    return new Date(ts).toLocaleDateString(i18n.lang === "en" ? "en-GB" : "sv-SE", { day: "numeric", month: "short" });
+  }
+
   /* ---- API --------------------------------------------------------------- */
 
   function api(method, path, body, raw) {
@@ -258,7 +263,7 @@
     main.appendChild(el("section", { "aria-label": t("filter") }, [filterForm]));
 
     var err = errorBox();
-    var tableBox = el("div");
+    var tableBox = el("div", { className: "table-wrap" });
     var mapDiv = el("div", { className: "queue-map", role: "region", "aria-label": t("map_label") });
     main.appendChild(err);
     main.appendChild(el("div", { className: "staff-grid" }, [tableBox, mapDiv]));
@@ -317,8 +322,8 @@
         el("td", { text: String(c.priority) }),
         el("td", { text: c.unit ? c.unit.name : t("unrouted") }),
         el("td", { text: c.area ? c.area.name : t("none") }),
-        el("td", { text: fmt(c.created_at) }),
-        el("td", { className: c.overdue ? "overdue" : "" }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmt(c.due_at)])]));
+        el("td", { className: "when", text: fmtDate(c.created_at) }),
+        el("td", { className: "when" + (c.overdue ? " overdue" : "") }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmtDate(c.due_at)])]));
     });
     box.appendChild(el("table", { className: "cases" }, [el("thead", {}, [head]), tbody]));
     var offset = Number(q.get("cursor") || 0), limit = 25;
