@@ -167,6 +167,25 @@ static void unit_name(struct dbc *c, int64_t id, char *out, size_t cap)
 
 /* Sets the unit and (unless already there) the state 'assigned', with events and the
  * notification. Inside a transaction. Returns a cases_result. */
+/* 1 when unit id is inside the Technical committee's organisation, 0 outside, -1 unknown. */
+static int unit_internal(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_prepare(c->db, "SELECT internal FROM units WHERE id = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+/*
+ * Makes unit_id responsible for the case, with events and the unit's
+ * notification. A unit inside the organisation is assigned the work (state
+ * 'assigned'); one outside it (the housing company, the police) is notified,
+ * not assigned: the case stays with the technical office ('acknowledged').
+ * Inside a transaction. Returns a cases_result.
+ */
 static enum cases_result do_assign(struct dbc *c, const struct config *cfg, struct case_row *cr,
                                    int64_t unit_id, const char *comment, int64_t actor,
                                    const char *label, char *err, size_t errlen)
@@ -177,12 +196,13 @@ static enum cases_result do_assign(struct dbc *c, const struct config *cfg, stru
         snprintf(err, errlen, "a case that is %s cannot be assigned; reopen it first", cr->state);
         return CASES_CONFLICT;
     }
-    int ex = units_exists(c, unit_id);
-    if (ex <= 0) {
+    int internal = unit_internal(c, unit_id);
+    if (internal < 0) {
         snprintf(err, errlen, "no unit %lld", (long long)unit_id);
-        return ex < 0 ? CASES_ERROR : CASES_INVALID;
+        return CASES_INVALID;
     }
-    if (cr->unit_id == unit_id && strcmp(cr->state, "assigned") == 0)
+    const char *target = internal ? "assigned" : "acknowledged";
+    if (cr->unit_id == unit_id && strcmp(cr->state, target) == 0)
         return CASES_OK; /* already there: nothing to record */
     char from[256], to[256];
     unit_name(c, cr->unit_id, from, sizeof from);
@@ -194,14 +214,14 @@ static enum cases_result do_assign(struct dbc *c, const struct config *cfg, stru
     sqlite3_bind_int64(st, 2, cr->id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE ||
-        add_event(c, cr->id, actor, label, "assigned", from[0] ? from : NULL, to, comment, 0) != 0)
+    if (rc != SQLITE_DONE || add_event(c, cr->id, actor, label, internal ? "assigned" : "notified",
+                                       from[0] ? from : NULL, to, comment, 0) != 0)
         return CASES_ERROR;
-    if (strcmp(cr->state, "assigned") != 0) {
-        if (set_state(c, cr->id, "assigned") != 0 ||
-            add_event(c, cr->id, actor, label, "state", cr->state, "assigned", NULL, 0) != 0)
+    if (strcmp(cr->state, target) != 0) {
+        if (set_state(c, cr->id, target) != 0 ||
+            add_event(c, cr->id, actor, label, "state", cr->state, target, NULL, 0) != 0)
             return CASES_ERROR;
-        snprintf(cr->state, sizeof cr->state, "assigned");
+        snprintf(cr->state, sizeof cr->state, "%s", target);
     }
     cr->unit_id = unit_id;
     if (outbox_enqueue_assignment(c, cfg, cr->id, unit_id) < 0)
@@ -315,6 +335,11 @@ enum cases_result cases_transition(struct dbc *c, const struct config *cfg, int6
     }
     if (strcmp(to, "assigned") == 0 && cr.unit_id == 0) {
         snprintf(err, errlen, "the case has no unit yet: assign it to one");
+        res = CASES_CONFLICT;
+        goto out;
+    }
+    if (strcmp(to, "assigned") == 0 && unit_internal(c, cr.unit_id) == 0) {
+        snprintf(err, errlen, "the unit is outside the organisation: it is notified, not assigned");
         res = CASES_CONFLICT;
         goto out;
     }

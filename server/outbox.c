@@ -72,8 +72,18 @@ static json_t *case_payload(struct dbc *c, const struct config *cfg, int64_t cas
     if (cs)
         json_object_update(obs, cs);
     json_decref(cs);
-    return json_pack("{s:s, s:o, s:{s:s, s:s}}", "event", "case.assigned", "case", obs, "unit",
-                     "code", unit_code, "name", unit_name);
+    /* Units outside the organisation are told about the case; inside ones get the work. */
+    sqlite3_stmt *ust = db_prepare(c->db, "SELECT internal FROM units WHERE code = ?");
+    int internal = 1;
+    if (ust) {
+        sqlite3_bind_text(ust, 1, unit_code, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(ust) == SQLITE_ROW)
+            internal = sqlite3_column_int(ust, 0);
+        sqlite3_finalize(ust);
+    }
+    return json_pack("{s:s, s:o, s:{s:s, s:s, s:b}}", "event",
+                     internal ? "case.assigned" : "case.notified", "case", obs, "unit", "code",
+                     unit_code, "name", unit_name, "internal", internal);
 }
 
 static int insert_message(struct dbc *c, const char *kind, int64_t unit_id, int64_t case_id,

@@ -24,11 +24,6 @@ json_t *units_ref_json(struct dbc *c, int64_t id)
     return o;
 }
 
-int units_exists(struct dbc *c, int64_t id)
-{
-    return db_exists(c->db, "SELECT 1 FROM units WHERE id = ?", id);
-}
-
 #define UNIT_SELECT                                                                                \
     "SELECT id, code, name, email, webhook_url, internal, webhook_secret IS NOT NULL, "            \
     "api_token_hash IS NOT NULL FROM units "

@@ -15,9 +15,6 @@ struct req;
 /* {"id","code","name"} of unit id, or JSON null. */
 json_t *units_ref_json(struct dbc *c, int64_t id);
 
-/* 1 when unit id exists, 0 when not, -1 on error. */
-int units_exists(struct dbc *c, int64_t id);
-
 /* GET/POST /api/v1/units, PUT /api/v1/units/{id}. */
 int units_list(struct req *r);
 int units_post(struct req *r);

@@ -78,6 +78,10 @@ class Workflow(unittest.TestCase):
         elsewhere = self.case(self.file(category="other", lon=12.8500, lat=57.7000))
         self.assertEqual(in_poly["unit"]["code"], "housing")
         self.assertEqual(in_poly["priority"], 1)
+        # The housing company is outside the organisation: notified, not assigned.
+        self.assertEqual(in_poly["state"], "acknowledged")
+        self.assertIn("notified", [e["kind"] for e in in_poly["history"]])
+        self.assertEqual(self.state(in_poly["id"], "assigned").status, 409)
         self.assertEqual(in_area["unit"]["code"], "cleaning")
         self.assertEqual(elsewhere["unit"]["code"], "police")  # order 50 beats order 100
         # Rule administration is the admin's.
@@ -273,13 +277,19 @@ class Workflow(unittest.TestCase):
         self.assertEqual(self.triage.post("/api/v1/cases/bulk", {"ids": [], "action": "assign"}).status, 422)
         self.assertEqual(self.lights.post("/api/v1/cases/bulk", {"ids": ids, "action": "acknowledge"}).status, 403)
 
-    def test_reassign_is_an_event(self):
+    def test_reassign_is_an_event_and_outside_units_are_notified_not_assigned(self):
         cid = self.file(category="lighting")
-        r = self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": self.units["housing"], "comment": "Bostadsområde"})
+        r = self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": self.units["parks"], "comment": "Parkväg"})
         self.assertEqual(r.status, 200)
         ev = [e for e in r.json()["history"] if e["kind"] == "assigned"][-1]
-        self.assertEqual((ev["from"], ev["to"]), ("Gatubelysning", "AB Bostäder i Borås"))
+        self.assertEqual((ev["from"], ev["to"]), ("Gatubelysning", "Parker och natur"))
         self.assertEqual(ev["actor"], "triage1")
+        self.assertEqual(r.json()["state"], "assigned")
+        r = self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": self.units["police"]})
+        self.assertEqual(r.status, 200)
+        ev = [e for e in r.json()["history"] if e["kind"] == "notified"][-1]
+        self.assertEqual((ev["from"], ev["to"]), ("Parker och natur", "Polisen"))
+        self.assertEqual(r.json()["state"], "acknowledged")  # the office keeps the case
         self.assertEqual(self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": 9999}).status, 422)
 
 
