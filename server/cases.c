@@ -165,8 +165,6 @@ static void unit_name(struct dbc *c, int64_t id, char *out, size_t cap)
     json_decref(u);
 }
 
-/* Sets the unit and (unless already there) the state 'assigned', with events and the
- * notification. Inside a transaction. Returns a cases_result. */
 /* 1 when unit id is inside the Technical committee's organisation, 0 outside, -1 unknown. */
 static int unit_internal(struct dbc *c, int64_t id)
 {
@@ -187,7 +185,7 @@ static int unit_internal(struct dbc *c, int64_t id)
  * Inside a transaction. Returns a cases_result.
  */
 static enum cases_result do_assign(struct dbc *c, const struct config *cfg, struct case_row *cr,
-                                   int64_t unit_id, const char *comment, int64_t actor,
+                                   int64_t unit_id, const char *comment, int public_, int64_t actor,
                                    const char *label, char *err, size_t errlen)
 {
     static const char *const assignable[] = {"new", "acknowledged", "assigned", "in_progress",
@@ -215,7 +213,7 @@ static enum cases_result do_assign(struct dbc *c, const struct config *cfg, stru
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE || add_event(c, cr->id, actor, label, internal ? "assigned" : "notified",
-                                       from[0] ? from : NULL, to, comment, 0) != 0)
+                                       from[0] ? from : NULL, to, comment, public_) != 0)
         return CASES_ERROR;
     if (strcmp(cr->state, target) != 0) {
         if (set_state(c, cr->id, target) != 0 ||
@@ -273,15 +271,19 @@ int cases_on_observation_created(struct dbc *c, const struct config *cfg, int64_
     snprintf(cr.state, sizeof cr.state, "new");
     char err[200], note[64];
     snprintf(note, sizeof note, "routing rule %lld", (long long)rc.rule_id);
-    return do_assign(c, cfg, &cr, rc.unit_id, note, 0, "system", err, sizeof err) == CASES_OK ? 0
-                                                                                              : -1;
+    return do_assign(c, cfg, &cr, rc.unit_id, note, 0, 0, "system", err, sizeof err) == CASES_OK
+               ? 0
+               : -1;
 }
 
 json_t *cases_public_comments(struct dbc *c, int64_t id)
 {
     json_t *arr = json_array();
-    sqlite3_stmt *st = db_prepare(c->db, "SELECT at, comment FROM case_events WHERE case_id = ? "
-                                         "AND public = 1 AND comment IS NOT NULL ORDER BY id");
+    /* A duplicate follows its primary: the primary's public answers are its answers too. */
+    sqlite3_stmt *st = db_prepare(
+        c->db, "SELECT at, comment FROM case_events WHERE case_id IN (?1, (SELECT duplicate_of "
+               "FROM cases WHERE observation_id = ?1)) AND public = 1 AND comment IS NOT NULL "
+               "ORDER BY id");
     if (!st)
         return arr;
     sqlite3_bind_int64(st, 1, id);
@@ -334,12 +336,18 @@ enum cases_result cases_transition(struct dbc *c, const struct config *cfg, int6
         goto out;
     }
     if (strcmp(to, "assigned") == 0 && cr.unit_id == 0) {
-        snprintf(err, errlen, "the case has no unit yet: assign it to one");
+        snprintf(err, errlen,
+                 "a case cannot go from %s to assigned before it has a unit: assign "
+                 "it to one",
+                 cr.state);
         res = CASES_CONFLICT;
         goto out;
     }
     if (strcmp(to, "assigned") == 0 && unit_internal(c, cr.unit_id) == 0) {
-        snprintf(err, errlen, "the unit is outside the organisation: it is notified, not assigned");
+        snprintf(err, errlen,
+                 "a case cannot go from %s to assigned: its unit is outside the organisation, "
+                 "it is notified, not assigned",
+                 cr.state);
         res = CASES_CONFLICT;
         goto out;
     }
@@ -416,6 +424,24 @@ static int case_or_reply(struct req *r, struct case_row *cr)
     if (!found || (r->session->role == ROLE_UNIT && cr->unit_id != r->session->unit_id))
         return http_reply_error(r, 404, "not_found", NULL, "no case %lld", (long long)id), -1;
     return 0;
+}
+
+/*
+ * Opens the write transaction and reloads *cr inside it, so the change is
+ * decided on the state no concurrent request can alter any more. 0 with the
+ * transaction open, or replied (and nothing open).
+ */
+static int begin_and_reload_or_reply(struct req *r, struct case_row *cr)
+{
+    if (db_begin(r->dbc->db) != SQLITE_OK)
+        return http_reply_error(r, 503, "unavailable", NULL, "the database is busy"), -1;
+    int found = load_case(r->dbc, cr->id, cr);
+    if (found > 0)
+        return 0;
+    db_rollback(r->dbc->db);
+    if (found < 0)
+        return http_reply_error(r, 500, "internal", NULL, "database error"), -1;
+    return http_reply_error(r, 404, "not_found", NULL, "no case %lld", (long long)cr->id), -1;
 }
 
 #define CASE_SUMMARY_SELECT                                                                        \
@@ -632,71 +658,46 @@ static json_t *history_json(struct dbc *c, int64_t id)
     return arr;
 }
 
-/* Open cases of the same category within the radius and period, nearest first. */
+/*
+ * Likely duplicates of case id: open cases of the same category within
+ * duplicate_radius_m metres (SWEREF 99 TM, planar) filed within duplicate_days
+ * of it, nearest first, at most CASES_DUPLICATES_MAX. The e/n BETWEEN box uses
+ * the observations_en index; the exact circle and the order are in SQL so the
+ * limit keeps the nearest ones. A unit handler sees only its own unit's cases.
+ */
 static json_t *duplicates_json(struct req *r, int64_t id)
 {
     json_t *arr = json_array();
     const struct config *cfg = r->cfg;
     sqlite3_stmt *st = db_prepare(
         r->dbc->db,
-        "SELECT o2.id, o2.e, o2.n, c2.state, o2.created_at, o2.description, coalesce(c2.unit_id, "
-        "0) "
+        "SELECT o2.id, o2.e, o2.n, c2.state, o2.created_at, o2.description, o2.category, o.e, o.n "
         "FROM observations o JOIN observations o2 ON o2.category = o.category AND o2.id != o.id "
         "JOIN cases c2 ON c2.observation_id = o2.id "
         "WHERE o.id = ?1 AND c2.state IN ('new', 'acknowledged', 'assigned', 'in_progress') "
         "AND o2.e BETWEEN o.e - ?2 AND o.e + ?2 AND o2.n BETWEEN o.n - ?2 AND o.n + ?2 "
+        "AND (o2.e - o.e) * (o2.e - o.e) + (o2.n - o.n) * (o2.n - o.n) <= ?2 * ?2 "
         "AND o2.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at, '-' || ?3 || ' days') "
-        "AND o2.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at, '+' || ?3 || ' days')");
-    sqlite3_stmt *me = db_prepare(r->dbc->db, "SELECT e, n FROM observations WHERE id = ?");
-    if (!st || !me) {
-        sqlite3_finalize(st);
-        sqlite3_finalize(me);
+        "AND o2.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at, '+' || ?3 || ' days') "
+        "AND (?4 = 0 OR c2.unit_id = ?4) "
+        "ORDER BY (o2.e - o.e) * (o2.e - o.e) + (o2.n - o.n) * (o2.n - o.n), o2.id LIMIT ?5");
+    if (!st)
         return arr;
-    }
-    sqlite3_bind_int64(me, 1, id);
-    double e = 0, n = 0;
-    if (sqlite3_step(me) == SQLITE_ROW) {
-        e = sqlite3_column_double(me, 0);
-        n = sqlite3_column_double(me, 1);
-    }
-    sqlite3_finalize(me);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_double(st, 2, cfg->duplicate_radius_m);
     sqlite3_bind_int(st, 3, cfg->duplicate_days);
-    struct {
-        double d;
-        json_t *o;
-    } found[CASES_DUPLICATES_MAX * 4];
-    int count = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && count < CASES_DUPLICATES_MAX * 4) {
-        if (r->session->role == ROLE_UNIT && sqlite3_column_int64(st, 6) != r->session->unit_id)
-            continue;
-        double d =
-            distance_planar_m(e, n, sqlite3_column_double(st, 1), sqlite3_column_double(st, 2));
-        if (d > cfg->duplicate_radius_m)
-            continue;
-        found[count].d = d;
-        found[count].o =
-            json_pack("{s:I, s:f, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                      "distance_m", round(d * 10) / 10, "state", col_text(st, 3), "created_at",
-                      col_text(st, 4), "description", col_text(st, 5));
-        count++;
+    sqlite3_bind_int64(st, 4, r->session->role == ROLE_UNIT ? r->session->unit_id : 0);
+    sqlite3_bind_int(st, 5, CASES_DUPLICATES_MAX);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        double d = distance_planar_m(sqlite3_column_double(st, 7), sqlite3_column_double(st, 8),
+                                     sqlite3_column_double(st, 1), sqlite3_column_double(st, 2));
+        json_array_append_new(arr, json_pack("{s:I, s:f, s:o, s:o, s:o, s:o}", "id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "distance_m",
+                                             round(d * 10) / 10, "category", col_text(st, 6),
+                                             "state", col_text(st, 3), "created_at",
+                                             col_text(st, 4), "description", col_text(st, 5)));
     }
     sqlite3_finalize(st);
-    /* Nearest first (insertion sort: a handful of rows). */
-    for (int i = 1; i < count; i++)
-        for (int j = i; j > 0 && found[j - 1].d > found[j].d; j--) {
-            double td = found[j].d;
-            json_t *to = found[j].o;
-            found[j] = found[j - 1];
-            found[j - 1].d = td;
-            found[j - 1].o = to;
-        }
-    for (int i = 0; i < count; i++) {
-        if (i < CASES_DUPLICATES_MAX)
-            json_array_append(arr, found[i].o);
-        json_decref(found[i].o);
-    }
     return arr;
 }
 
@@ -774,7 +775,9 @@ int cases_post_state(struct req *r)
         return r->status;
     if (strcmp(state, "duplicate") == 0)
         return http_reply_error(r, 409, "invalid_transition", "state",
-                                "a case becomes a duplicate by merging it: POST .../merge");
+                                "a case cannot go from %s to duplicate by a state change: merge "
+                                "it (POST /api/v1/cases/%lld/merge)",
+                                cr.state, (long long)cr.id);
     char err[256] = "";
     enum cases_result res = cases_transition(
         r->dbc, r->cfg, cr.id, state, reason, comment, public_, r->session->role,
@@ -795,11 +798,11 @@ int cases_assign(struct req *r)
     if (http_json_int_or_reply(r, r->json, "unit_id", 1, 1, INT64_MAX, &unit_id, NULL) ||
         comment_fields(r, &comment, &public_))
         return r->status;
-    if (db_begin(r->dbc->db) != SQLITE_OK)
-        return http_reply_error(r, 503, "unavailable", NULL, "the database is busy");
+    if (begin_and_reload_or_reply(r, &cr) != 0)
+        return r->status;
     char err[256] = "";
-    enum cases_result res = do_assign(r->dbc, r->cfg, &cr, unit_id, comment, r->session->user_id,
-                                      r->session->username, err, sizeof err);
+    enum cases_result res = do_assign(r->dbc, r->cfg, &cr, unit_id, comment, public_,
+                                      r->session->user_id, r->session->username, err, sizeof err);
     if (res != CASES_OK || db_commit(r->dbc->db) != SQLITE_OK) {
         db_rollback(r->dbc->db);
         return reply_result(r, res == CASES_OK ? CASES_ERROR : res, err, "unit_id");
@@ -815,8 +818,12 @@ int cases_priority(struct req *r)
         return r->status;
     if (http_json_int_or_reply(r, r->json, "priority", 1, 1, 3, &prio, NULL))
         return r->status;
-    if (db_begin(r->dbc->db) != SQLITE_OK)
-        return http_reply_error(r, 503, "unavailable", NULL, "the database is busy");
+    if (begin_and_reload_or_reply(r, &cr) != 0)
+        return r->status;
+    if (prio == cr.priority) { /* no change, no event */
+        db_rollback(r->dbc->db);
+        return reply_case(r, 200, cr.id);
+    }
     sqlite3_stmt *st = db_prepare(
         r->dbc->db, "UPDATE cases SET priority = ?2, due_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
                     "created_at, '+' || ?3 || ' days') WHERE observation_id = ?1");
@@ -867,8 +874,8 @@ int cases_merge(struct req *r)
         return r->status;
     if (http_json_int_or_reply(r, r->json, "into", 1, 1, INT64_MAX, &into, NULL))
         return r->status;
-    if (db_begin(r->dbc->db) != SQLITE_OK)
-        return http_reply_error(r, 503, "unavailable", NULL, "the database is busy");
+    if (begin_and_reload_or_reply(r, &cr) != 0)
+        return r->status;
     int found = load_case(r->dbc, into, &primary);
     if (found > 0 && primary.duplicate_of) /* merge into the primary of a duplicate */
         found = load_case(r->dbc, primary.duplicate_of, &primary);
@@ -961,7 +968,7 @@ int cases_bulk(struct req *r)
         }
         enum cases_result res;
         if (assign) {
-            res = do_assign(r->dbc, r->cfg, &cr, unit_id, NULL, r->session->user_id,
+            res = do_assign(r->dbc, r->cfg, &cr, unit_id, NULL, 0, r->session->user_id,
                             r->session->username, err, sizeof err);
         } else if (strcmp(cr.state, "new") != 0) {
             snprintf(err, sizeof err, "case %lld is %s, not new", (long long)cr.id, cr.state);

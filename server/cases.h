@@ -22,7 +22,11 @@ struct req;
  */
 int cases_on_observation_created(struct dbc *c, const struct config *cfg, int64_t observation_id);
 
-/* The public comments of a case as [{"at","comment"}] (never internal notes). */
+/*
+ * The public comments of a case as [{"at","comment"}], oldest first (never
+ * internal notes); a duplicate's include its primary's. Returns a new
+ * reference (an empty array on a database error); the caller owns it.
+ */
 json_t *cases_public_comments(struct dbc *c, int64_t id);
 
 /* Outcome of a workflow change made outside HTTP (e.g. a unit's system). */

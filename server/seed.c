@@ -32,22 +32,30 @@ static const char seed_units_sql[] =
     " 'streets_traffic' WHEN 'furniture' THEN 'parks' WHEN 'hidden' THEN 'parks' END) "
     "WHERE default_unit_id IS NULL;"
     /* Routing: municipality-wide rules per category, plus the housing company's estates in
-     * Hässleholmen (a drawn polygon) where lighting is the housing company's. */
+     * Hässleholmen (a drawn polygon) where lighting is the housing company's, and an area rule:
+     * in the rural locality Dalsjöfors the lamps along the through roads are the streets and
+     * traffic unit's (demo data, not the real division of responsibility). */
     "INSERT INTO routing_rules (category, area_id, unit_id, priority, rule_order, note, polygon) "
-    "SELECT r.category, NULL, (SELECT id FROM units WHERE code = r.unit), r.priority, r.ord, "
+    "SELECT r.category, (SELECT id FROM areas WHERE code = r.area), "
+    "(SELECT id FROM units WHERE code = r.unit), r.priority, r.ord, "
     "r.note, CASE WHEN r.poly IS NULL THEN NULL ELSE CastToMultiPolygon(GeomFromText(r.poly, "
-    "4326)) END FROM (SELECT 'lighting' AS category, 'housing' AS unit, 2 AS priority, 10 AS ord, "
+    "4326)) END FROM (SELECT 'lighting' AS category, NULL AS area, 'housing' AS unit, "
+    " 2 AS priority, 10 AS ord, "
     " 'Bostäder i Borås: Hässleholmen' AS note, 'POLYGON((12.962 57.736, 12.975 57.736, 12.975 "
     " 57.745, 12.962 57.745, 12.962 57.736))' AS poly "
-    " UNION ALL SELECT 'lighting', 'street_lighting', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'litter', 'cleaning', 3, 100, NULL, NULL "
-    " UNION ALL SELECT 'graffiti', 'cleaning', 3, 100, NULL, NULL "
-    " UNION ALL SELECT 'vegetation', 'parks', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'furniture', 'parks', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'path', 'streets_traffic', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'traffic', 'streets_traffic', 1, 100, NULL, NULL "
-    " UNION ALL SELECT 'signage', 'streets_traffic', 3, 100, NULL, NULL) r "
-    "WHERE NOT EXISTS (SELECT 1 FROM routing_rules);"
+    " UNION ALL SELECT 'lighting', 'dalsjofors', 'streets_traffic', 2, 50, "
+    " 'Dalsjöfors: lamps along the through roads', NULL "
+    " UNION ALL SELECT 'lighting', NULL, 'street_lighting', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'litter', NULL, 'cleaning', 3, 100, NULL, NULL "
+    " UNION ALL SELECT 'graffiti', NULL, 'cleaning', 3, 100, NULL, NULL "
+    " UNION ALL SELECT 'vegetation', NULL, 'parks', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'furniture', NULL, 'parks', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'path', NULL, 'streets_traffic', 2, 100, NULL, NULL "
+    " UNION ALL SELECT 'traffic', NULL, 'streets_traffic', 1, 100, NULL, NULL "
+    " UNION ALL SELECT 'signage', NULL, 'streets_traffic', 3, 100, NULL, NULL) r "
+    "WHERE NOT EXISTS (SELECT 1 FROM routing_rules) "
+    /* an area rule whose area is missing must not turn into a municipality-wide one */
+    "AND (r.area IS NULL OR EXISTS (SELECT 1 FROM areas WHERE code = r.area));"
     "INSERT OR IGNORE INTO walks (code, title, area_id, starts_at) VALUES "
     "('NORRBY1', 'Trygghetsvandring Norrby', (SELECT id FROM areas WHERE code = 'norrby'), "
     " '2026-11-26T18:00:00Z');";

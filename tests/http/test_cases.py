@@ -1,5 +1,7 @@
 """The case workflow (issue 3): routing, transitions, roles, duplicates, merge, comments, bulk."""
+import datetime
 import os
+import sqlite3
 import sys
 import time
 import unittest
@@ -134,6 +136,94 @@ class Workflow(unittest.TestCase):
             self.assertEqual(self.state(cid, to, reason="other").status, 409, to)
         self.assertEqual(self.case(cid)["state"], "rejected")
 
+    # Who may make which transition (the server's table, restated as the test's own truth).
+    ALLOWED_FOR_TRIAGE = {
+        "new": {"acknowledged", "rejected"},  # -> assigned needs a unit; see below
+        "acknowledged": {"assigned", "rejected"},
+        "assigned": {"in_progress", "resolved", "rejected", "acknowledged"},
+        "in_progress": {"resolved", "rejected"},
+        "resolved": {"acknowledged", "assigned"},
+        "rejected": {"acknowledged", "assigned"},
+        "duplicate": set(),
+    }
+    ALLOWED_FOR_UNIT = {
+        "assigned": {"in_progress", "resolved"},
+        "in_progress": {"resolved"},
+    }
+    STATES = ("new", "acknowledged", "assigned", "in_progress", "resolved", "rejected", "duplicate")
+
+    def case_in(self, state):
+        """A fresh case in state: 'new' is unrouted; every other one has the street lighting unit."""
+        if state == "new":
+            return self.file(category="hidden")
+        cid = self.file(category="lighting")  # routed: assigned to street_lighting
+        steps = {"acknowledged": ["acknowledged"], "assigned": [], "in_progress": ["in_progress"],
+                 "resolved": ["resolved"], "rejected": ["rejected"]}
+        if state == "duplicate":
+            r = self.triage.post("/api/v1/cases/%d/merge" % cid, {"into": self.file(category="lighting")})
+            self.assertEqual(r.status, 200, r)
+        else:
+            for to in steps[state]:
+                self.assertEqual(self.state(cid, to, reason="other").status, 200, (state, to))
+        self.assertEqual(self.case(cid)["state"], state)
+        return cid
+
+    def state_events(self, cid):
+        return [(e["from"], e["to"], e["actor"]) for e in self.case(cid)["history"] if e["kind"] == "state"]
+
+    def test_transition_table_every_allowed_pair_and_every_refused_one(self):
+        for frm in self.STATES:
+            for to in sorted(self.ALLOWED_FOR_TRIAGE[frm]):
+                cid = self.case_in(frm)
+                r = self.state(cid, to, reason="cannot_locate", comment="step %s->%s" % (frm, to))
+                self.assertEqual(r.status, 200, (frm, to, r))
+                self.assertEqual(r.json()["state"], to)
+                self.assertEqual(r.json()["reject_reason"], "cannot_locate" if to == "rejected" else None)
+                self.assertIn((frm, to, "triage1"), self.state_events(cid))
+                pub = self.srv.request("GET", "/api/v1/observations/%d" % cid).json()
+                self.assertEqual(pub["status"], to)  # observations.status follows cases.state
+            cid = self.case_in(frm)
+            before = self.case(cid)["history"]
+            for to in self.STATES:
+                if to in self.ALLOWED_FOR_TRIAGE[frm]:
+                    continue
+                r = self.state(cid, to, reason="other")
+                self.assertEqual(r.status, 409, (frm, to, r))
+                err = r.json()["error"]
+                self.assertEqual(err["code"], "invalid_transition")
+                self.assertIn("from %s to %s" % (frm, to), err["message"])
+            after = self.case(cid)
+            self.assertEqual(after["state"], frm)
+            self.assertEqual(after["history"], before)  # a refusal records nothing
+
+    def test_unit_handlers_work_their_cases_but_make_no_other_transition(self):
+        for frm in ("acknowledged", "assigned", "in_progress", "resolved", "rejected"):
+            for to in self.STATES:
+                cid = self.case_in(frm)
+                r = self.state(cid, to, who=self.lights, reason="other")
+                if to in self.ALLOWED_FOR_UNIT.get(frm, set()):
+                    self.assertEqual(r.status, 200, (frm, to, r))
+                    self.assertIn((frm, to, "lights1"), self.state_events(cid))
+                else:
+                    self.assertEqual(r.status, 409, (frm, to, r))
+                    self.assertEqual(r.json()["error"]["code"], "invalid_transition")
+                    self.assertEqual(self.case(cid)["state"], frm)
+                if frm not in self.ALLOWED_FOR_UNIT:
+                    break  # nothing is allowed from here: one case per state is enough
+        # A routed case that is a duplicate is still the unit's, but it cannot be moved.
+        dup = self.case_in("duplicate")
+        self.assertEqual(self.state(dup, "resolved", who=self.lights).status, 409)
+
+    def test_reopening_clears_the_reject_reason_and_can_answer_publicly(self):
+        cid = self.case_in("rejected")
+        self.assertEqual(self.case(cid)["reject_reason"], "other")
+        r = self.state(cid, "assigned", comment="Reopened after a call", public=True)
+        self.assertEqual(r.status, 200, r)
+        self.assertIsNone(r.json()["reject_reason"])
+        self.assertEqual(r.json()["unit"]["code"], "street_lighting")
+        pub = self.srv.request("GET", "/api/v1/observations/%d" % cid).json()
+        self.assertEqual(pub["public_comments"][-1]["comment"], "Reopened after a call")
+
     def test_priority_sets_the_due_date_and_overdue_cases_stand_out(self):
         cid = self.file(category="hidden")
         r = self.triage.post("/api/v1/cases/%d/priority" % cid, {"priority": 1})
@@ -148,6 +238,28 @@ class Workflow(unittest.TestCase):
         self.triage.post("/api/v1/cases/%d/priority" % cid, {"priority": 3})
         self.assertFalse(self.case(cid)["overdue"])
         self.assertEqual(self.triage.post("/api/v1/cases/%d/priority" % cid, {"priority": 4}).status, 422)
+
+    def test_due_dates_follow_the_priority_from_config(self):
+        def days(c):
+            fmt = "%Y-%m-%dT%H:%M:%SZ"
+            return (datetime.datetime.strptime(c["due_at"], fmt)
+                    - datetime.datetime.strptime(c["created_at"], fmt)).days
+        lit = self.case(self.file(category="lighting"))    # rule priority 2
+        lit_ = self.case(self.file(category="litter"))     # rule priority 3
+        hid = self.case(self.file(category="hidden"))      # no rule: priority 2
+        self.assertEqual((lit["priority"], days(lit)), (2, 14))
+        self.assertEqual((lit_["priority"], days(lit_)), (3, 60))
+        self.assertEqual((hid["priority"], days(hid)), (2, 14))
+        r = self.triage.post("/api/v1/cases/%d/priority" % lit["id"], {"priority": 3})
+        self.assertEqual(days(r.json()), 60)
+        ev = [e for e in r.json()["history"] if e["kind"] == "priority"]
+        self.assertEqual([(e["from"], e["to"], e["actor"]) for e in ev], [("2", "3", "triage1")])
+        # The same priority again changes nothing and records nothing.
+        r = self.triage.post("/api/v1/cases/%d/priority" % lit["id"], {"priority": 3})
+        self.assertEqual(len([e for e in r.json()["history"] if e["kind"] == "priority"]), 1)
+        # Sorting by due date puts the earliest first.
+        dues = [c["due_at"] for c in self.triage.get("/api/v1/cases?sort=due&limit=500").json()["cases"]]
+        self.assertEqual(dues, sorted(dues))
 
     # --- who sees what --------------------------------------------------------
 
@@ -178,6 +290,43 @@ class Workflow(unittest.TestCase):
         cid = self.file(category="lighting", reporter={"email": "secret.person@example.se"})
         self.assertEqual(self.case(cid)["reporter"]["email"], "secret.person@example.se")
         self.assertNotIn(b"secret.person", self.srv.request("GET", "/api/v1/observations/%d" % cid).body)
+
+    def test_unit_handlers_get_404_for_other_units_cases_and_403_for_triage_actions(self):
+        veg = self.file(category="vegetation")     # parks'
+        lit = self.file(category="lighting")       # street_lighting's
+        missing = 99999999
+        for path, body in (("", None), ("/state", {"state": "in_progress"}),
+                           ("/comment", {"comment": "x"})):
+            for cid in (veg, missing):
+                r = (self.lights.post if body else self.lights.get)("/api/v1/cases/%d%s" % (cid, path), *(
+                    [body] if body else []))
+                self.assertEqual(r.status, 404, (path, cid, r))
+                # The same answer for another unit's case as for no case at all.
+                self.assertEqual(r.json()["error"]["message"], "no case %d" % cid)
+        for path, body in (("/assign", {"unit_id": self.units["parks"]}), ("/priority", {"priority": 1}),
+                           ("/merge", {"into": lit})):
+            self.assertEqual(self.lights.post("/api/v1/cases/%d%s" % (lit, path), body).status, 403, path)
+        self.assertEqual(self.lights.post("/api/v1/cases/bulk", {"ids": [lit], "action": "acknowledge"}).status, 403)
+        self.assertEqual(self.lights.get("/api/v1/routing-rules").status, 403)
+        self.assertEqual(self.lights.get("/api/v1/units").status, 200)
+        self.assertEqual(self.organiser.get("/api/v1/units").status, 200)
+        self.assertEqual(self.organiser.post("/api/v1/cases/%d/comment" % lit, {"comment": "x"}).status, 403)
+        self.assertEqual(self.organiser.post("/api/v1/cases/bulk", {"ids": [lit], "action": "acknowledge"}).status, 403)
+        self.assertEqual(self.triage.post("/api/v1/units", {"code": "x", "name": "X"}).status, 403)
+        # Writes without the CSRF token are refused before anything happens.
+        r = self.triage.post("/api/v1/cases/%d/comment" % lit, {"comment": "no token"}, csrf=False)
+        self.assertEqual((r.status, r.json()["error"]["code"]), (403, "csrf"))
+        self.assertNotIn("no token", [e["comment"] for e in self.case(lit)["history"]])
+        # Admins see everything triage sees.
+        self.assertEqual(self.admin.get("/api/v1/cases/%d" % veg).status, 200)
+        # A unit handler's likely duplicates are its own unit's only.
+        lon, lat = 12.9050, 57.7400
+        mine = self.file(category="hidden", lon=lon, lat=lat)
+        theirs = self.file(category="hidden", lon=lon, lat=lat + 0.00005)
+        self.triage.post("/api/v1/cases/%d/assign" % mine, {"unit_id": self.units["street_lighting"]})
+        self.triage.post("/api/v1/cases/%d/assign" % theirs, {"unit_id": self.units["parks"]})
+        self.assertIn(theirs, [d["id"] for d in self.case(mine)["duplicates"]])
+        self.assertEqual([d["id"] for d in self.case(mine, who=self.lights)["duplicates"]], [])
 
     # --- comments, public view ----------------------------------------------------
 
@@ -213,6 +362,60 @@ class Workflow(unittest.TestCase):
         closer = self.file(category="graffiti", lon=lon, lat=lat + 3 * per_m)
         ids = [x["id"] for x in self.case(base)["duplicates"]]
         self.assertEqual(ids[:2], [closer, near])  # nearest first
+
+    def test_duplicates_are_open_same_category_cases_within_the_period(self):
+        lon, lat = 12.9950, 57.7260
+        base = self.file(category="path", lon=lon, lat=lat)
+        near = self.file(category="path", lon=lon, lat=lat + 0.0001)     # about 11 m north
+        closed = self.file(category="path", lon=lon, lat=lat + 0.00005)
+        old = self.file(category="path", lon=lon, lat=lat + 0.00002)
+        self.assertEqual(self.state(closed, "resolved").status, 200)
+        # Filed 91 days earlier than the base case: outside duplicate_days (90).
+        with sqlite3.connect(self.srv.db, timeout=30) as con:
+            con.execute("UPDATE observations SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+                        "(SELECT created_at FROM observations WHERE id = ?), '-91 days') WHERE id = ?",
+                        (base, old))
+        con.close()
+        dups = self.case(base)["duplicates"]
+        self.assertEqual([d["id"] for d in dups], [near])
+        d = dups[0]
+        self.assertEqual(set(d), {"id", "distance_m", "category", "state", "created_at", "description"})
+        self.assertEqual((d["category"], d["state"]), ("path", "assigned"))
+        self.assertAlmostEqual(d["distance_m"], 11.1, delta=0.3)
+        self.assertEqual(d["distance_m"], round(d["distance_m"], 1))
+        # Reopened, the closed one is a likely duplicate again; the base never lists itself.
+        self.assertEqual(self.state(closed, "assigned").status, 200)
+        self.assertEqual([x["id"] for x in self.case(base)["duplicates"]], [closed, near])
+
+    def test_merge_chains_resolve_to_the_primary_and_duplicates_show_its_public_answers(self):
+        lon, lat = 13.0100, 57.7300
+        a = self.file(category="furniture", lon=lon, lat=lat)
+        b = self.file(category="furniture", lon=lon, lat=lat + 0.00003)
+        c = self.file(category="furniture", lon=lon, lat=lat + 0.00006)
+        self.assertEqual(self.triage.post("/api/v1/cases/%d/merge" % b, {"into": c}).status, 200)
+        # Merging c (b's primary) into a moves b along; merging into a duplicate means its primary.
+        self.assertEqual(self.triage.post("/api/v1/cases/%d/merge" % c, {"into": a}).status, 200)
+        self.assertEqual(self.case(b)["duplicate_of"], a)
+        self.assertEqual(sorted(self.case(a)["merged"]), sorted([b, c]))
+        d = self.file(category="furniture", lon=lon, lat=lat)
+        r = self.triage.post("/api/v1/cases/%d/merge" % d, {"into": b})
+        self.assertEqual(r.json()["duplicate_of"], a)
+        # Merged cases are no longer offered as likely duplicates.
+        self.assertEqual([x["id"] for x in self.case(a)["duplicates"]], [])
+        self.triage.post("/api/v1/cases/%d/comment" % a, {"comment": "Bänken lagas i veckan.", "public": True})
+        self.triage.post("/api/v1/cases/%d/comment" % a, {"comment": "intern anteckning", "public": False})
+        self.state(a, "in_progress")
+        for cid in (b, c, d):
+            pub = self.srv.request("GET", "/api/v1/observations/%d" % cid).json()
+            self.assertEqual(pub["status"], "in_progress", cid)
+            self.assertEqual(pub["unit"], "Parker och natur")
+            self.assertEqual([x["comment"] for x in pub["public_comments"]], ["Bänken lagas i veckan."])
+            self.assertEqual(self.case(cid)["state"], "duplicate")
+        # A duplicate is merged only once, and a closed case is not merged.
+        self.assertEqual(self.triage.post("/api/v1/cases/%d/merge" % b, {"into": a}).status, 409)
+        e = self.case_in("resolved")
+        r = self.triage.post("/api/v1/cases/%d/merge" % e, {"into": a})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (409, "invalid_transition"))
 
     def test_merge_keeps_photos_and_reporter_and_the_duplicate_follows_the_primary(self):
         primary = self.file(category="vegetation", lon=13.0000, lat=57.7400)
@@ -260,6 +463,38 @@ class Workflow(unittest.TestCase):
         walk = self.file(category="hidden", walk="NORRBY1")
         self.assertEqual([x["id"] for x in self.triage.get("/api/v1/cases?walk=NORRBY1").json()["cases"]], [walk])
 
+    def test_list_filters_by_state_unit_category_area_and_priority(self):
+        a = self.file(category="signage", lon=12.9401, lat=57.7210)  # centrum, streets_traffic, prio 3
+        b = self.file(category="signage", lon=12.9400, lat=57.7350)  # norrby
+        self.triage.post("/api/v1/cases/%d/priority" % b, {"priority": 1})
+        self.state(b, "in_progress")
+        ids = lambda qs: {x["id"] for x in self.triage.get("/api/v1/cases?limit=500&" + qs).json()["cases"]}
+        self.assertEqual(ids("category=signage&area=centrum") & {a, b}, {a})
+        self.assertEqual(ids("category=signage&area=norrby") & {a, b}, {b})
+        self.assertEqual(ids("category=signage&priority=1") & {a, b}, {b})
+        self.assertEqual(ids("category=signage&state=assigned,in_progress") & {a, b}, {a, b})
+        self.assertEqual(ids("category=signage&state=in_progress") & {a, b}, {b})
+        self.assertEqual(ids("unit=%d&category=signage" % self.units["streets_traffic"]) & {a, b}, {a, b})
+        self.assertEqual(ids("unit=%d&category=signage" % self.units["parks"]) & {a, b}, set())
+        body = self.triage.get("/api/v1/cases?category=signage&area=centrum").json()
+        self.assertEqual(body["total"], len(body["cases"]))
+        self.assertIsNone(body["next"])
+        prios = [x["priority"] for x in self.triage.get("/api/v1/cases?sort=priority&limit=500").json()["cases"]]
+        self.assertEqual(prios, sorted(prios))
+
+    def test_bulk_refuses_unknown_ids_and_unknown_units_and_changes_nothing(self):
+        ids = [self.file(category="hidden") for _ in range(2)]
+        r = self.triage.post("/api/v1/cases/bulk", {"ids": ids + [99999999], "action": "acknowledge"})
+        self.assertEqual(r.status, 422)
+        r = self.triage.post("/api/v1/cases/bulk", {"ids": ids, "action": "assign", "unit_id": 99999})
+        self.assertEqual(r.status, 422)
+        self.assertEqual(self.triage.post("/api/v1/cases/bulk", {"ids": ids, "action": "close"}).status, 422)
+        self.assertEqual(self.triage.post("/api/v1/cases/bulk", {"ids": ids * 101, "action": "acknowledge"}).status, 422)
+        for i in ids:
+            c = self.case(i)
+            self.assertEqual((c["state"], c["unit"]), ("new", None))
+            self.assertEqual([e["kind"] for e in c["history"]], ["created"])
+
     def test_bulk_acknowledge_and_assign_all_or_nothing(self):
         ids = [self.file(category="hidden") for _ in range(3)]
         r = self.triage.post("/api/v1/cases/bulk", {"ids": ids, "action": "acknowledge"})
@@ -291,6 +526,13 @@ class Workflow(unittest.TestCase):
         self.assertEqual((ev["from"], ev["to"]), ("Parker och natur", "Polisen"))
         self.assertEqual(r.json()["state"], "acknowledged")  # the office keeps the case
         self.assertEqual(self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": 9999}).status, 422)
+        # A public comment on a re-routing shows on the public view, an internal one does not.
+        self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": self.units["street_lighting"],
+                                                          "comment": "Gatubelysningen tar det", "public": True})
+        self.triage.post("/api/v1/cases/%d/assign" % cid, {"unit_id": self.units["parks"], "comment": "internt"})
+        pub = self.srv.request("GET", "/api/v1/observations/%d" % cid).json()
+        self.assertEqual([c["comment"] for c in pub["public_comments"]], ["Gatubelysningen tar det"])
+        self.assertEqual(pub["unit"], "Parker och natur")
 
 
 if __name__ == "__main__":
