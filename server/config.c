@@ -75,23 +75,29 @@ struct key_desc {
     size_t offset;
     size_t size; /* for strings */
     long min, max;
+    long scale; /* K_INT: the value is stored times this (minutes -> seconds); 0 means 1 */
 };
 
 #define S(k, f)                                                                                    \
     {                                                                                              \
-        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0                \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0             \
     }
 #define I(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi                                            \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0                                         \
+    }
+/* A setting in minutes or hours stored in a field counted in seconds. */
+#define IS(k, f, lo, hi, times)                                                                    \
+    {                                                                                              \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, times                                     \
     }
 #define L(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_LONG, offsetof(struct config, f), 0, lo, hi                                           \
+        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0                                        \
     }
 #define D(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi                                         \
+        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0                                      \
     }
 
 static const struct key_desc keys[] = {
@@ -123,6 +129,10 @@ static const struct key_desc keys[] = {
     I("login_max_failures", login_max_failures, 1, 1000),
     I("login_max_failures_per_address", login_max_failures_per_address, 1, 100000),
     I("login_window_seconds", login_window_seconds, 1, 86400),
+    /* The same three in the units people think in; the seconds keys are for tests. */
+    IS("session_idle_minutes", session_idle_seconds, 1, 7 * 1440, 60),
+    IS("session_absolute_hours", session_absolute_seconds, 1, 30 * 24, 3600),
+    IS("login_window_minutes", login_window_seconds, 1, 1440, 60),
     D("duplicate_radius_m", duplicate_radius_m, 1, 1000),
     I("duplicate_days", duplicate_days, 1, 3650),
     I("due_days_priority_1", due_days[1], 0, 3650),
@@ -160,7 +170,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
                 return -1;
             }
             if (k->type == K_INT)
-                *(int *)base = (int)lv;
+                *(int *)base = (int)lv * (int)(k->scale ? k->scale : 1);
             else
                 *(long *)base = lv;
             return 0;

@@ -40,7 +40,8 @@ struct config {
     double max_accuracy_m; /* GPS accuracy accepted */
     int body_deadline_ms;  /* total time to receive one request body */
 
-    /* Staff sessions and login throttling (issue 3). */
+    /* Staff sessions and login throttling (issue 3), in seconds; the file may give them as
+     * session_idle_minutes, session_absolute_hours and login_window_minutes. */
     int session_idle_seconds;
     int session_absolute_seconds;
     int login_max_failures;             /* per user name within the window */

@@ -125,6 +125,12 @@ static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli
                                                                : &cli->unit;
             *slot = v;
             i++;
+        } else if (strncmp(a, "--password", 10) == 0) {
+            /* A command line is visible to every user of the machine (ps, /proc)
+             * and lands in shell history. */
+            fprintf(stderr, "trygg: passwords are read from standard input, never from the "
+                            "command line\n");
+            return -1;
         } else if (a[0] == '-') {
             fprintf(stderr, "trygg: unknown option %s (see trygg --help)\n", a);
             return -1;

@@ -9,6 +9,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,27 @@ static int username_valid(const char *s)
     return 1;
 }
 
+/*
+ * Checks a new password's length in UTF-8 characters (not bytes). Returns NULL
+ * when it is acceptable, else the error code: "too_short", "too_long" or
+ * "invalid_format" (not UTF-8).
+ */
+static const char *password_problem(const char *password)
+{
+    size_t chars = 0;
+    if (utf8_check(password, strlen(password), &chars) != 0)
+        return "invalid_format";
+    if (chars < USERS_PASSWORD_MIN_CHARS)
+        return "too_short";
+    if (chars > USERS_PASSWORD_MAX_CHARS)
+        return "too_long";
+    return NULL;
+}
+
 int64_t users_create(struct dbc *c, const char *username, const char *password, const char *role,
                      int64_t unit_id, const char *display_name, const char **code,
                      const char **field, char *err, size_t errlen)
 {
-    size_t chars = 0;
     *field = NULL;
     if (!username || !username_valid(username)) {
         *code = "invalid_format";
@@ -46,9 +63,9 @@ int64_t users_create(struct dbc *c, const char *username, const char *password, 
         snprintf(err, errlen, "role must be admin, triage, unit or organiser");
         return -1;
     }
-    if (!password || utf8_check(password, strlen(password), &chars) != 0 ||
-        chars < USERS_PASSWORD_MIN_CHARS || chars > USERS_PASSWORD_MAX_CHARS) {
-        *code = chars > USERS_PASSWORD_MAX_CHARS ? "too_long" : "too_short";
+    const char *bad = password ? password_problem(password) : "too_short";
+    if (bad) {
+        *code = bad;
         *field = "password";
         snprintf(err, errlen, "a password has %d to %d characters", USERS_PASSWORD_MIN_CHARS,
                  USERS_PASSWORD_MAX_CHARS);
@@ -96,22 +113,45 @@ int64_t users_create(struct dbc *c, const char *username, const char *password, 
     return sqlite3_last_insert_rowid(c->db);
 }
 
-/* Reads one line from stdin without echo when it is a terminal. */
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios saved_tty;
+
+/* Ctrl-C at the password prompt must not leave the terminal without echo. */
+static void restore_tty_and_die(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/*
+ * Reads one line (the password) from standard input into buf, without its line
+ * end. On a terminal it prompts on stderr and turns echo off meanwhile.
+ * Returns 0, or -1 at end of input.
+ */
 static int read_password(char *buf, size_t cap)
 {
-    struct termios old, quiet;
-    int tty = isatty(STDIN_FILENO);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction quit_cleanly, before[sizeof sigs / sizeof sigs[0]];
+    int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
     if (tty) {
-        fprintf(stderr, "password: ");
-        tcgetattr(STDIN_FILENO, &old);
-        quiet = old;
+        memset(&quit_cleanly, 0, sizeof quit_cleanly);
+        quit_cleanly.sa_handler = restore_tty_and_die;
+        sigemptyset(&quit_cleanly.sa_mask);
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+            sigaction(sigs[i], &quit_cleanly, &before[i]);
+        struct termios quiet = saved_tty;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        quiet.c_lflag |= ECHONL;
+        fprintf(stderr, "password: ");
+        fflush(stderr);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
     char *ok = fgets(buf, (int)cap, stdin);
     if (tty) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        fprintf(stderr, "\n");
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+            sigaction(sigs[i], &before[i], NULL);
     }
     if (!ok)
         return -1;
@@ -161,6 +201,18 @@ int users_cli(struct dbc *c, const char *sub, const char *username, const char *
     }
     printf("user %s (%s) created\n", username, role);
     return 0;
+}
+
+/* The number of active admins (within the caller's transaction); -1 on error. */
+static int users_active_admins(struct dbc *c)
+{
+    sqlite3_stmt *st =
+        db_prepare(c->db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1");
+    if (!st)
+        return -1;
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
 }
 
 static json_t *user_json(sqlite3_stmt *st)
@@ -247,12 +299,10 @@ int users_put(struct req *r)
                                 "role must be admin, triage, unit or organiser");
     char hash[AUTH_HASH_MAX] = "";
     if (password) {
-        size_t chars = 0;
-        if (utf8_check(password, strlen(password), &chars) != 0 ||
-            chars < USERS_PASSWORD_MIN_CHARS || chars > USERS_PASSWORD_MAX_CHARS)
-            return http_reply_error(r, 422, "too_short", "password",
-                                    "a password has %d to %d characters", USERS_PASSWORD_MIN_CHARS,
-                                    USERS_PASSWORD_MAX_CHARS);
+        const char *bad = password_problem(password);
+        if (bad)
+            return http_reply_error(r, 422, bad, "password", "a password has %d to %d characters",
+                                    USERS_PASSWORD_MIN_CHARS, USERS_PASSWORD_MAX_CHARS);
         if (auth_hash_password(password, hash, sizeof hash) != 0)
             return http_reply_error(r, 500, "internal", NULL, "hashing failed");
     }
@@ -283,6 +333,13 @@ int users_put(struct req *r)
                                 "the change is not valid (a unit handler needs a unit)");
     }
     int changed = sqlite3_changes(r->dbc->db);
+    /* Demoting or deactivating the last active admin would leave nobody able to
+     * manage accounts (short of the command line): refuse it. */
+    if (changed && (active == 0 || role) && users_active_admins(r->dbc) == 0) {
+        db_rollback(r->dbc->db);
+        return http_reply_error(r, 409, "last_admin", NULL,
+                                "this is the last active admin; make another admin first");
+    }
     /* A deactivated user or a new password ends the user's sessions. */
     if (changed && (active == 0 || hash[0] || role)) {
         st = db_prepare(r->dbc->db, "DELETE FROM sessions WHERE user_id = ?");
