@@ -31,6 +31,14 @@ int db_mkdirs(const char *path)
     return 0;
 }
 
+static int busy_timeout_ms = DB_BUSY_TIMEOUT_MS;
+
+void db_set_busy_timeout(int ms)
+{
+    if (ms > 0)
+        busy_timeout_ms = ms;
+}
+
 static int ensure_parent_dir(const char *path)
 {
     char dir[1024];
@@ -60,7 +68,7 @@ int db_open(struct dbc *c, const char *path, int create, char *err, size_t errle
         goto fail;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, DB_BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(c->db, busy_timeout_ms);
     c->spatialite_cache = spatialite_alloc_connection();
     if (!c->spatialite_cache) {
         snprintf(err, errlen, "cannot allocate a SpatiaLite cache");
@@ -87,6 +95,8 @@ fail:
 
 void db_close(struct dbc *c)
 {
+    for (int i = 0; i < c->ncache; i++)
+        sqlite3_finalize(c->cache[i].st);
     if (c->crs)
         crs_close(c->crs);
     if (c->db)
@@ -107,20 +117,33 @@ int db_exec(sqlite3 *db, const char *sql)
     return rc;
 }
 
-int db_begin(sqlite3 *db)
+int db_begin(struct dbc *c)
 {
-    return db_exec(db, "BEGIN IMMEDIATE");
+    return sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int db_commit(sqlite3 *db)
+int db_commit(struct dbc *c)
 {
-    return db_exec(db, "COMMIT");
+    if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    /* A failed COMMIT may leave the transaction open (SQLITE_BUSY): end it. */
+    return -1;
 }
 
-void db_rollback(sqlite3 *db)
+void db_rollback(struct dbc *c)
 {
-    if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum err_code db_failure(struct dbc *c)
+{
+    int rc = sqlite3_extended_errcode(c->db) & 0xff;
+    log_msg(LOG_ERROR, "database: %s (%d)", sqlite3_errmsg(c->db),
+            sqlite3_extended_errcode(c->db));
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return ERR_UNAVAILABLE;
+    return ERR_STORAGE_FAILED;
 }
 
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
@@ -133,15 +156,72 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
     return st;
 }
 
-int db_exists(sqlite3 *db, const char *sql, int64_t id)
+sqlite3_stmt *db_stmt(struct dbc *c, const char *sql)
 {
-    sqlite3_stmt *st = db_prepare(db, sql);
+    for (int i = 0; i < c->ncache; i++)
+        if (c->cache[i].sql == sql) {
+            sqlite3_reset(c->cache[i].st);
+            sqlite3_clear_bindings(c->cache[i].st);
+            return c->cache[i].st;
+        }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        log_msg(LOG_ERROR, "prepare failed: %s", sqlite3_errmsg(c->db));
+        return NULL;
+    }
+    if (c->ncache < DB_STMT_CACHE) {
+        c->cache[c->ncache].sql = sql;
+        c->cache[c->ncache].st = st;
+        c->ncache++;
+    } else {
+        /* Full: evict the oldest so the cache stays bounded. */
+        sqlite3_finalize(c->cache[0].st);
+        memmove(&c->cache[0], &c->cache[1], sizeof c->cache[0] * (DB_STMT_CACHE - 1));
+        c->cache[DB_STMT_CACHE - 1].sql = sql;
+        c->cache[DB_STMT_CACHE - 1].st = st;
+    }
+    return st;
+}
+
+int db_done(sqlite3_stmt *st)
+{
+    return st ? sqlite3_reset(st) : SQLITE_OK;
+}
+
+int db_run(sqlite3_stmt *st)
+{
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_exists(struct dbc *c, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, sql);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t db_lookup_id(struct dbc *c, const char *sql, const char *text)
+{
+    sqlite3_stmt *st = db_stmt(c, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+    int64_t id = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        id = -1;
+    db_done(st);
+    return id;
 }
 
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)

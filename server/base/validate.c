@@ -238,29 +238,6 @@ int parse_code_list(const char *s, int max, char *json_out, size_t cap)
     return count;
 }
 
-int random_hex(char *buf, size_t nbytes)
-{
-    unsigned char raw[64];
-    if (nbytes > sizeof raw)
-        return -1;
-    size_t got = 0;
-    while (got < nbytes) {
-        ssize_t n = getrandom(raw + got, nbytes - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        got += (size_t)n;
-    }
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < nbytes; i++) {
-        buf[2 * i] = hex[raw[i] >> 4];
-        buf[2 * i + 1] = hex[raw[i] & 15];
-    }
-    buf[2 * nbytes] = '\0';
-    return 0;
-}
 
 int json_depth_ok(const char *s, size_t len, int max_depth)
 {

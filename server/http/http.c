@@ -8,7 +8,7 @@
  * Must not contain business logic or SQL.
  */
 #include "http.h"
-#include "auth.h"
+#include "session.h"
 #include "log.h"
 #include "validate.h"
 
@@ -134,23 +134,35 @@ static json_t *error_body(const char *code, const char *field, const char *messa
                      field);
 }
 
-int http_reply_error(struct req *r, int status, const char *code, const char *field,
-                     const char *fmt, ...)
+int http_reply_error(struct req *r, enum err_code code, const char *field, const char *fmt, ...)
 {
+    const struct error_kind *k = errors_kind(code);
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (utf8_check(msg, strlen(msg), NULL) != 0)
-        snprintf(msg, sizeof msg, "invalid request");
-    json_t *body = error_body(code, field, msg);
-    if (!body)
-        return http_reply_bytes(r, status, "application/json", "{}", 2, NULL);
-    if (status == 405) {
-        /* The Allow header is added by the dispatcher through reply_405. */
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    } else {
+        snprintf(msg, sizeof msg, "%s", k->message);
     }
-    return http_reply_json(r, status, body);
+    if (utf8_check(msg, strlen(msg), NULL) != 0)
+        snprintf(msg, sizeof msg, "%s", k->message);
+    json_t *body = error_body(k->code, field, msg);
+    char *s = body ? json_dumps(body, HTTP_JSON_FLAGS) : NULL;
+    json_decref(body);
+    char hdr[64] = "";
+    if (errors_retryable(code))
+        snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", HTTP_RETRY_AFTER_S);
+    int status = http_reply_bytes(r, k->status, "application/json", s ? s : "{}",
+                                  s ? strlen(s) : 2, hdr[0] ? hdr : NULL);
+    free(s);
+    return status;
+}
+
+int http_reply_fail(struct req *r, const struct wf_error *err)
+{
+    return http_reply_error(r, err->code, err->field, "%s", err->message);
 }
 
 int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
@@ -182,11 +194,11 @@ int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap)
     if (n == -1)
         return 0;
     if (n < 0) {
-        http_reply_error(r, 422, "too_long", name, "query parameter '%s' is too long", name);
+        http_reply_error(r, ERR_TOO_LONG, name, "query parameter '%s' is too long", name);
         return -1;
     }
     if (utf8_check(out, (size_t)n, NULL) != 0 || strlen(out) != (size_t)n) {
-        http_reply_error(r, 422, "invalid_utf8", name,
+        http_reply_error(r, ERR_INVALID_UTF8, name,
                          "query parameter '%s' is not valid UTF-8 text", name);
         return -1;
     }
@@ -215,7 +227,7 @@ void http_base_url(const struct req *r, char *out, size_t cap)
 int http_param_id_or_reply(struct req *r, int i, int64_t *out)
 {
     if (i >= r->nparams || parse_i64(r->param[i], 1, INT64_MAX, out) != 0) {
-        http_reply_error(r, 404, "not_found", NULL, "no such resource");
+        http_reply_error(r, ERR_NOT_FOUND, NULL, "no such resource");
         return -1;
     }
     return 0;
@@ -235,7 +247,7 @@ static json_t *json_field_or_reply(struct req *r, json_t *obj, const char *field
     if (v && !json_is_null(v))
         return v;
     if (required) {
-        http_reply_error(r, 422, "missing_field", label, "'%s' is required", label);
+        http_reply_error(r, ERR_MISSING_FIELD, label, "'%s' is required", label);
         *rc = -1;
     }
     return NULL;
@@ -250,17 +262,17 @@ int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, con
     if (!v)
         return rc;
     if (!json_is_string(v)) {
-        http_reply_error(r, 422, "invalid_type", name, "'%s' must be a string", name);
+        http_reply_error(r, ERR_INVALID_TYPE, name, "'%s' must be a string", name);
         return -1;
     }
     size_t chars = 0;
     const char *s = json_string_value(v);
     if (utf8_check(s, json_string_length(v), &chars) != 0) {
-        http_reply_error(r, 422, "invalid_utf8", name, "'%s' is not valid UTF-8 text", name);
+        http_reply_error(r, ERR_INVALID_UTF8, name, "'%s' is not valid UTF-8 text", name);
         return -1;
     }
     if (chars > max_chars) {
-        http_reply_error(r, 422, "too_long", name, "'%s' is %zu characters; at most %zu allowed",
+        http_reply_error(r, ERR_TOO_LONG, name, "'%s' is %zu characters; at most %zu allowed",
                          name, chars, max_chars);
         return -1;
     }
@@ -278,12 +290,12 @@ int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int
     if (!v)
         return rc;
     if (!json_is_number(v)) {
-        http_reply_error(r, 422, "invalid_type", field, "'%s' must be a number", field);
+        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be a number", field);
         return -1;
     }
     double d = json_number_value(v);
     if (!(d >= min && d <= max)) {
-        http_reply_error(r, 422, "out_of_range", field, "'%s' must be between %g and %g", field,
+        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be between %g and %g", field,
                          min, max);
         return -1;
     }
@@ -303,12 +315,12 @@ int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int re
     if (!v)
         return rc;
     if (!json_is_integer(v)) {
-        http_reply_error(r, 422, "invalid_type", field, "'%s' must be a whole number", field);
+        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be a whole number", field);
         return -1;
     }
     json_int_t i = json_integer_value(v);
     if (i < min || i > max) {
-        http_reply_error(r, 422, "out_of_range", field, "'%s' must be from %lld to %lld", field,
+        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be from %lld to %lld", field,
                          (long long)min, (long long)max);
         return -1;
     }
@@ -325,7 +337,7 @@ int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int r
     if (!v)
         return rc;
     if (!json_is_boolean(v)) {
-        http_reply_error(r, 422, "invalid_type", field, "'%s' must be true or false", field);
+        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be true or false", field);
         return -1;
     }
     *out = json_is_true(v);
@@ -392,7 +404,7 @@ static int read_body_or_reply(struct req *r, long limit)
 {
     long long declared = r->ri->content_length;
     if (declared > limit) {
-        http_reply_error(r, 413, "body_too_large", NULL,
+        http_reply_error(r, ERR_BODY_TOO_LARGE, NULL,
                          "the request body is %lld bytes; at most %ld allowed", declared, limit);
         return -1;
     }
@@ -404,7 +416,7 @@ static int read_body_or_reply(struct req *r, long limit)
     size_t cap = declared > 0 ? (size_t)declared : 8192;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {
-        http_reply_error(r, 500, "internal", NULL, "out of memory");
+        http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
     size_t len = 0;
@@ -413,7 +425,7 @@ static int read_body_or_reply(struct req *r, long limit)
         if (len == cap) {
             if ((long)cap > limit) {
                 free(buf);
-                http_reply_error(r, 413, "body_too_large", NULL,
+                http_reply_error(r, ERR_BODY_TOO_LARGE, NULL,
                                  "the request body is larger than %ld bytes", limit);
                 return -1;
             }
@@ -421,7 +433,7 @@ static int read_body_or_reply(struct req *r, long limit)
             unsigned char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 free(buf);
-                http_reply_error(r, 500, "internal", NULL, "out of memory");
+                http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
                 return -1;
             }
             buf = nb;
@@ -432,21 +444,21 @@ static int read_body_or_reply(struct req *r, long limit)
             break;
         if (n < 0 || http_now_ms() > deadline) {
             free(buf);
-            http_reply_error(r, 400, "bad_request", NULL,
+            http_reply_error(r, ERR_BAD_REQUEST, NULL,
                              "the request body was not received completely in time");
             return -1;
         }
         len += (size_t)n;
         if ((long)len > limit) {
             free(buf);
-            http_reply_error(r, 413, "body_too_large", NULL,
+            http_reply_error(r, ERR_BODY_TOO_LARGE, NULL,
                              "the request body is larger than %ld bytes", limit);
             return -1;
         }
     }
     if (declared > 0 && (long long)len != declared) {
         free(buf);
-        http_reply_error(r, 400, "bad_request", NULL, "the request body ended early");
+        http_reply_error(r, ERR_BAD_REQUEST, NULL, "the request body ended early");
         return -1;
     }
     buf[len] = '\0';
@@ -458,32 +470,32 @@ static int read_body_or_reply(struct req *r, long limit)
 static int parse_json_body_or_reply(struct req *r)
 {
     if (!content_type_is(http_header(r, "Content-Type"), "application/json")) {
-        http_reply_error(r, 415, "unsupported_media_type", NULL,
+        http_reply_error(r, ERR_UNSUPPORTED_MEDIA_TYPE, NULL,
                          "send the body as Content-Type: application/json");
         return -1;
     }
     if (!r->body || r->body_len == 0) {
-        http_reply_error(r, 400, "malformed_json", NULL, "the request body is empty");
+        http_reply_error(r, ERR_MALFORMED_JSON, NULL, "the request body is empty");
         return -1;
     }
     if (utf8_check((const char *)r->body, r->body_len, NULL) != 0) {
-        http_reply_error(r, 400, "invalid_utf8", NULL, "the request body is not valid UTF-8");
+        http_reply_error(r, ERR_INVALID_UTF8, NULL, "the request body is not valid UTF-8");
         return -1;
     }
     if (!json_depth_ok((const char *)r->body, r->body_len, HTTP_JSON_MAX_DEPTH)) {
-        http_reply_error(r, 400, "malformed_json", NULL,
+        http_reply_error(r, ERR_MALFORMED_JSON, NULL,
                          "the JSON is nested more than %d levels deep", HTTP_JSON_MAX_DEPTH);
         return -1;
     }
     json_error_t jerr;
     r->json = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!r->json) {
-        http_reply_error(r, 400, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+        http_reply_error(r, ERR_MALFORMED_JSON, NULL, "malformed JSON at line %d column %d: %s",
                          jerr.line, jerr.column, jerr.text);
         return -1;
     }
     if (!json_is_object(r->json)) {
-        http_reply_error(r, 400, "malformed_json", NULL, "the body must be a JSON object");
+        http_reply_error(r, ERR_MALFORMED_JSON, NULL, "the body must be a JSON object");
         return -1;
     }
     return 0;
@@ -543,14 +555,14 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
         if (path_known)
             reply_405(&r);
         else
-            http_reply_error(&r, 404, "not_found", NULL, "no such resource");
+            http_reply_error(&r, ERR_NOT_FOUND, NULL, "no such resource");
         goto out;
     }
     if (!r.dbc || !r.dbc->db) {
-        http_reply_error(&r, 503, "unavailable", NULL, "the database is not available");
+        http_reply_error(&r, ERR_UNAVAILABLE, NULL, "the database is not available");
         goto out;
     }
-    if (found->roles && auth_require_or_reply(&r, found->roles) != 0)
+    if (found->roles && session_require_or_reply(&r, found->roles) != 0)
         goto out;
     long limit = found->body == BODY_RAW ? r.cfg->max_photo_bytes : r.cfg->max_json_body_bytes;
     if (read_body_or_reply(&r, limit) != 0)
@@ -560,7 +572,7 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
     found->handler(&r);
 out:
     if (r.status == 0)
-        http_reply_error(&r, 500, "internal", NULL, "no response was produced");
+        http_reply_error(&r, ERR_INTERNAL, NULL, "no response was produced");
     /* The access log: method, path (never the query: it may carry search text),
      * status, duration. Contact details are only ever in bodies, never logged. */
     log_msg(LOG_INFO, "%s %s %d %lldms", r.method, r.path, r.status,
@@ -568,6 +580,6 @@ out:
     json_decref(r.json);
     free(r.body);
     if (r.session)
-        auth_session_release(r.session);
+        session_release(r.session);
     return r.status;
 }

@@ -60,6 +60,12 @@ struct config {
     int outbox_poll_ms;
     char smtp_url[256]; /* e.g. smtp://mail.example.se:25; empty = no e-mail */
     char smtp_from[256];
+
+    /* Staff passwords: argon2id cost (production default m = 19456 KiB, t = 2, p = 1). */
+    int password_hash_memory_kib;
+    int password_hash_iterations;
+    /* How long a write waits for another writer before answering 503. */
+    int db_busy_timeout_ms;
 };
 
 /* Fills *c with the built-in defaults. */

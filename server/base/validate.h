@@ -55,7 +55,4 @@ int parse_code_list(const char *s, int max, char *json_out, size_t cap);
  */
 int json_depth_ok(const char *s, size_t len, int max_depth);
 
-/* Fills buf with 2*nbytes lower-case hex digits of CSPRNG output (getrandom). 0 or -1. */
-int random_hex(char *buf, size_t nbytes);
-
 #endif

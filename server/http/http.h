@@ -19,6 +19,8 @@
 
 #include "config.h"
 #include "db.h"
+#include "errors.h"
+#include "workflow.h"
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_PARAM_BUF 512
@@ -27,15 +29,7 @@
  * 57.719 is not printed as 57.719000000000001 (coordinates keep ~0.1 mm). */
 #define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
 #define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
-
-/* Staff roles (issue 3). A route's roles mask says who may call it; 0 = anyone. */
-enum {
-    ROLE_ADMIN = 1u << 0,
-    ROLE_TRIAGE = 1u << 1,
-    ROLE_UNIT = 1u << 2,
-    ROLE_ORGANISER = 1u << 3,
-};
-#define ROLE_ANY_STAFF (ROLE_ADMIN | ROLE_TRIAGE | ROLE_UNIT | ROLE_ORGANISER)
+#define HTTP_RETRY_AFTER_S 2    /* Retry-After on 503 and 429 answers without a better figure */
 
 enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
@@ -106,9 +100,16 @@ int http_reply_bytes(struct req *r, int status, const char *content_type, const 
 /* Sends the JSON value (reference stolen) with status. Returns status. */
 int http_reply_json(struct req *r, int status, json_t *body);
 
-/* Sends {"error":{"code","message","field"}}; field may be NULL. Returns status. */
-int http_reply_error(struct req *r, int status, const char *code, const char *field,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * Sends {"error":{"code","message","field"}} with the status the error table
+ * gives code (and Retry-After for a temporary failure); field may be NULL, fmt
+ * NULL sends the table's message. Returns the status.
+ */
+int http_reply_error(struct req *r, enum err_code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Sends a workflow failure as http_reply_error does. Returns the status. */
+int http_reply_fail(struct req *r, const struct wf_error *err);
 
 /*
  * Reads query parameter name into out (URL-decoded). Returns 1 when present,

@@ -47,6 +47,12 @@ static int check_owner(sqlite3 *db, int version, char *err, size_t errlen)
     return 0;
 }
 
+static void rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int migrate_run(sqlite3 *db, int *applied, char *err, size_t errlen)
 {
     int count = 0;
@@ -70,14 +76,14 @@ int migrate_run(sqlite3 *db, int *applied, char *err, size_t errlen)
         const struct migration *m = &migrations_embedded[i];
         if (m->version <= current)
             continue;
-        if (db_begin(db) != SQLITE_OK) {
+        if (db_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
             snprintf(err, errlen, "cannot start a transaction: %s", sqlite3_errmsg(db));
             return -1;
         }
         /* Re-read inside the write lock: another process may have migrated meanwhile. */
         int now = migrate_current_version(db);
         if (now >= m->version) {
-            db_rollback(db);
+            rollback(db);
             current = now;
             continue;
         }
@@ -85,7 +91,7 @@ int migrate_run(sqlite3 *db, int *applied, char *err, size_t errlen)
         if (sqlite3_exec(db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
             snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
             sqlite3_free(msg);
-            db_rollback(db);
+            rollback(db);
             return -1;
         }
         char sql[256];
@@ -93,9 +99,9 @@ int migrate_run(sqlite3 *db, int *applied, char *err, size_t errlen)
                  "INSERT INTO schema_migrations(version, name) VALUES (%d, '%s');"
                  "PRAGMA user_version = %d; PRAGMA application_id = %d;",
                  m->version, m->name, m->version, DB_APPLICATION_ID);
-        if (db_exec(db, sql) != SQLITE_OK || db_commit(db) != SQLITE_OK) {
+        if (db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
             snprintf(err, errlen, "recording migration %s failed: %s", m->name, sqlite3_errmsg(db));
-            db_rollback(db);
+            rollback(db);
             return -1;
         }
         log_msg(LOG_INFO, "applied migration %s", m->name);

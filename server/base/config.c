@@ -56,6 +56,9 @@ void config_defaults(struct config *c)
     c->outbox_max_delay_ms = 6 * 3600 * 1000;
     c->outbox_poll_ms = 1000;
     copy_str(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");
+    c->password_hash_memory_kib = 19456; /* argon2id at OWASP's minimum */
+    c->password_hash_iterations = 2;
+    c->db_busy_timeout_ms = 10000;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -144,6 +147,10 @@ static const struct key_desc keys[] = {
     I("outbox_poll_ms", outbox_poll_ms, 10, 60000),
     S("smtp_url", smtp_url),
     S("smtp_from", smtp_from),
+    /* Lower only in tests: the production default is argon2id m = 19456 KiB, t = 2. */
+    I("password_hash_memory_kib", password_hash_memory_kib, 8, 4 * 1024 * 1024),
+    I("password_hash_iterations", password_hash_iterations, 1, 100),
+    I("db_busy_timeout_ms", db_busy_timeout_ms, 1, 600000),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

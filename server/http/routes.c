@@ -1,0 +1,69 @@
+/*
+ * routes — every endpoint of trygg in one table. The dispatcher (http.c) walks
+ * it in order: first matching pattern + method wins; a known path with another
+ * method is a 405. roles = 0 means public; body says what the dispatcher reads.
+ */
+#include "api.h"
+#include "http.h"
+#include "web.h"
+
+const struct route routes[] = {
+    /* method  pattern                                  handler            roles  body */
+    {"GET", "/healthz", api_health, 0, BODY_NONE},
+    {"GET", "/api/v1/config", api_client_config, 0, BODY_NONE},
+    {"GET", "/api/v1/categories", api_categories, 0, BODY_NONE},
+    {"GET", "/api/v1/areas", api_areas_list, 0, BODY_NONE},
+    {"GET", "/api/v1/walks/{code}", api_walk_by_code, 0, BODY_NONE},
+    {"POST", "/api/v1/observations", api_obs_create, 0, BODY_JSON},
+    {"GET", "/api/v1/observations", api_obs_list, 0, BODY_NONE},
+    {"GET", "/api/v1/observations/nearby", api_obs_nearby, 0, BODY_NONE},
+    {"GET", "/api/v1/observations/{id}", api_obs_get, 0, BODY_NONE},
+    {"POST", "/api/v1/observations/{id}/support", api_obs_support, 0, BODY_JSON},
+    {"GET", "/api/v1/map/clusters", api_map_clusters, 0, BODY_NONE},
+    {"POST", "/api/v1/observations/{id}/photos", api_photo_upload, 0, BODY_RAW},
+    {"GET", "/api/v1/photos/{id}", api_photo_get, 0, BODY_NONE},
+    {"GET", "/api/v1/photos/{id}/thumb", api_photo_thumb, 0, BODY_NONE},
+
+    /* Staff: sessions */
+    {"POST", "/api/v1/auth/login", api_login, 0, BODY_JSON},
+    {"POST", "/api/v1/auth/logout", api_logout, ROLE_ANY_STAFF, BODY_NONE},
+    {"GET", "/api/v1/auth/me", api_me, ROLE_ANY_STAFF, BODY_NONE},
+
+    /* Staff: the workflow (unit handlers see only their unit's cases) */
+    {"GET", "/api/v1/cases", api_cases_list, ROLE_CASE_WORK, BODY_NONE},
+    {"POST", "/api/v1/cases/bulk", api_cases_bulk, ROLE_OFFICE, BODY_JSON},
+    {"GET", "/api/v1/cases/{id}", api_case_get, ROLE_CASE_WORK, BODY_NONE},
+    {"POST", "/api/v1/cases/{id}/state", api_case_state, ROLE_CASE_WORK, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/assign", api_case_assign, ROLE_OFFICE, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/priority", api_case_priority, ROLE_OFFICE, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/comment", api_case_comment, ROLE_CASE_WORK, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/merge", api_case_merge, ROLE_OFFICE, BODY_JSON},
+
+    /* Staff: administration */
+    {"GET", "/api/v1/units", api_units_list, ROLE_ANY_STAFF, BODY_NONE},
+    {"POST", "/api/v1/units", api_units_post, ROLE_ADMIN, BODY_JSON},
+    {"PUT", "/api/v1/units/{id}", api_units_put, ROLE_ADMIN, BODY_JSON},
+    {"POST", "/api/v1/units/{code}/updates", api_unit_updates, 0, BODY_JSON},
+    {"GET", "/api/v1/routing-rules", api_rules_list, ROLE_OFFICE, BODY_NONE},
+    {"POST", "/api/v1/routing-rules", api_rules_post, ROLE_ADMIN, BODY_JSON},
+    {"PUT", "/api/v1/routing-rules/{id}", api_rules_put, ROLE_ADMIN, BODY_JSON},
+    {"DELETE", "/api/v1/routing-rules/{id}", api_rules_delete, ROLE_ADMIN, BODY_NONE},
+    {"POST", "/api/v1/areas/import", api_areas_import, ROLE_ADMIN, BODY_RAW},
+    {"GET", "/api/v1/users", api_users_list, ROLE_ADMIN, BODY_NONE},
+    {"POST", "/api/v1/users", api_users_post, ROLE_ADMIN, BODY_JSON},
+    {"PUT", "/api/v1/users/{id}", api_users_put, ROLE_ADMIN, BODY_JSON},
+    {"GET", "/api/v1/outbox", api_outbox_list, ROLE_OFFICE, BODY_NONE},
+    {"POST", "/api/v1/outbox/{id}/retry", api_outbox_retry, ROLE_OFFICE, BODY_NONE},
+
+    /* Pages */
+    {"GET", "/", web_field_app, 0, BODY_NONE},
+    {"GET", "/w/{code}", web_field_app, 0, BODY_NONE},
+    {"GET", "/map", web_public_map, 0, BODY_NONE},
+    {"GET", "/staff", web_staff, 0, BODY_NONE},
+    {"GET", "/sw.js", web_root_file, 0, BODY_NONE},
+    {"GET", "/manifest.webmanifest", web_root_file, 0, BODY_NONE},
+    {"GET", "/static/{*}", web_static, 0, BODY_NONE},
+    {"GET", "/vendor/{pkg}/{*}", web_vendor, 0, BODY_NONE},
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];

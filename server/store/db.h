@@ -1,0 +1,106 @@
+/*
+ * db — one SQLite/SpatiaLite connection with its PROJ context, owned by one thread.
+ *
+ * THREAD SAFETY NOTES: a struct dbc is created in civetweb's init_thread callback
+ * (or by a command-line command) and used only by the thread that opened it. The
+ * connection is opened with SQLITE_OPEN_NOMUTEX, its SpatiaLite cache comes from
+ * spatialite_alloc_connection() (never the non-reentrant spatialite_init()), and
+ * its crs_ctx owns a PROJ context of its own.
+ */
+#ifndef TRYGG_DB_H
+#define TRYGG_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crs.h"
+#include "errors.h"
+
+#define DB_APPLICATION_ID 0x54525947 /* "TRYG" */
+#define DB_BUSY_TIMEOUT_MS 10000     /* default; db_set_busy_timeout changes it */
+#define DB_STMT_CACHE 128            /* prepared statements kept per connection */
+
+struct dbc {
+    sqlite3 *db;
+    void *spatialite_cache;
+    crs_ctx *crs;
+    struct {
+        const char *sql; /* the static SQL text, compared by address */
+        sqlite3_stmt *st;
+    } cache[DB_STMT_CACHE];
+    int ncache;
+};
+
+/* Sets the busy timeout of connections opened from now on (call before
+ * starting threads; 0 keeps the default). */
+void db_set_busy_timeout(int ms);
+
+/*
+ * Opens path (creating the file and its folder when create is set), loads
+ * SpatiaLite, sets WAL, busy timeout, foreign keys and synchronous=FULL and
+ * opens a PROJ context. Returns 0, or -1 with a message in err and *c zeroed.
+ */
+int db_open(struct dbc *c, const char *path, int create, char *err, size_t errlen);
+
+/* Closes everything db_open opened. Safe on a zeroed struct. */
+void db_close(struct dbc *c);
+
+/* Runs sql (no results). Returns an SQLite result code. */
+int db_exec(sqlite3 *db, const char *sql);
+
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK on c. db_begin and db_commit return 0 or
+ * -1 (the reason stays on the handle: see db_failure); db_rollback is a no-op
+ * when no transaction is open. Only the workflow layer opens transactions
+ * (see workflow.h); stores run inside whatever the caller holds.
+ */
+int db_begin(struct dbc *c);
+int db_commit(struct dbc *c);
+void db_rollback(struct dbc *c);
+
+/*
+ * What the last failure on c means for a client: ERR_UNAVAILABLE when the
+ * database was busy or locked (try again in a moment), ERR_STORAGE_FAILED when
+ * it could not write (disk full, read-only, I/O error, corrupt). Logs the
+ * SQLite message once.
+ */
+enum err_code db_failure(struct dbc *c);
+
+/* Prepares sql (one-off, e.g. with a built WHERE); on failure logs and returns NULL.
+ * The caller finalizes it. */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+
+/*
+ * The cached prepared statement for sql, which must be a string with static
+ * storage (it is remembered by address): reset, bindings cleared, ready to
+ * bind. NULL on failure. The caller hands it back with db_done() after its
+ * last step, never finalizes it; a statement left stepping would hold a read
+ * transaction open.
+ */
+sqlite3_stmt *db_stmt(struct dbc *c, const char *sql);
+
+/* Resets a statement from db_stmt (keeps it cached). Returns the reset's SQLite code. */
+int db_done(sqlite3_stmt *st);
+
+/* Steps a db_stmt statement that returns no rows and hands it back. 0 when it
+ * ran to SQLITE_DONE, -1 otherwise (st may be NULL: -1). */
+int db_run(sqlite3_stmt *st);
+
+/* Runs static sql (one "?" bound to id); 1 when it returns a row, 0 when not, -1 on error. */
+int db_exists(struct dbc *c, const char *sql, int64_t id);
+
+/* Runs static sql (one "?" bound to text); the first column of the first row as
+ * an integer, 0 when there is no row, -1 on error. */
+int64_t db_lookup_id(struct dbc *c, const char *sql, const char *text);
+
+/* Binds text, or NULL when s is NULL. */
+int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+void db_now_iso(char *buf, size_t cap);
+
+/* Creates every missing folder of path (like mkdir -p), mode 0750. 0 or -1. */
+int db_mkdirs(const char *path);
+
+#endif

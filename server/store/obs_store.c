@@ -1,0 +1,354 @@
+/*
+ * obs_store — see obs_store.h. Must not contain coordinate math (geo/) or
+ * HTTP; every column read from a SELECT is read by its named position.
+ */
+#include "obs_store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_INSERT[] =
+    "INSERT INTO observations (client_id, category, lon, lat, accuracy_m, e, n, "
+    "observed_at, created_at, description, unsafe_rating, light, sun_elevation, walk_id, "
+    "area_id, geom, geom_sweref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+    "?12, ?13, ?14, ?15, MakePoint(?3, ?4, 4326), MakePoint(?6, ?7, 3006))";
+
+int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_INSERT);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, o->client_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, o->category, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 3, o->lon);
+    sqlite3_bind_double(st, 4, o->lat);
+    if (o->accuracy_m >= 0)
+        sqlite3_bind_double(st, 5, o->accuracy_m);
+    sqlite3_bind_double(st, 6, o->e);
+    sqlite3_bind_double(st, 7, o->n);
+    sqlite3_bind_text(st, 8, o->observed_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, o->created_at, -1, SQLITE_TRANSIENT);
+    db_bind_text_or_null(st, 10, o->description && *o->description ? o->description : NULL);
+    if (o->unsafe_rating > 0)
+        sqlite3_bind_int(st, 11, o->unsafe_rating);
+    sqlite3_bind_text(st, 12, o->light, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 13, o->sun_elevation);
+    if (o->walk_id > 0)
+        sqlite3_bind_int64(st, 14, o->walk_id);
+    if (o->area_id > 0)
+        sqlite3_bind_int64(st, 15, o->area_id);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return 1;
+    if (rc != SQLITE_DONE)
+        return -1;
+    *id = sqlite3_last_insert_rowid(c->db);
+    return 0;
+}
+
+static const char SQL_INSERT_REPORTER[] =
+    "INSERT INTO reporters (observation_id, name, email, phone) VALUES (?, ?, ?, ?)";
+
+int obs_store_insert_reporter(struct dbc *c, int64_t id, const char *name, const char *email,
+                              const char *phone)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_INSERT_REPORTER);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    db_bind_text_or_null(st, 2, name);
+    db_bind_text_or_null(st, 3, email);
+    db_bind_text_or_null(st, 4, phone);
+    return db_run(st);
+}
+
+static const char SQL_BY_CLIENT[] = "SELECT id FROM observations WHERE client_id = ?";
+
+int64_t obs_store_id_by_client(struct dbc *c, const char *client_id)
+{
+    return db_lookup_id(c, SQL_BY_CLIENT, client_id);
+}
+
+static const char SQL_EXISTS[] = "SELECT 1 FROM observations WHERE id = ?";
+
+int obs_store_exists(struct dbc *c, int64_t id)
+{
+    return db_exists(c, SQL_EXISTS, id);
+}
+
+static const char SQL_SET_STATUS[] =
+    "UPDATE observations SET status = ?2 WHERE id = ?1 OR id IN (SELECT observation_id FROM "
+    "cases WHERE duplicate_of = ?1)";
+
+int obs_store_set_status(struct dbc *c, int64_t id, const char *status)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SET_STATUS);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
+    return db_run(st);
+}
+
+static const char SQL_ADD_SUPPORT[] =
+    "INSERT OR IGNORE INTO supports (observation_id, client_id) VALUES (?, ?)";
+
+int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, int *added)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ADD_SUPPORT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    *added = sqlite3_changes(c->db) > 0;
+    return 0;
+}
+
+static const char SQL_SUPPORT_COUNT[] = "SELECT count(*) FROM supports WHERE observation_id = ?";
+
+int64_t obs_store_support_count(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SUPPORT_COUNT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return n;
+}
+
+/* ---- the public read model ------------------------------------------------ */
+
+/* Columns of PUBLIC_SELECT, by name. */
+enum {
+    PUB_ID,
+    PUB_CATEGORY,
+    PUB_LON,
+    PUB_LAT,
+    PUB_ACCURACY,
+    PUB_OBSERVED_AT,
+    PUB_CREATED_AT,
+    PUB_DESCRIPTION,
+    PUB_RATING,
+    PUB_WALK_CODE,
+    PUB_AREA_ID,
+    PUB_AREA_CODE,
+    PUB_AREA_NAME,
+    PUB_E,
+    PUB_N,
+    PUB_LIGHT,
+    PUB_SUN_ELEVATION,
+    PUB_STATUS,
+    PUB_SUPPORT_COUNT,
+    PUB_UNIT_NAME,
+    PUB_NEXT_COLUMN /* queries may add columns from here */
+};
+
+#define PUBLIC_SELECT                                                                              \
+    "SELECT o.id, o.category, o.lon, o.lat, o.accuracy_m, o.observed_at, o.created_at, "           \
+    "o.description, o.unsafe_rating, w.code, a.id, a.code, a.name, o.e, o.n, o.light, "            \
+    "o.sun_elevation, o.status, "                                                                  \
+    "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id), "                            \
+    "(SELECT u.name FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.observation_id = "       \
+    "coalesce((SELECT duplicate_of FROM cases WHERE observation_id = o.id), o.id)) "
+
+#define PUBLIC_FROM                                                                                \
+    "FROM observations o LEFT JOIN walks w ON w.id = o.walk_id "                                   \
+    "LEFT JOIN areas a ON a.id = o.area_id "
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? json_string((const char *)s) : json_null();
+}
+
+/* The public object of a PUBLIC_SELECT row (no photos, no comments). */
+static json_t *public_row(sqlite3_stmt *st)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, PUB_ID)));
+    json_object_set_new(o, "category", text_or_null(st, PUB_CATEGORY));
+    json_object_set_new(o, "lon", json_real(sqlite3_column_double(st, PUB_LON)));
+    json_object_set_new(o, "lat", json_real(sqlite3_column_double(st, PUB_LAT)));
+    json_object_set_new(o, "accuracy_m",
+                        sqlite3_column_type(st, PUB_ACCURACY) == SQLITE_NULL
+                            ? json_null()
+                            : json_real(sqlite3_column_double(st, PUB_ACCURACY)));
+    json_object_set_new(o, "observed_at", text_or_null(st, PUB_OBSERVED_AT));
+    json_object_set_new(o, "created_at", text_or_null(st, PUB_CREATED_AT));
+    json_object_set_new(o, "description", text_or_null(st, PUB_DESCRIPTION));
+    json_object_set_new(o, "unsafe_rating",
+                        sqlite3_column_type(st, PUB_RATING) == SQLITE_NULL
+                            ? json_null()
+                            : json_integer(sqlite3_column_int(st, PUB_RATING)));
+    json_object_set_new(o, "walk", text_or_null(st, PUB_WALK_CODE));
+    if (sqlite3_column_type(st, PUB_AREA_ID) == SQLITE_NULL)
+        json_object_set_new(o, "area", json_null());
+    else
+        json_object_set_new(o, "area",
+                            json_pack("{s:I, s:o, s:o}", "id",
+                                      (json_int_t)sqlite3_column_int64(st, PUB_AREA_ID), "code",
+                                      text_or_null(st, PUB_AREA_CODE), "name",
+                                      text_or_null(st, PUB_AREA_NAME)));
+    /* Rounded to the millimetre: PROJ's own precision for this transformation. */
+    json_object_set_new(o, "sweref99tm",
+                        json_pack("{s:f, s:f}", "e",
+                                  round(sqlite3_column_double(st, PUB_E) * 1000) / 1000, "n",
+                                  round(sqlite3_column_double(st, PUB_N) * 1000) / 1000));
+    json_object_set_new(o, "light", text_or_null(st, PUB_LIGHT));
+    json_object_set_new(o, "sun_elevation",
+                        json_real(round(sqlite3_column_double(st, PUB_SUN_ELEVATION) * 100) / 100));
+    json_object_set_new(o, "status", text_or_null(st, PUB_STATUS));
+    json_object_set_new(o, "unit", text_or_null(st, PUB_UNIT_NAME));
+    json_object_set_new(o, "support_count",
+                        json_integer(sqlite3_column_int(st, PUB_SUPPORT_COUNT)));
+    return o;
+}
+
+static const char SQL_PUBLIC_ONE[] = PUBLIC_SELECT PUBLIC_FROM "WHERE o.id = ?";
+
+json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed)
+{
+    *failed = 0;
+    sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_ONE);
+    if (!st) {
+        *failed = 1;
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    json_t *o = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        o = public_row(st);
+    else if (rc != SQLITE_DONE)
+        *failed = 1;
+    db_done(st);
+    return o;
+}
+
+static const char SQL_PUBLIC_LIST[] =
+    PUBLIC_SELECT PUBLIC_FROM
+    "WHERE (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = "
+    "'observations' AND f_geometry_column = 'geom' AND search_frame = "
+    "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "
+    "AND (?6 IS NULL OR o.category IN (SELECT value FROM json_each(?6))) "
+    "AND (?7 IS NULL OR o.observed_at >= ?7) AND (?8 IS NULL OR o.observed_at < ?8) "
+    "AND (?9 = 0 OR o.id < ?9) ORDER BY o.id DESC LIMIT ?10";
+
+json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_LIST);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int(st, 1, f->has_bbox);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, 2 + i, f->has_bbox ? f->bbox[i] : 0);
+    db_bind_text_or_null(st, 6, f->categories);
+    db_bind_text_or_null(st, 7, f->since);
+    db_bind_text_or_null(st, 8, f->until);
+    sqlite3_bind_int64(st, 9, f->before_id);
+    sqlite3_bind_int64(st, 10, f->limit);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, public_row(st));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* The e/n BETWEEN box uses the observations_en index; the exact circle and the
+ * order are in SQL, so LIMIT keeps the nearest. */
+static const char SQL_NEARBY[] =
+    PUBLIC_SELECT ", (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) AS d2 " PUBLIC_FROM
+    "WHERE o.e BETWEEN ?1 - ?3 AND ?1 + ?3 AND o.n BETWEEN ?2 - ?3 AND ?2 + ?3 "
+    "AND (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) <= ?3 * ?3 "
+    "AND o.status IN " OBS_OPEN_STATES_SQL " AND (?4 IS NULL OR o.category = ?4) "
+    "ORDER BY d2, o.id LIMIT ?5";
+
+json_t *obs_store_nearby(struct dbc *c, double e, double n, double radius_m, const char *category,
+                         int limit)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_NEARBY);
+    if (!st)
+        return NULL;
+    sqlite3_bind_double(st, 1, e);
+    sqlite3_bind_double(st, 2, n);
+    sqlite3_bind_double(st, 3, radius_m);
+    db_bind_text_or_null(st, 4, category);
+    sqlite3_bind_int(st, 5, limit);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = public_row(st);
+        double d = sqrt(sqlite3_column_double(st, PUB_NEXT_COLUMN));
+        json_object_set_new(o, "distance_m", json_real(round(d * 10) / 10));
+        json_array_append_new(arr, o);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static const char SQL_POINTS[] =
+    "SELECT o.id, o.lon, o.lat, o.category, o.status FROM observations o "
+    "LEFT JOIN areas a ON a.id = o.area_id "
+    "WHERE o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'observations' "
+    "AND f_geometry_column = 'geom' AND search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) "
+    "AND o.lon BETWEEN ?1 AND ?3 AND o.lat BETWEEN ?2 AND ?4 "
+    "AND (?5 IS NULL OR o.category IN (SELECT value FROM json_each(?5))) "
+    "AND (?6 IS NULL OR o.status IN (SELECT value FROM json_each(?6))) "
+    "AND (?7 IS NULL OR a.code IN (SELECT value FROM json_each(?7))) "
+    "AND (?8 IS NULL OR o.observed_at >= ?8) AND (?9 IS NULL OR o.observed_at < ?9)";
+
+enum { PT_ID, PT_LON, PT_LAT, PT_CATEGORY, PT_STATUS };
+
+int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_point_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_POINTS);
+    if (!st)
+        return -1;
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, i + 1, f->bbox[i]);
+    db_bind_text_or_null(st, 5, f->categories);
+    db_bind_text_or_null(st, 6, f->statuses);
+    db_bind_text_or_null(st, 7, f->areas);
+    db_bind_text_or_null(st, 8, f->since);
+    db_bind_text_or_null(st, 9, f->until);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(st, PT_ID), sqlite3_column_double(st, PT_LON),
+           sqlite3_column_double(st, PT_LAT), (const char *)sqlite3_column_text(st, PT_CATEGORY),
+           (const char *)sqlite3_column_text(st, PT_STATUS));
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_REPORTER[] =
+    "SELECT name, email, phone FROM reporters WHERE observation_id = ?";
+
+json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTER);
+    json_t *rep = json_null();
+    if (!st)
+        return rep;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        json_decref(rep);
+        rep = json_pack("{s:o, s:o, s:o}", "name", text_or_null(st, 0), "email",
+                        text_or_null(st, 1), "phone", text_or_null(st, 2));
+    }
+    db_done(st);
+    return rep;
+}

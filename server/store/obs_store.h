@@ -1,0 +1,109 @@
+/*
+ * obs_store — every SQL statement about the observations, reporters and
+ * supports tables. Writes only those tables; its read models may join areas,
+ * walks, units and cases read-only. Never begins or commits: the workflow owns
+ * transactions (workflow.h).
+ *
+ * Privacy: reporters (contact details) are written here and read only by
+ * obs_store_reporter_json, which only the staff case view uses.
+ */
+#ifndef TRYGG_OBS_STORE_H
+#define TRYGG_OBS_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* The case states in which a report is still open (new .. in_progress), as an
+ * SQL list; the one definition of "open" that every query uses. */
+#define OBS_OPEN_STATES_SQL "('new', 'acknowledged', 'assigned', 'in_progress')"
+
+/* A new observation row, every value already validated and computed. */
+struct obs_row {
+    const char *client_id, *category, *description; /* description may be NULL */
+    double lon, lat, e, n, sun_elevation;
+    double accuracy_m; /* < 0: unknown */
+    int unsafe_rating; /* 0: not given */
+    const char *observed_at, *created_at, *light;
+    int64_t walk_id, area_id; /* 0: none */
+};
+
+/*
+ * Inserts o (and its WGS 84 and SWEREF 99 TM points). Returns 0 with *id, 1
+ * when another observation already has o->client_id (nothing inserted), -1 on
+ * error (reason on the handle).
+ */
+int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id);
+
+/* Stores the reporter's contact details for observation id. 0 or -1. */
+int obs_store_insert_reporter(struct dbc *c, int64_t id, const char *name, const char *email,
+                              const char *phone);
+
+/* The id of the observation filed with client_id (the workflow lower-cases it),
+ * 0 when none, -1 on error. */
+int64_t obs_store_id_by_client(struct dbc *c, const char *client_id);
+
+/* 1 when observation id exists, 0 when not, -1 on error. */
+int obs_store_exists(struct dbc *c, int64_t id);
+
+/* Sets the public status of observation id and of every duplicate merged into
+ * it (they follow their primary). 0 or -1. */
+int obs_store_set_status(struct dbc *c, int64_t id, const char *status);
+
+/* Adds "me too" from client_id to observation id: *added is 1 when new, 0 when
+ * that phone had already supported it. 0 or -1. */
+int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, int *added);
+
+/* How many phones support observation id, or -1 on error. */
+int64_t obs_store_support_count(struct dbc *c, int64_t id);
+
+/* Filters of the public list (GET /api/v1/observations). */
+struct obs_filter {
+    int has_bbox;
+    double bbox[4];         /* minlon, minlat, maxlon, maxlat */
+    const char *categories; /* JSON array text, or NULL */
+    const char *since, *until; /* RFC 3339, or NULL */
+    int64_t before_id;      /* keyset cursor: ids below this; 0 = from the newest */
+    int64_t limit;
+};
+
+/*
+ * The public rows (newest first) matching f as JSON objects WITHOUT photos and
+ * public comments (the workflow's views add those in one query each). Returns
+ * a new array, or NULL on error.
+ */
+json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f);
+
+/* The public row of observation id (as above), NULL when absent or on error
+ * (*failed set to 1 on error). */
+json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed);
+
+/*
+ * Open observations within radius_m metres of (e, n) in SWEREF 99 TM, of
+ * category (NULL = any), truly nearest first, at most limit: the exact circle
+ * and the order are computed in SQL, so no nearer report is ever cut. Returns
+ * a JSON array of public rows with "distance_m", or NULL on error.
+ */
+json_t *obs_store_nearby(struct dbc *c, double e, double n, double radius_m, const char *category,
+                         int limit);
+
+/* Called for each point of obs_store_each_point. */
+typedef void (*obs_point_fn)(void *ctx, int64_t id, double lon, double lat, const char *category,
+                             const char *status);
+
+/* Map filters: bbox required; the rest JSON array texts or NULL. */
+struct obs_map_filter {
+    double bbox[4];
+    const char *categories, *statuses, *areas, *since, *until;
+};
+
+/* Calls fn for every observation matching f. 0 or -1. */
+int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_point_fn fn,
+                         void *ctx);
+
+/* The contact details of observation id's reporter as {"name","email","phone"},
+ * or JSON null. Staff views only. */
+json_t *obs_store_reporter_json(struct dbc *c, int64_t id);
+
+#endif
