@@ -32,7 +32,6 @@ static const struct error_kind table[ERR_COUNT] = {
     [ERR_TOO_SHORT] = {"too_short", 422, "a value is too short"},
     [ERR_UNKNOWN_CATEGORY] = {"unknown_category", 422, "no such category"},
     [ERR_UNKNOWN_WALK] = {"unknown_walk", 422, "no walk has that code"},
-    [ERR_UNKNOWN_UNIT] = {"unknown_unit", 422, "no such unit"},
     [ERR_OUTSIDE_BOUNDARY] = {"outside_boundary", 422, "the position lies outside the municipality"},
     [ERR_INVALID_IMAGE] = {"invalid_image", 422, "the image cannot be read"},
     [ERR_RATE_LIMITED] = {"rate_limited", 429, "too many attempts; wait and try again"},

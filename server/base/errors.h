@@ -33,7 +33,6 @@ enum err_code {
     ERR_TOO_SHORT,          /* 422 */
     ERR_UNKNOWN_CATEGORY,   /* 422 */
     ERR_UNKNOWN_WALK,       /* 422 */
-    ERR_UNKNOWN_UNIT,       /* 422 */
     ERR_OUTSIDE_BOUNDARY,   /* 422 */
     ERR_INVALID_IMAGE,      /* 422 */
     ERR_RATE_LIMITED,       /* 429 */

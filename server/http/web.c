@@ -69,14 +69,14 @@ int web_send_file(struct req *r, const char *rel)
     if (snprintf(path, sizeof path, "%s/%s", r->cfg->web_root, rel) >= (int)sizeof path ||
         !realpath(r->cfg->web_root, root) || !realpath(path, real) ||
         strncmp(real, root, strlen(root)) != 0 || real[strlen(root)] != '/')
-        return http_reply_error(r, 404, "not_found", NULL, "no such page");
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such page");
     FILE *f = fopen(real, "rb");
     struct stat sb;
     if (!f)
-        return http_reply_error(r, 404, "not_found", NULL, "no such page");
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such page");
     if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > WEB_MAX_FILE_BYTES) {
         fclose(f);
-        return http_reply_error(r, 404, "not_found", NULL, "no such page");
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such page");
     }
     char etag[64];
     snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)sb.st_mtime,
@@ -93,7 +93,7 @@ int web_send_file(struct req *r, const char *rel)
     fclose(f);
     if (!buf || n != (size_t)sb.st_size) {
         free(buf);
-        return http_reply_error(r, 500, "internal", NULL, "the file could not be read");
+        return http_reply_error(r, ERR_INTERNAL, NULL, "the file could not be read");
     }
     http_reply_bytes(r, 200, content_type_for(real), buf, n, hdr);
     free(buf);
@@ -119,7 +119,7 @@ int web_static(struct req *r)
 {
     char rel[600];
     if (!safe_relative_path(r->param[0]))
-        return http_reply_error(r, 404, "not_found", NULL, "no such file");
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such file");
     snprintf(rel, sizeof rel, "static/%s", r->param[0]);
     return web_send_file(r, rel);
 }
@@ -132,7 +132,7 @@ int web_vendor(struct req *r)
     for (int i = 0; allowed[i]; i++)
         ok |= strcmp(pkg, allowed[i]) == 0;
     if (!ok || !safe_relative_path(rest))
-        return http_reply_error(r, 404, "not_found", NULL, "no such file");
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such file");
     char rel[700];
     snprintf(rel, sizeof rel, "node_modules/%s/dist/%s", pkg, rest);
     return web_send_file(r, rel);

@@ -1,12 +1,14 @@
 /*
  * seed — demo data for Borås. See seed.h. Observations go through
- * observations_store(), the same path as the API, so their SWEREF 99 TM
- * coordinates, light and area are computed, not typed in.
+ * wf_observation_file(), the same path as the API, so their SWEREF 99 TM
+ * coordinates, light, area and case are computed and routed, not typed in.
+ * The reference data (units, routing rules, the demo walk) is one SQL script
+ * run in one transaction: it is demo data, not a workflow.
  */
 #include "seed.h"
-#include "areas.h"
 #include "log.h"
-#include "observations.h"
+#include "wf_areas.h"
+#include "wf_observations.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,41 +81,40 @@ static const struct {
     {"furniture", 13.0880, 57.7190, "Lekplatsens staket är sönder.", 2},
 };
 
-int seed_demo(struct dbc *c, const struct config *cfg, char *err, size_t errlen)
+int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/server/demo/boras-kommun.geojson", TRYGG_SOURCE_DIR);
-    if (areas_set_boundary(c, path, "1490", "Borås", err, errlen) != 0)
+    if (wf_boundary_set(c, path, "1490", "Borås", err) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/server/demo/areas.geojson", TRYGG_SOURCE_DIR);
-    int n = areas_import_file(c, path, err, errlen);
+    int n = wf_areas_import_file(c, path, err);
     if (n < 0)
         return -1;
-    if (db_exec(c->db, seed_units_sql) != SQLITE_OK) {
-        snprintf(err, errlen, "demo units: %s", sqlite3_errmsg(c->db));
+    if (wf_begin(c, err) != 0)
         return -1;
-    }
+    if (db_exec(c->db, seed_units_sql) != SQLITE_OK)
+        return wf_fail_db(c, err, "demo units and rules");
+    if (wf_commit(c, err, "demo units and rules") != 0)
+        return -1;
     /* Demo observations: evenings a week ago, fixed client ids so re-seeding adds nothing. */
     int64_t base = (int64_t)time(NULL) / 86400 * 86400 - 7 * 86400 + 17 * 3600;
     for (size_t i = 0; i < sizeof demo_obs / sizeof demo_obs[0]; i++) {
         char client_id[40];
         snprintf(client_id, sizeof client_id, "00000000-0000-4000-8000-%012zu", i + 1);
-        struct obs_input o = {0};
+        struct wf_obs_input o = {0};
         o.client_id = client_id;
         o.category = demo_obs[i].category;
         o.lon = demo_obs[i].lon;
         o.lat = demo_obs[i].lat;
         o.description = demo_obs[i].text;
-        o.rating = demo_obs[i].rating;
-        o.has_rating = 1;
+        o.unsafe_rating = demo_obs[i].rating;
         o.accuracy_m = 8;
-        o.has_accuracy = 1;
         o.observed_at = base + (int64_t)i * 600;
         int64_t id;
-        if (observations_store(c, cfg, &o, &id) < 0) {
-            snprintf(err, errlen, "demo observation %zu: %s", i, sqlite3_errmsg(c->db));
+        int repeat;
+        if (wf_observation_file(c, cfg, &o, &id, &repeat, err) != 0)
             return -1;
-        }
     }
     log_msg(LOG_INFO, "demo data loaded: boundary, %d areas, units, walk NORRBY1, %zu observations",
             n, sizeof demo_obs / sizeof demo_obs[0]);

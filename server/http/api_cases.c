@@ -1,0 +1,283 @@
+/*
+ * api_cases — the staff side of the workflow: the triage queue, a case's page
+ * and every change to it, and the units' own systems reporting back. Thin:
+ * validate, call wf_cases, answer with the case's staff view.
+ */
+#include "api.h"
+#include "case_store.h"
+#include "http.h"
+#include "session.h"
+#include "validate.h"
+#include "views.h"
+#include "wf_cases.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CASES_PAGE_DEFAULT 50
+#define CASES_PAGE_MAX 500
+#define CASES_QUERY_MAX 200
+
+/* Answers with the staff view of case id (status on success). */
+static int reply_case(struct req *r, int status, int64_t id)
+{
+    int failed = 0;
+    int64_t scope = r->session->role == ROLE_UNIT ? r->session->unit_id : 0;
+    json_t *o = views_case(r->dbc, r->cfg, id, scope, &failed);
+    if (!o)
+        return failed ? http_reply_error(r, db_failure(r->dbc), NULL, "the case could not be read")
+                      : http_reply_error(r, ERR_NOT_FOUND, NULL, "no case %lld", (long long)id);
+    return http_reply_json(r, status, o);
+}
+
+/* The case id of the path, checked visible to the session; 0 or replied. */
+static int case_id_or_reply(struct req *r, int64_t *id)
+{
+    struct wf_error err;
+    if (http_param_id_or_reply(r, 0, id) != 0)
+        return -1;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_visible(r->dbc, &a, *id, &err) != 0)
+        return http_reply_fail(r, &err), -1;
+    return 0;
+}
+
+/* Reads "comment" and "public" from the body; 0 or replied. */
+static int comment_fields(struct req *r, const char **comment, int *public_)
+{
+    *comment = NULL;
+    *public_ = 0;
+    if (http_json_string_or_reply(r, r->json, "comment", NULL, 0, WF_COMMENT_MAX_CHARS, comment) ||
+        http_json_bool_or_reply(r, r->json, "public", 0, public_))
+        return -1;
+    return 0;
+}
+
+int api_case_get(struct req *r)
+{
+    int64_t id;
+    if (case_id_or_reply(r, &id) != 0)
+        return r->status;
+    return reply_case(r, 200, id);
+}
+
+int api_case_state(struct req *r)
+{
+    int64_t id;
+    const char *state = NULL, *reason = NULL, *comment;
+    int public_;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 ||
+        http_json_string_or_reply(r, r->json, "state", NULL, 1, 32, &state) ||
+        http_json_string_or_reply(r, r->json, "reason", NULL, 0, 64, &reason) ||
+        comment_fields(r, &comment, &public_))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_transition(r->dbc, r->cfg, &a, id, state, reason, comment, public_, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_assign(struct req *r)
+{
+    int64_t id, unit_id;
+    const char *comment;
+    int public_;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 ||
+        http_json_int_or_reply(r, r->json, "unit_id", 1, 1, INT64_MAX, &unit_id, NULL) ||
+        comment_fields(r, &comment, &public_))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_assign(r->dbc, r->cfg, &a, id, unit_id, comment, public_, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_priority(struct req *r)
+{
+    int64_t id, prio;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 ||
+        http_json_int_or_reply(r, r->json, "priority", 1, 1, 3, &prio, NULL))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_priority(r->dbc, r->cfg, &a, id, (int)prio, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_comment(struct req *r)
+{
+    int64_t id;
+    const char *comment = NULL;
+    int public_ = 0;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 ||
+        http_json_string_or_reply(r, r->json, "comment", NULL, 1, WF_COMMENT_MAX_CHARS,
+                                  &comment) ||
+        http_json_bool_or_reply(r, r->json, "public", 0, &public_))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_comment(r->dbc, &a, id, comment, public_, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_merge(struct req *r)
+{
+    int64_t id, into;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 ||
+        http_json_int_or_reply(r, r->json, "into", 1, 1, INT64_MAX, &into, NULL))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_merge(r->dbc, &a, id, into, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_cases_bulk(struct req *r)
+{
+    const char *action = NULL;
+    int64_t unit_id = 0, ids[WF_BULK_MAX];
+    int has_unit = 0;
+    struct wf_error err;
+    json_t *jids = json_object_get(r->json, "ids");
+    if (http_json_string_or_reply(r, r->json, "action", NULL, 1, 32, &action) ||
+        http_json_int_or_reply(r, r->json, "unit_id", 0, 1, INT64_MAX, &unit_id, &has_unit))
+        return r->status;
+    if (!json_is_array(jids) || json_array_size(jids) == 0 ||
+        json_array_size(jids) > WF_BULK_MAX)
+        return http_reply_error(r, ERR_INVALID_TYPE, "ids", "'ids' is a list of 1 to %d ids",
+                                WF_BULK_MAX);
+    int assign = strcmp(action, "assign") == 0;
+    if (!assign && strcmp(action, "acknowledge") != 0)
+        return http_reply_error(r, ERR_INVALID_FORMAT, "action",
+                                "'action' is acknowledge or assign");
+    if (assign && !has_unit)
+        return http_reply_error(r, ERR_MISSING_FIELD, "unit_id", "assigning needs a unit_id");
+    size_t i, n = json_array_size(jids);
+    json_t *v;
+    json_array_foreach(jids, i, v)
+    {
+        if (!json_is_integer(v))
+            return http_reply_error(r, ERR_INVALID_FORMAT, "ids", "no case (ids are numbers)");
+        ids[i] = json_integer_value(v);
+    }
+    struct wf_actor a = session_actor(r);
+    if (wf_cases_bulk(r->dbc, r->cfg, &a, ids, n, assign ? WF_BULK_ASSIGN : WF_BULK_ACKNOWLEDGE,
+                      unit_id, &err) != 0)
+        return http_reply_fail(r, &err);
+    return http_reply_json(r, 200, json_pack("{s:s, s:O}", "action", action, "ids", jids));
+}
+
+/* Escapes % _ and \ for LIKE ... ESCAPE '\' and wraps in %...%. */
+static void like_pattern(const char *q, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[o++] = '%';
+    for (; *q && o + 3 < cap; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            out[o++] = '\\';
+        out[o++] = *q;
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+}
+
+int api_cases_list(struct req *r)
+{
+    char state_s[256], unit_s[32], cat_s[512], area_s[128], prio_s[8], overdue_s[8], walk_s[64],
+        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32];
+    char states_json[512], cats_json[1024], like[CASES_QUERY_MAX * 8 + 4];
+    int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor;
+    if ((h_state = http_query_or_reply(r, "state", state_s, sizeof state_s)) < 0 ||
+        (h_unit = http_query_or_reply(r, "unit", unit_s, sizeof unit_s)) < 0 ||
+        (h_cat = http_query_or_reply(r, "category", cat_s, sizeof cat_s)) < 0 ||
+        (h_area = http_query_or_reply(r, "area", area_s, sizeof area_s)) < 0 ||
+        (h_prio = http_query_or_reply(r, "priority", prio_s, sizeof prio_s)) < 0 ||
+        (h_over = http_query_or_reply(r, "overdue", overdue_s, sizeof overdue_s)) < 0 ||
+        (h_walk = http_query_or_reply(r, "walk", walk_s, sizeof walk_s)) < 0 ||
+        (h_q = http_query_or_reply(r, "q", q_s, sizeof q_s)) < 0 ||
+        (h_sort = http_query_or_reply(r, "sort", sort_s, sizeof sort_s)) < 0 ||
+        (h_limit = http_query_or_reply(r, "limit", limit_s, sizeof limit_s)) < 0 ||
+        (h_cursor = http_query_or_reply(r, "cursor", cursor_s, sizeof cursor_s)) < 0)
+        return r->status;
+    struct case_filter f = {0};
+    int64_t prio = 0;
+    f.limit = CASES_PAGE_DEFAULT;
+    if (h_state && parse_code_list(state_s, 8, states_json, sizeof states_json) < 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "state", "'state': comma-separated states");
+    if (h_unit && strcmp(unit_s, "none") == 0)
+        f.unrouted = 1;
+    else if (h_unit && parse_i64(unit_s, 1, INT64_MAX, &f.unit_id) != 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "unit", "'unit' is a unit id or 'none'");
+    if (h_cat && parse_code_list(cat_s, 32, cats_json, sizeof cats_json) < 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "category", "'category': codes");
+    if (h_prio && parse_i64(prio_s, 1, 3, &prio) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "priority", "'priority' is 1, 2 or 3");
+    if (h_limit && parse_i64(limit_s, 1, CASES_PAGE_MAX, &f.limit) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d",
+                                CASES_PAGE_MAX);
+    if (h_cursor && parse_i64(cursor_s, 0, INT64_MAX / 2, &f.offset) != 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "cursor", "not a cursor of ours");
+    if (h_q) {
+        size_t chars;
+        if (utf8_check(q_s, strlen(q_s), &chars) != 0 || chars > CASES_QUERY_MAX)
+            return http_reply_error(r, ERR_TOO_LONG, "q", "'q' is at most %d characters",
+                                    CASES_QUERY_MAX);
+        like_pattern(q_s, like, sizeof like);
+        f.like = like;
+    }
+    if (h_sort) {
+        if (strcmp(sort_s, "created") && strcmp(sort_s, "-created") &&
+            strcmp(sort_s, "priority") && strcmp(sort_s, "due"))
+            return http_reply_error(r, ERR_INVALID_FORMAT, "sort",
+                                    "'sort' is created, -created, priority or due");
+        f.sort = sort_s;
+    }
+    if (r->session->role == ROLE_UNIT) {
+        f.unit_id = r->session->unit_id; /* a unit handler sees only its own unit's cases */
+        f.unrouted = 0;
+    }
+    f.states = h_state ? states_json : NULL;
+    f.categories = h_cat ? cats_json : NULL;
+    f.area_code = h_area ? area_s : NULL;
+    f.priority = (int)prio;
+    f.overdue = h_over && strcmp(overdue_s, "1") == 0;
+    f.walk_code = h_walk ? walk_s : NULL;
+    json_t *out = case_store_list(r->dbc, &f);
+    if (!out)
+        return http_reply_error(r, db_failure(r->dbc), NULL, "the queue could not be read");
+    int64_t total = json_integer_value(json_object_get(out, "total"));
+    if (f.offset + f.limit < total) {
+        char next[32];
+        snprintf(next, sizeof next, "%lld", (long long)(f.offset + f.limit));
+        json_object_set_new(out, "next", json_string(next));
+    } else {
+        json_object_set_new(out, "next", json_null());
+    }
+    return http_reply_json(r, 200, out);
+}
+
+int api_unit_updates(struct req *r)
+{
+    const char *auth = http_header(r, "Authorization");
+    const char *token = auth && strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
+    struct wf_unit_update u = {0};
+    struct wf_error err;
+    if (!token)
+        return http_reply_error(r, ERR_UNAUTHORIZED, NULL, "send Authorization: Bearer <token>");
+    if (http_json_int_or_reply(r, r->json, "case_id", 1, 1, INT64_MAX, &u.case_id, NULL) ||
+        http_json_string_or_reply(r, r->json, "state", NULL, 0, 32, &u.state) ||
+        http_json_string_or_reply(r, r->json, "comment", NULL, 0, WF_COMMENT_MAX_CHARS,
+                                  &u.comment) ||
+        http_json_string_or_reply(r, r->json, "external_ref", NULL, 0, 200, &u.external_ref))
+        return r->status;
+    if (wf_unit_update(r->dbc, r->cfg, r->param[0], token, &u, &err) != 0)
+        return http_reply_fail(r, &err);
+    return http_reply_json(r, 200,
+                           json_pack("{s:I, s:b}", "case_id", (json_int_t)u.case_id, "accepted", 1));
+}

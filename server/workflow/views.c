@@ -1,0 +1,183 @@
+/*
+ * views — see views.h. Composes obs_store, photo_store and case_store; owns no
+ * SQL of its own.
+ */
+#include "views.h"
+#include "case_store.h"
+#include "grid.h"
+#include "photo_store.h"
+#include "unit_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VIEWS_CELLS_PER_TILE 4
+#define VIEWS_MAX_CLUSTERS 4096
+#define VIEWS_CASE_DUPLICATES_MAX 20
+
+/* Adds photos and public comments to each object: one statement each. */
+static int complete(struct dbc *c, json_t *arr)
+{
+    return photo_store_attach(c, arr) == 0 && case_store_attach_public_comments(c, arr) == 0 ? 0
+                                                                                              : -1;
+}
+
+json_t *views_observation(struct dbc *c, int64_t id, int *failed)
+{
+    json_t *o = obs_store_public_one(c, id, failed);
+    if (!o)
+        return NULL;
+    json_t *one = json_array();
+    json_array_append(one, o);
+    if (complete(c, one) != 0) {
+        *failed = 1;
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(one);
+    return o;
+}
+
+json_t *views_observation_list(struct dbc *c, const struct obs_filter *f)
+{
+    json_t *arr = obs_store_public_list(c, f);
+    if (arr && complete(c, arr) != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
+                     int limit)
+{
+    double e, n;
+    if (crs_wgs84_to_sweref99tm(c->crs, lon, lat, &e, &n) != 0)
+        return NULL;
+    json_t *arr = obs_store_nearby(c, e, n, radius_m, category, limit);
+    if (arr && complete(c, arr) != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* ---- clusters ---------------------------------------------------------------- */
+
+struct cluster {
+    int64_t ix, iy;
+    int64_t count, first_id;
+    double sum_lon, sum_lat;
+    char first_status[16];
+    json_t *categories; /* code -> count */
+    int used;
+};
+
+/* Open-addressing hash table of clusters keyed by cell. */
+struct cluster_table {
+    struct cluster *slots;
+    size_t cap, used;
+    int zoom, truncated;
+    int64_t total;
+};
+
+static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy)
+{
+    uint64_t h = ((uint64_t)ix * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)iy * 0xC2B2AE3D27D4EB4Full);
+    for (size_t i = h % t->cap;; i = (i + 1) % t->cap) {
+        struct cluster *cl = &t->slots[i];
+        if (!cl->used) {
+            if (t->used >= VIEWS_MAX_CLUSTERS)
+                return NULL;
+            cl->used = 1;
+            cl->ix = ix;
+            cl->iy = iy;
+            cl->categories = json_object();
+            t->used++;
+            return cl;
+        }
+        if (cl->ix == ix && cl->iy == iy)
+            return cl;
+    }
+}
+
+static void add_point(void *ctx, int64_t id, double lon, double lat, const char *category,
+                      const char *status)
+{
+    struct cluster_table *t = ctx;
+    int64_t ix, iy;
+    if (grid_cell_index(lon, lat, t->zoom, VIEWS_CELLS_PER_TILE, &ix, &iy) != 0)
+        return;
+    struct cluster *cl = table_get(t, ix, iy);
+    if (!cl) {
+        t->truncated = 1;
+        return;
+    }
+    if (cl->count == 0) {
+        cl->first_id = id;
+        snprintf(cl->first_status, sizeof cl->first_status, "%s", status ? status : "");
+    }
+    cl->count++;
+    cl->sum_lon += lon;
+    cl->sum_lat += lat;
+    json_t *n = json_object_get(cl->categories, category);
+    json_object_set_new(cl->categories, category,
+                        json_integer(n ? json_integer_value(n) + 1 : 1));
+    t->total++;
+}
+
+json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
+{
+    struct cluster_table t = {calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
+                              VIEWS_MAX_CLUSTERS * 2, 0, zoom, 0, 0};
+    if (!t.slots)
+        return NULL;
+    int rc = obs_store_each_point(c, f, add_point, &t);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < t.cap; i++) {
+        struct cluster *cl = &t.slots[i];
+        if (!cl->used)
+            continue;
+        json_t *o = json_pack("{s:f, s:f, s:I, s:o}", "lon", cl->sum_lon / (double)cl->count,
+                              "lat", cl->sum_lat / (double)cl->count, "count",
+                              (json_int_t)cl->count, "categories", cl->categories);
+        if (cl->count == 1) {
+            json_object_set_new(o, "id", json_integer(cl->first_id));
+            json_object_set_new(o, "status", json_string(cl->first_status));
+        }
+        json_array_append_new(arr, o);
+    }
+    free(t.slots);
+    if (rc != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return json_pack("{s:i, s:I, s:b, s:o}", "zoom", zoom, "total", (json_int_t)t.total,
+                     "truncated", t.truncated, "clusters", arr);
+}
+
+/* ---- the staff view of a case -------------------------------------------------- */
+
+json_t *views_case(struct dbc *c, const struct config *cfg, int64_t id, int64_t unit_scope,
+                   int *failed)
+{
+    json_t *o = case_store_summary(c, id, failed);
+    if (!o)
+        return NULL;
+    json_t *pub = views_observation(c, id, failed);
+    if (*failed) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "observation", pub ? pub : json_null());
+    /* Contact details: staff only, and only here. */
+    json_object_set_new(o, "reporter", obs_store_reporter_json(c, id));
+    json_object_set_new(o, "history", case_store_history(c, id));
+    json_object_set_new(o, "duplicates",
+                        case_store_likely_duplicates(c, id, cfg->duplicate_radius_m,
+                                                     cfg->duplicate_days, unit_scope,
+                                                     VIEWS_CASE_DUPLICATES_MAX));
+    json_object_set_new(o, "merged", case_store_merged_into(c, id));
+    return o;
+}

@@ -1,0 +1,41 @@
+/*
+ * views — the read models that combine stores: an observation's public view
+ * (row + photos + public comments), the public list, "nearby", the map's
+ * clusters, and a case's staff view. Each is a bounded number of statements
+ * whatever the number of rows (no query per row). Read-only: no transaction.
+ */
+#ifndef TRYGG_VIEWS_H
+#define TRYGG_VIEWS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+#include "obs_store.h"
+
+/* The public object of observation id (never contact details); NULL when there
+ * is none, with *failed = 1 when the database failed. Caller owns it. */
+json_t *views_observation(struct dbc *c, int64_t id, int *failed);
+
+/* The public objects matching f, newest first, with photos and comments
+ * (three statements in all). NULL on error. */
+json_t *views_observation_list(struct dbc *c, const struct obs_filter *f);
+
+/* Open reports near (lon, lat) within radius_m, truly nearest first, at most
+ * limit, each with "distance_m". NULL on error. */
+json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
+                     int limit);
+
+/* The map's clusters for f at zoom: {"zoom","total","truncated","clusters":[...]}. NULL on error. */
+json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom);
+
+/*
+ * The staff view of case id: summary, observation, reporter (staff only),
+ * history, likely duplicates and merged cases. unit_scope != 0 limits likely
+ * duplicates to that unit's cases. NULL when absent (*failed = 1 on error).
+ */
+json_t *views_case(struct dbc *c, const struct config *cfg, int64_t id, int64_t unit_scope,
+                   int *failed);
+
+#endif

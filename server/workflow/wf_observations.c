@@ -1,0 +1,290 @@
+/*
+ * wf_observations — see wf_observations.h. Must not contain coordinate math
+ * beyond calling geo/ (crs, sun).
+ */
+#include "wf_observations.h"
+#include "area_store.h"
+#include "catalog_store.h"
+#include "crypto.h"
+#include "image.h"
+#include "log.h"
+#include "obs_store.h"
+#include "photo_store.h"
+#include "sun.h"
+#include "validate.h"
+#include "wf_cases.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PHOTO_ID_BYTES 16
+
+int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf_obs_input *in,
+                        int64_t *id, int *repeat, struct wf_error *err)
+{
+    char client_id[40];
+    size_t n = 0;
+    for (; in->client_id[n] && n + 1 < sizeof client_id; n++)
+        client_id[n] = (char)tolower((unsigned char)in->client_id[n]);
+    client_id[n] = '\0';
+    *repeat = 0;
+
+    int64_t existing = obs_store_id_by_client(c, client_id);
+    if (existing < 0)
+        return wf_fail_db(c, err, "the observation could not be checked");
+    if (existing > 0) {
+        *id = existing;
+        *repeat = 1;
+        return 0;
+    }
+    int active = catalog_store_category_active(c, in->category);
+    if (active < 0)
+        return wf_fail_db(c, err, "the category could not be checked");
+    if (!active)
+        return wf_fail(err, ERR_UNKNOWN_CATEGORY, "category",
+                       "unknown category '%s' (see GET /api/v1/categories)", in->category);
+    int64_t walk_id = 0;
+    if (in->walk_code) {
+        walk_id = catalog_store_walk_id(c, in->walk_code);
+        if (walk_id < 0)
+            return wf_fail_db(c, err, "the walk could not be checked");
+        if (walk_id == 0)
+            return wf_fail(err, ERR_UNKNOWN_WALK, "walk", "no walk has the code '%s'",
+                           in->walk_code);
+    }
+    int inside = area_store_inside_municipality(c, in->lon, in->lat);
+    if (inside < 0)
+        return wf_fail_db(c, err, "the boundary check failed");
+    if (!inside)
+        return wf_fail(err, ERR_OUTSIDE_BOUNDARY, "lon", "the position %.6f, %.6f lies outside %s",
+                       in->lat, in->lon, cfg->municipality_name);
+
+    struct obs_row o = {0};
+    if (crs_wgs84_to_sweref99tm(c->crs, in->lon, in->lat, &o.e, &o.n) != 0)
+        return wf_fail(err, ERR_OUT_OF_RANGE, "lon",
+                       "the position cannot be expressed in SWEREF 99 TM");
+    char observed[32], created[32];
+    format_rfc3339(in->observed_at, observed, sizeof observed);
+    db_now_iso(created, sizeof created);
+    o.client_id = client_id;
+    o.category = in->category;
+    o.description = in->description;
+    o.lon = in->lon;
+    o.lat = in->lat;
+    o.accuracy_m = in->accuracy_m;
+    o.unsafe_rating = in->unsafe_rating;
+    o.observed_at = observed;
+    o.created_at = created;
+    o.sun_elevation = sun_elevation_deg(in->lon, in->lat, in->observed_at);
+    o.light = sun_light_name(sun_light_from_elevation(o.sun_elevation));
+    o.walk_id = walk_id;
+    o.area_id = area_store_at(c, in->lon, in->lat);
+    if (o.area_id < 0)
+        return wf_fail_db(c, err, "the area could not be found");
+
+    if (wf_begin(c, err) != 0)
+        return -1;
+    int ins = obs_store_insert(c, &o, id);
+    if (ins == 1) {
+        /* Another request with the same client_id won the race. */
+        db_rollback(c);
+        existing = obs_store_id_by_client(c, client_id);
+        if (existing <= 0)
+            return wf_fail_db(c, err, "the observation could not be read");
+        *id = existing;
+        *repeat = 1;
+        return 0;
+    }
+    if (ins != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
+    if ((in->name || in->email || in->phone) &&
+        obs_store_insert_reporter(c, *id, in->name, in->email, in->phone) != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
+    /* The observation becomes a case in the same transaction: routed, or unrouted. */
+    if (wf_case_open_in_tx(c, cfg, *id, in->category, in->lon, in->lat, o.area_id, created) != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
+    return wf_commit(c, err, "the observation could not be stored");
+}
+
+int wf_observation_support(struct dbc *c, int64_t id, const char *client_id, int *added,
+                           int64_t *count, struct wf_error *err)
+{
+    char lower[40];
+    size_t n = 0;
+    for (; client_id[n] && n + 1 < sizeof lower; n++)
+        lower[n] = (char)tolower((unsigned char)client_id[n]);
+    lower[n] = '\0';
+    if (wf_begin(c, err) != 0)
+        return -1;
+    int exists = obs_store_exists(c, id);
+    if (exists < 0)
+        return wf_fail_db(c, err, "the support could not be stored");
+    if (!exists) {
+        db_rollback(c);
+        return wf_fail(err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
+    }
+    if (obs_store_add_support(c, id, lower, added) != 0 ||
+        (*count = obs_store_support_count(c, id)) < 0)
+        return wf_fail_db(c, err, "the support could not be stored");
+    return wf_commit(c, err, "the support could not be stored");
+}
+
+/* ---- photos -------------------------------------------------------------- */
+
+int wf_photo_id_valid(const char *id)
+{
+    int ok = id && strlen(id) == 2 * PHOTO_ID_BYTES;
+    for (const char *p = id; ok && *p; p++)
+        ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+    return ok;
+}
+
+int wf_photo_path(const struct config *cfg, const char *id, int thumb, char *path, size_t cap)
+{
+    int n = snprintf(path, cap, "%s/photos/%.2s/%s%s", cfg->data_dir, id, id,
+                     thumb ? ".thumb.jpg" : ".jpg");
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* Writes data to path atomically (temporary file, fsync, rename). 0 or -1. */
+static int write_file_atomic(const char *path, const unsigned char *data, size_t len)
+{
+    char tmp[1200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t k = write(fd, data + off, len - off);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        off += (size_t)k;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const char *key,
+                 const char *content_type, const unsigned char *bytes, size_t len,
+                 json_t **photo, int *repeat, struct wf_error *err)
+{
+    *photo = NULL;
+    *repeat = 0;
+    int exists = obs_store_exists(c, obs);
+    if (exists < 0)
+        return wf_fail_db(c, err, "the observation could not be read");
+    if (!exists)
+        return wf_fail(err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)obs);
+    /* A phone retrying after a lost answer sends the same Idempotency-Key: answer
+     * with the photo already stored instead of storing it twice. */
+    if (key && (*photo = photo_store_by_key(c, obs, key)) != NULL) {
+        *repeat = 1;
+        return 0;
+    }
+    if (!image_content_type_supported(content_type))
+        return wf_fail(err, ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                       "send the photo as image/jpeg, image/png or image/webp");
+    if (!bytes || len == 0)
+        return wf_fail(err, ERR_INVALID_IMAGE, NULL, "the photo is empty");
+    int count = photo_store_count(c, obs);
+    if (count < 0)
+        return wf_fail_db(c, err, "the photos could not be counted");
+    if (count >= cfg->max_photos_per_observation)
+        return wf_fail(err, ERR_OUT_OF_RANGE, NULL, "an observation has at most %d photos",
+                       cfg->max_photos_per_observation);
+
+    struct image_blob full = {0}, thumb = {0};
+    const char *why = NULL;
+    int ist = image_sanitize(bytes, len, content_type, cfg->max_photo_pixels, cfg->photo_max_side,
+                             &full, &thumb, &why);
+    if (ist != IMAGE_OK) {
+        image_blob_free(&full);
+        image_blob_free(&thumb);
+        if (ist == IMAGE_UNSUPPORTED_TYPE)
+            return wf_fail(err, ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "%s", why);
+        if (ist == IMAGE_TOO_LARGE)
+            return wf_fail(err, ERR_BODY_TOO_LARGE, NULL, "%s", why);
+        return wf_fail(err, ERR_INVALID_IMAGE, NULL, "the photo could not be read as an image: %s",
+                       why);
+    }
+
+    char id[2 * PHOTO_ID_BYTES + 1], dir[1100], path[1200], tpath[1200];
+    int rc = -1, files = 0;
+    if (crypto_random_hex(id, PHOTO_ID_BYTES) != 0) {
+        wf_fail(err, ERR_INTERNAL, NULL, "no randomness for a photo name");
+        goto out;
+    }
+    snprintf(dir, sizeof dir, "%s/photos/%.2s", cfg->data_dir, id);
+    if (wf_photo_path(cfg, id, 0, path, sizeof path) != 0 ||
+        wf_photo_path(cfg, id, 1, tpath, sizeof tpath) != 0 || db_mkdirs(dir) != 0 ||
+        write_file_atomic(path, full.data, full.len) != 0 ||
+        write_file_atomic(tpath, thumb.data, thumb.len) != 0) {
+        log_msg(LOG_ERROR, "writing photo files failed: %s", strerror(errno));
+        unlink(path);
+        wf_fail(err, ERR_STORAGE_FAILED, NULL, "the photo could not be written; try again later");
+        goto out;
+    }
+    files = 1;
+    if (wf_begin(c, err) != 0)
+        goto out;
+    /* The limit again, inside the write lock: parallel uploads cannot pass it. */
+    count = photo_store_count(c, obs);
+    if (count < 0) {
+        wf_fail_db(c, err, "the photo could not be stored");
+        goto out;
+    }
+    if (count >= cfg->max_photos_per_observation) {
+        db_rollback(c);
+        wf_fail(err, ERR_OUT_OF_RANGE, NULL, "an observation has at most %d photos",
+                cfg->max_photos_per_observation);
+        goto out;
+    }
+    struct photo_row p = {id, obs, full.width, full.height, (int64_t)full.len,
+                          (int64_t)thumb.len, key};
+    int ins = photo_store_insert(c, &p);
+    if (ins == 1) {
+        /* The same upload raced in on another connection: answer with that one. */
+        db_rollback(c);
+        *photo = photo_store_by_key(c, obs, key);
+        if (*photo) {
+            *repeat = 1;
+            rc = 0;
+        } else {
+            wf_fail(err, ERR_STORAGE_FAILED, NULL, "the photo could not be read back");
+        }
+        goto out;
+    }
+    if (ins != 0) {
+        wf_fail_db(c, err, "the photo could not be stored");
+        goto out;
+    }
+    if (wf_commit(c, err, "the photo could not be stored") != 0)
+        goto out;
+    *photo = photo_store_json(id, full.width, full.height);
+    files = 0; /* committed: the files are the photo's now */
+    rc = 0;
+out:
+    if (files) {
+        unlink(path);
+        unlink(tpath);
+    }
+    image_blob_free(&full);
+    image_blob_free(&thumb);
+    return rc;
+}
