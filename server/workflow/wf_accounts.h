@@ -17,6 +17,10 @@
 #define WF_USERNAME_MAX 64        /* bytes: 2..64 letters, digits or . _ - @ */
 #define WF_PASSWORD_MIN_CHARS 8   /* UTF-8 characters, not bytes */
 #define WF_PASSWORD_MAX_CHARS 128 /* UTF-8 characters, not bytes */
+/* The longest password text the ways in accept at all (a login may be tried
+ * with anything up to this; a new password must also keep the rule above). */
+#define WF_PASSWORD_INPUT_MAX_CHARS 1024
+#define WF_DISPLAY_NAME_MAX_CHARS 200
 #define WF_SESSION_TOKEN_BYTES 32 /* 256-bit session tokens and CSRF tokens */
 #define WF_SESSION_TOKEN_HEX (2 * WF_SESSION_TOKEN_BYTES + 1) /* hex digits and a NUL */
 /* last_seen_at is written at most once a minute to save writes, so the idle
