@@ -39,8 +39,7 @@ int api_client_config(struct req *r)
     struct municipality m;
     int found = area_store_municipality(r->dbc, &m);
     if (found < 0)
-        return http_reply_error(r, db_failure(r->dbc), NULL,
-                                "the municipality could not be read");
+        return http_reply_error(r, db_failure(r->dbc), NULL, "the municipality could not be read");
     json_t *muni;
     /* A stored boundary names the municipality; without one the configuration does. */
     if (found && m.has_bbox)

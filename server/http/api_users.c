@@ -62,8 +62,7 @@ int api_users_put(struct req *r)
                                   &ch.password) ||
         http_json_string_or_reply(r, r->json, "display_name", NULL, 0, WF_DISPLAY_NAME_MAX_CHARS,
                                   &ch.display_name) ||
-        http_json_int_or_reply(r, r->json, "unit_id", 0, 1, INT64_MAX, &ch.unit_id,
-                               &ch.has_unit) ||
+        http_json_int_or_reply(r, r->json, "unit_id", 0, 1, INT64_MAX, &ch.unit_id, &ch.has_unit) ||
         http_json_bool_or_reply(r, r->json, "active", 0, &ch.active))
         return r->status;
     struct wf_error err;

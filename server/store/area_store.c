@@ -24,11 +24,11 @@ json_t *area_store_geojson(struct dbc *c)
         if (!geom)
             continue;
         json_int_t id = (json_int_t)sqlite3_column_int64(st, GJ_ID);
-        json_array_append_new(
-            features, json_pack("{s:s, s:I, s:o, s:{s:I, s:s, s:s}}", "type", "Feature", "id", id,
-                                "geometry", geom, "properties", "id", id, "code",
-                                sqlite3_column_text(st, GJ_CODE), "name",
-                                sqlite3_column_text(st, GJ_NAME)));
+        json_array_append_new(features,
+                              json_pack("{s:s, s:I, s:o, s:{s:I, s:s, s:s}}", "type", "Feature",
+                                        "id", id, "geometry", geom, "properties", "id", id, "code",
+                                        sqlite3_column_text(st, GJ_CODE), "name",
+                                        sqlite3_column_text(st, GJ_NAME)));
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -107,8 +107,8 @@ static const char SQL_SET_BOUNDARY[] =
     "INSERT OR REPLACE INTO municipality (id, code, name, geom) VALUES (1, ?3, ?4, "
     "CastToMultiPolygon(ST_UnaryUnion(ST_Transform(SetSRID(GeomFromGeoJSON(?1), ?2), 4326))))";
 
-int area_store_set_boundary(struct dbc *c, const char *code, const char *name,
-                            const char *geojson, int srid)
+int area_store_set_boundary(struct dbc *c, const char *code, const char *name, const char *geojson,
+                            int srid)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_SET_BOUNDARY);
     if (!st)

@@ -49,8 +49,8 @@ int64_t area_store_at(struct dbc *c, double lon, double lat);
  * GeoJSON MultiPolygon text geojson in EPSG srid, stored in WGS 84. Returns 0,
  * 1 when the row breaks a rule of the table, -1 on error.
  */
-int area_store_set_boundary(struct dbc *c, const char *code, const char *name,
-                            const char *geojson, int srid);
+int area_store_set_boundary(struct dbc *c, const char *code, const char *name, const char *geojson,
+                            int srid);
 
 /* 1 when the stored boundary is a valid polygon, 0 when not (or none), -1 on error. */
 int area_store_boundary_valid(struct dbc *c);
@@ -62,8 +62,8 @@ int area_store_inside_municipality(struct dbc *c, double lon, double lat);
 /* The municipality as stored. */
 struct municipality {
     char code[16], name[128];
-    int has_bbox;    /* 0: no boundary geometry */
-    double bbox[4];  /* minlon, minlat, maxlon, maxlat */
+    int has_bbox;   /* 0: no boundary geometry */
+    double bbox[4]; /* minlon, minlat, maxlon, maxlat */
 };
 
 /* Loads the municipality into *out: 1 found, 0 none stored, -1 on error. */

@@ -126,7 +126,8 @@ int user_store_credentials(struct dbc *c, const char *username, struct user_cred
 
 /* ---- read models ------------------------------------------------------------ */
 
-#define USER_SELECT "SELECT id, username, display_name, role, unit_id, active, created_at FROM users "
+#define USER_SELECT                                                                                \
+    "SELECT id, username, display_name, role, unit_id, active, created_at FROM users "
 enum { USR_ID, USR_USERNAME, USR_DISPLAY, USR_ROLE, USR_UNIT, USR_ACTIVE, USR_CREATED };
 
 static json_t *user_row(sqlite3_stmt *st)
@@ -254,8 +255,8 @@ int user_store_failures_by_address(struct dbc *c, const char *address, int64_t s
 static const char SQL_RECORD_ATTEMPT[] =
     "INSERT INTO login_attempts (username, address, at, ok) VALUES (?, ?, ?, ?)";
 
-int user_store_record_attempt(struct dbc *c, const char *username, const char *address,
-                              int64_t at, int ok)
+int user_store_record_attempt(struct dbc *c, const char *username, const char *address, int64_t at,
+                              int ok)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_RECORD_ATTEMPT);
     if (!st)

@@ -78,8 +78,8 @@ int user_store_failures_by_name(struct dbc *c, const char *username, int64_t sin
 int user_store_failures_by_address(struct dbc *c, const char *address, int64_t since);
 
 /* Records one attempt at Unix time at. 0 or -1. */
-int user_store_record_attempt(struct dbc *c, const char *username, const char *address,
-                              int64_t at, int ok);
+int user_store_record_attempt(struct dbc *c, const char *username, const char *address, int64_t at,
+                              int ok);
 
 /* Deletes attempts older than Unix time before. 0 or -1. */
 int user_store_forget_attempts(struct dbc *c, int64_t before);

@@ -126,8 +126,8 @@ int wf_user_update(struct dbc *c, const struct config *cfg, int64_t id,
         return wf_fail(err, ERR_INVALID_FORMAT, "role",
                        "role must be admin, triage, unit or organiser");
     char hash[CRYPTO_PASSWORD_HASH_MAX] = "";
-    if (ch->password &&
-        (password_acceptable(ch->password, err) != 0 || hash_password(cfg, ch->password, hash, err) != 0))
+    if (ch->password && (password_acceptable(ch->password, err) != 0 ||
+                         hash_password(cfg, ch->password, hash, err) != 0))
         return -1;
 
     if (wf_begin(c, err) != 0)
@@ -232,8 +232,7 @@ static int throttled(struct dbc *c, const struct config *cfg, const char *userna
     int by_address = user_store_failures_by_address(c, address, since);
     if (by_name < 0 || by_address < 0)
         return -1;
-    return by_name >= cfg->login_max_failures ||
-           by_address >= cfg->login_max_failures_per_address;
+    return by_name >= cfg->login_max_failures || by_address >= cfg->login_max_failures_per_address;
 }
 
 static int fail_throttled(struct dbc *c, const struct config *cfg, struct wf_login_result *out,

@@ -31,8 +31,8 @@
 /* A new staff user, as an admin or the command line gives it. */
 struct wf_user_new {
     const char *username, *password, *role; /* role: "admin", "triage", "unit", "organiser" */
-    const char *display_name;                /* may be NULL */
-    int64_t unit_id;       /* role "unit": the unit's id (the API) ... */
+    const char *display_name;               /* may be NULL */
+    int64_t unit_id;                        /* role "unit": the unit's id (the API) ... */
     const char *unit_code; /* ... or its code (the command line); NULL when not given */
 };
 

@@ -124,8 +124,8 @@ static int import_feature(struct dbc *c, json_t *f, size_t i, int srid, struct w
     int rc = area_store_upsert(c, code, name, gj, srid);
     free(gj);
     if (rc == 1)
-        return wf_fail(err, ERR_INVALID_FORMAT, "features", "feature %zu (%s): cannot store: %s",
-                       i, code, sqlite3_errmsg(c->db));
+        return wf_fail(err, ERR_INVALID_FORMAT, "features", "feature %zu (%s): cannot store: %s", i,
+                       code, sqlite3_errmsg(c->db));
     if (rc != 0)
         return wf_fail(err, db_failure(c), NULL, "feature %zu (%s) could not be stored", i, code);
     return 0;
@@ -133,8 +133,7 @@ static int import_feature(struct dbc *c, json_t *f, size_t i, int srid, struct w
 
 /* Imports a parsed collection (reference stolen) in one transaction. Messages
  * start with prefix (a path, or ""). Returns the count or -1 with *err. */
-static int import_collection(struct dbc *c, json_t *root, const char *prefix,
-                             struct wf_error *err)
+static int import_collection(struct dbc *c, json_t *root, const char *prefix, struct wf_error *err)
 {
     int srid = detect_srid(root), count = 0;
     if (wf_begin(c, err) != 0) {
@@ -192,8 +191,7 @@ int wf_areas_import_text(struct dbc *c, const char *geojson, size_t len, struct 
     if (!features_ok(root)) {
         json_decref(root);
         return wf_fail(err, ERR_INVALID_TYPE, "features",
-                       "expected a FeatureCollection with 1 to %d features",
-                       WF_AREAS_MAX_FEATURES);
+                       "expected a FeatureCollection with 1 to %d features", WF_AREAS_MAX_FEATURES);
     }
     return import_collection(c, root, "", err);
 }
@@ -241,8 +239,7 @@ int wf_boundary_set(struct dbc *c, const char *path, const char *code, const cha
         if (rc == 1)
             snprintf(why, sizeof why, " (%s)", sqlite3_errmsg(c->db));
         db_rollback(c);
-        return wf_fail(err, ERR_INVALID_FORMAT, NULL, "%s: no valid boundary polygon%s", path,
-                       why);
+        return wf_fail(err, ERR_INVALID_FORMAT, NULL, "%s: no valid boundary polygon%s", path, why);
     }
     return wf_commit(c, err, "the boundary could not be set");
 }
