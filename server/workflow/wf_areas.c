@@ -166,10 +166,14 @@ static int import_collection(struct dbc *c, json_t *root, const char *prefix, st
 fail:
     db_rollback(c);
     json_decref(root);
-    if (*prefix) { /* name the file, as the command line shows it */
-        char msg[sizeof err->message];
+    if (*prefix) { /* name the file, as the command line shows it (cut to fit) */
+        char msg[sizeof err->message + CONFIG_PATH_MAX + 2];
         snprintf(msg, sizeof msg, "%s: %s", prefix, err->message);
-        snprintf(err->message, sizeof err->message, "%s", msg);
+        size_t n = strlen(msg);
+        if (n >= sizeof err->message)
+            n = sizeof err->message - 1;
+        memcpy(err->message, msg, n);
+        err->message[n] = '\0';
     }
     return -1;
 }
