@@ -1,18 +1,22 @@
 /*
  * main — the trygg command line: serve, migrate, import-areas,
- * import-boundary, seed-demo. Settings come from defaults, then the
- * configuration file (--config or TRYGG_CONFIG), then TRYGG_* environment
- * variables, then flags. Must not contain request handling.
+ * import-boundary, seed-demo, user add, unit token. Settings come from
+ * defaults, then the configuration file (--config or TRYGG_CONFIG), then
+ * TRYGG_* environment variables, then flags. A way in like HTTP: every change
+ * is one workflow call (workflow.h); this file opens and migrates the
+ * database, reads arguments and passwords, and prints. Must not contain SQL
+ * or request handling.
  */
-#include "areas.h"
 #include "config.h"
 #include "db.h"
+#include "delivery.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
-#include "outbox.h"
 #include "seed.h"
-#include "users.h"
+#include "wf_accounts.h"
+#include "wf_areas.h"
+#include "wf_units.h"
 
 #include <civetweb.h>
 #include <curl/curl.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested;
@@ -223,12 +228,12 @@ static int cmd_serve(struct config *cfg)
 {
     static struct server srv;
     struct dbc c;
-    char err[512];
+    struct wf_error err;
     if (open_migrated(&c, cfg) < 0)
         return 1;
-    if (cfg->boundary_file[0] && areas_set_boundary(&c, cfg->boundary_file, cfg->municipality_code,
-                                                    cfg->municipality_name, err, sizeof err) != 0) {
-        fprintf(stderr, "trygg: boundary: %s\n", err);
+    if (cfg->boundary_file[0] && wf_boundary_set(&c, cfg->boundary_file, cfg->municipality_code,
+                                                 cfg->municipality_name, &err) != 0) {
+        fprintf(stderr, "trygg: boundary: %s\n", err.message);
         db_close(&c);
         return 1;
     }
@@ -280,8 +285,8 @@ static int cmd_serve(struct config *cfg)
     }
     srv.ctx = ctx;
     mg_set_request_handler(ctx, "/", http_dispatch, &srv);
-    if (outbox_start(cfg) != 0) {
-        fprintf(stderr, "trygg: cannot start the outbox thread\n");
+    if (delivery_start(cfg) != 0) {
+        fprintf(stderr, "trygg: cannot start the delivery thread\n");
         mg_stop(ctx);
         return 1;
     }
@@ -293,10 +298,153 @@ static int cmd_serve(struct config *cfg)
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");
-    outbox_stop();
+    delivery_stop();
     mg_stop(ctx);
     mg_exit_library();
     return 0;
+}
+
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios saved_tty;
+
+/* Ctrl-C at the password prompt must not leave the terminal without echo. */
+static void restore_tty_and_die(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/*
+ * Reads one line (the password) from standard input into buf, without its line
+ * end (spaces are kept). On a terminal it prompts on stderr and turns echo off
+ * meanwhile. Returns 0, or -1 at end of input.
+ */
+static int read_password(char *buf, size_t cap)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction quit_cleanly, before[sizeof sigs / sizeof sigs[0]];
+    int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
+    if (tty) {
+        memset(&quit_cleanly, 0, sizeof quit_cleanly);
+        quit_cleanly.sa_handler = restore_tty_and_die;
+        sigemptyset(&quit_cleanly.sa_mask);
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+            sigaction(sigs[i], &quit_cleanly, &before[i]);
+        struct termios quiet = saved_tty;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        quiet.c_lflag |= ECHONL;
+        fprintf(stderr, "password: ");
+        fflush(stderr);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *ok = fgets(buf, (int)cap, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+            sigaction(sigs[i], &before[i], NULL);
+    }
+    if (!ok)
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+/* "trygg user add": the password from standard input, never the command line. */
+static int cmd_user(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->sub || strcmp(cli->sub, "add") != 0) {
+        fprintf(stderr, "trygg: usage: trygg user add --username NAME --role ROLE [--unit CODE] "
+                        "(password on standard input)\n");
+        return 2;
+    }
+    if (!cli->username || !cli->role) {
+        fprintf(stderr, "trygg: user add needs --username and --role\n");
+        return 2;
+    }
+    /* Room for the longest password in 4-byte characters, its line end and a
+     * little more, so that an over-long one is refused rather than cut. */
+    char password[WF_PASSWORD_MAX_CHARS * 4 + 8];
+    if (read_password(password, sizeof password) != 0 || !password[0]) {
+        fprintf(stderr, "trygg: no password on standard input\n");
+        return 1;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0) {
+        memset(password, 0, sizeof password);
+        return 1;
+    }
+    struct wf_user_new u = {
+        .username = cli->username, .password = password, .role = cli->role, .unit_code = cli->unit};
+    struct wf_error err;
+    int64_t id;
+    int rc = wf_user_create(&c, cfg, &u, &id, &err);
+    memset(password, 0, sizeof password);
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s\n", err.message);
+        return 1;
+    }
+    printf("user %s (%s) created\n", cli->username, cli->role);
+    return 0;
+}
+
+/* "trygg unit token CODE": a new API token, printed once (only its hash is stored). */
+static int cmd_unit(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->sub || strcmp(cli->sub, "token") != 0 || !cli->file) {
+        fprintf(stderr, "trygg: usage: trygg unit token CODE\n");
+        return 2;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    char token[65];
+    struct wf_error err;
+    int rc = wf_unit_token_new(&c, cli->file, token, &err);
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s\n", err.message);
+        return 1;
+    }
+    printf("%s\n", token);
+    memset(token, 0, sizeof token);
+    return 0;
+}
+
+/* "trygg import-areas FILE" and "trygg import-boundary FILE --code C --name N". */
+static int cmd_import(const struct config *cfg, const struct cli *cli)
+{
+    int boundary = strcmp(cli->command, "import-boundary") == 0;
+    if (!cli->file) {
+        fprintf(stderr, "trygg: %s needs a GeoJSON file\n", cli->command);
+        return 2;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    struct wf_error err;
+    int rc = 0;
+    if (boundary) {
+        const char *code = cli->code ? cli->code : cfg->municipality_code;
+        const char *name = cli->name ? cli->name : cfg->municipality_name;
+        if (wf_boundary_set(&c, cli->file, code, name, &err) != 0) {
+            fprintf(stderr, "trygg: %s\n", err.message);
+            rc = 1;
+        } else {
+            printf("boundary of %s (%s) set from %s\n", name, code, cli->file);
+        }
+    } else {
+        int n = wf_areas_import_file(&c, cli->file, &err);
+        if (n < 0) {
+            fprintf(stderr, "trygg: %s\n", err.message);
+            rc = 1;
+        } else {
+            printf("%d area%s imported from %s\n", n, n == 1 ? "" : "s", cli->file);
+        }
+    }
+    db_close(&c);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -306,9 +454,10 @@ int main(int argc, char **argv)
     int pa = parse_args(argc, argv, &cfg, &cli);
     if (pa != 0)
         return pa > 0 ? 0 : 2;
-    curl_global_init(CURL_GLOBAL_DEFAULT); /* once, before any thread */
-    char err[512];
+    curl_global_init(CURL_GLOBAL_DEFAULT);       /* once, before any thread */
+    db_set_busy_timeout(cfg.db_busy_timeout_ms); /* before any connection opens */
     struct dbc c;
+    struct wf_error err;
     int rc = 0;
 
     if (strcmp(cli.command, "serve") == 0)
@@ -325,8 +474,8 @@ int main(int argc, char **argv)
     if (strcmp(cli.command, "seed-demo") == 0) {
         if (open_migrated(&c, &cfg) < 0)
             return 1;
-        if (seed_demo(&c, &cfg, err, sizeof err) != 0) {
-            fprintf(stderr, "trygg: seed-demo: %s\n", err);
+        if (seed_demo(&c, &cfg, &err) != 0) {
+            fprintf(stderr, "trygg: seed-demo: %s\n", err.message);
             rc = 1;
         } else {
             printf("demo data loaded into %s\n", cfg.db_path);
@@ -334,53 +483,12 @@ int main(int argc, char **argv)
         db_close(&c);
         return rc;
     }
-    if (strcmp(cli.command, "import-areas") == 0 || strcmp(cli.command, "import-boundary") == 0) {
-        int boundary = strcmp(cli.command, "import-boundary") == 0;
-        if (!cli.file) {
-            fprintf(stderr, "trygg: %s needs a GeoJSON file\n", cli.command);
-            return 2;
-        }
-        if (open_migrated(&c, &cfg) < 0)
-            return 1;
-        if (boundary) {
-            const char *code = cli.code ? cli.code : cfg.municipality_code;
-            const char *name = cli.name ? cli.name : cfg.municipality_name;
-            if (areas_set_boundary(&c, cli.file, code, name, err, sizeof err) != 0) {
-                fprintf(stderr, "trygg: %s\n", err);
-                rc = 1;
-            } else {
-                printf("boundary of %s (%s) set from %s\n", name, code, cli.file);
-            }
-        } else {
-            int n = areas_import_file(&c, cli.file, err, sizeof err);
-            if (n < 0) {
-                fprintf(stderr, "trygg: %s\n", err);
-                rc = 1;
-            } else {
-                printf("%d area%s imported from %s\n", n, n == 1 ? "" : "s", cli.file);
-            }
-        }
-        db_close(&c);
-        return rc;
-    }
-    if (strcmp(cli.command, "user") == 0) {
-        if (open_migrated(&c, &cfg) < 0)
-            return 1;
-        rc = users_cli(&c, cli.sub, cli.username, cli.role, cli.unit);
-        db_close(&c);
-        return rc;
-    }
-    if (strcmp(cli.command, "unit") == 0) {
-        if (!cli.sub || strcmp(cli.sub, "token") != 0) {
-            fprintf(stderr, "trygg: usage: trygg unit token CODE\n");
-            return 2;
-        }
-        if (open_migrated(&c, &cfg) < 0)
-            return 1;
-        rc = outbox_cli_unit_token(&c, cli.file);
-        db_close(&c);
-        return rc;
-    }
+    if (strcmp(cli.command, "import-areas") == 0 || strcmp(cli.command, "import-boundary") == 0)
+        return cmd_import(&cfg, &cli);
+    if (strcmp(cli.command, "user") == 0)
+        return cmd_user(&cfg, &cli);
+    if (strcmp(cli.command, "unit") == 0)
+        return cmd_unit(&cfg, &cli);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

@@ -8,6 +8,7 @@
 #ifndef TRYGG_SESSION_H
 #define TRYGG_SESSION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "workflow.h"
@@ -34,6 +35,23 @@ int session_require_or_reply(struct req *r, unsigned roles);
 
 /* Frees what session_require_or_reply attached to the request. */
 void session_release(struct session *s);
+
+/* The session cookie's name: the __Host- prefix (with Secure) over TLS. */
+#define SESSION_COOKIE "trygg_session"
+#define SESSION_COOKIE_TLS "__Host-trygg_session"
+
+/*
+ * The session token of the request's cookie (64 lower-case hex digits) into
+ * out (cap at least 65). Returns 0 when present and well-formed, else -1.
+ */
+int session_cookie_token(const struct req *r, char *out, size_t cap);
+
+/*
+ * Writes the "Set-Cookie: ...\r\n" header line into out: HttpOnly,
+ * SameSite=Strict, Path=/ (and Secure over TLS), holding token, or clearing
+ * the cookie when token is NULL.
+ */
+void session_cookie_header(const struct req *r, const char *token, char *out, size_t cap);
 
 /* The workflow's actor for the request's session (label = user name). */
 struct wf_actor session_actor(const struct req *r);

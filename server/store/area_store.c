@@ -1,0 +1,185 @@
+/*
+ * area_store — see area_store.h. Every SELECT's columns are read by their
+ * named position.
+ */
+#include "area_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_GEOJSON[] = "SELECT id, code, name, AsGeoJSON(geom, 6) FROM areas "
+                                  "WHERE geom IS NOT NULL ORDER BY name";
+enum { GJ_ID, GJ_CODE, GJ_NAME, GJ_GEOMETRY };
+
+json_t *area_store_geojson(struct dbc *c)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_GEOJSON);
+    if (!st)
+        return NULL;
+    json_t *features = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(st, GJ_GEOMETRY);
+        json_t *geom = g ? json_loads(g, 0, NULL) : NULL;
+        if (!geom)
+            continue;
+        json_int_t id = (json_int_t)sqlite3_column_int64(st, GJ_ID);
+        json_array_append_new(features,
+                              json_pack("{s:s, s:I, s:o, s:{s:I, s:s, s:s}}", "type", "Feature",
+                                        "id", id, "geometry", geom, "properties", "id", id, "code",
+                                        sqlite3_column_text(st, GJ_CODE), "name",
+                                        sqlite3_column_text(st, GJ_NAME)));
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(features);
+        return NULL;
+    }
+    return json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+}
+
+/* SQL turning GeoJSON text (?1) in srid ?2 into a WGS 84 MultiPolygon. */
+#define GEOM_FROM_GEOJSON_SQL                                                                      \
+    "CastToMultiPolygon(ST_Transform(SetSRID(GeomFromGeoJSON(?1), ?2), 4326))"
+
+static const char SQL_UPSERT[] =
+    "INSERT INTO areas (code, name, geom) VALUES (?3, ?4, " GEOM_FROM_GEOJSON_SQL
+    ") ON CONFLICT(code) DO UPDATE SET name = excluded.name, geom = excluded.geom";
+
+int area_store_upsert(struct dbc *c, const char *code, const char *name, const char *geojson,
+                      int srid)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_UPSERT);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, geojson, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, srid);
+    sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_FIRST_INVALID[] =
+    "SELECT code FROM areas WHERE geom IS NULL OR NOT ST_IsValid(geom) ORDER BY id LIMIT 1";
+
+int area_store_first_invalid(struct dbc *c, char *code, size_t cap)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_FIRST_INVALID);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        snprintf(code, cap, "%s", sqlite3_column_text(st, 0));
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = -1;
+    }
+    db_done(st);
+    return found;
+}
+
+static const char SQL_AREA_AT[] =
+    "SELECT a.id FROM areas a WHERE a.id IN (SELECT rowid FROM SpatialIndex "
+    "WHERE f_table_name = 'areas' AND f_geometry_column = 'geom' "
+    "AND search_frame = MakePoint(?1, ?2, 4326)) "
+    "AND ST_Contains(a.geom, MakePoint(?1, ?2, 4326)) ORDER BY a.id LIMIT 1";
+
+int64_t area_store_at(struct dbc *c, double lon, double lat)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_AREA_AT);
+    if (!st)
+        return -1;
+    sqlite3_bind_double(st, 1, lon);
+    sqlite3_bind_double(st, 2, lat);
+    int rc = sqlite3_step(st);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+    db_done(st);
+    return id;
+}
+
+/* ---- municipality -------------------------------------------------------- */
+
+static const char SQL_SET_BOUNDARY[] =
+    "INSERT OR REPLACE INTO municipality (id, code, name, geom) VALUES (1, ?3, ?4, "
+    "CastToMultiPolygon(ST_UnaryUnion(ST_Transform(SetSRID(GeomFromGeoJSON(?1), ?2), 4326))))";
+
+int area_store_set_boundary(struct dbc *c, const char *code, const char *name, const char *geojson,
+                            int srid)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SET_BOUNDARY);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, geojson, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, srid);
+    sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_BOUNDARY_VALID[] =
+    "SELECT geom IS NOT NULL AND ST_IsValid(geom) FROM municipality WHERE id = 1";
+
+int area_store_boundary_valid(struct dbc *c)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_BOUNDARY_VALID);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    int valid = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) == 1 : rc == SQLITE_DONE ? 0 : -1;
+    db_done(st);
+    return valid;
+}
+
+static const char SQL_INSIDE[] =
+    "SELECT ST_Contains(geom, MakePoint(?, ?, 4326)) FROM municipality "
+    "WHERE id = 1 AND geom IS NOT NULL";
+
+int area_store_inside_municipality(struct dbc *c, double lon, double lat)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_INSIDE);
+    if (!st)
+        return -1;
+    sqlite3_bind_double(st, 1, lon);
+    sqlite3_bind_double(st, 2, lat);
+    int rc = sqlite3_step(st), inside;
+    if (rc == SQLITE_ROW)
+        inside = sqlite3_column_int(st, 0) == 1;
+    else
+        inside = rc == SQLITE_DONE ? 1 : -1; /* no boundary configured: everywhere is inside */
+    db_done(st);
+    return inside;
+}
+
+static const char SQL_MUNICIPALITY[] =
+    "SELECT code, name, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) "
+    "FROM municipality WHERE id = 1";
+enum { MUN_CODE, MUN_NAME, MUN_MINX, MUN_MINY, MUN_MAXX, MUN_MAXY };
+
+int area_store_municipality(struct dbc *c, struct municipality *out)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_MUNICIPALITY);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, MUN_CODE));
+        snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, MUN_NAME));
+        out->has_bbox = sqlite3_column_type(st, MUN_MINX) != SQLITE_NULL;
+        for (int i = 0; out->has_bbox && i < 4; i++)
+            out->bbox[i] = sqlite3_column_double(st, MUN_MINX + i);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = -1;
+    }
+    db_done(st);
+    return found;
+}
