@@ -86,6 +86,5 @@ int crypto_password_hash(const char *password, uint32_t m_kib, uint32_t t, char 
 
 int crypto_password_verify(const char *encoded, const char *password)
 {
-    return encoded && *encoded &&
-           argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+    return encoded && *encoded && argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRYPTO_SHA256_HEX 65    /* 64 hex digits and a NUL */
+#define CRYPTO_SHA256_HEX 65 /* 64 hex digits and a NUL */
 #define CRYPTO_PASSWORD_HASH_MAX 128
 /* argon2id at OWASP's minimum: the production default, kept unless a
  * configuration lowers it (tests do, to run fast). */

@@ -9,36 +9,36 @@
 
 enum err_code {
     ERR_NONE = 0,
-    ERR_MALFORMED_JSON,     /* 400 */
-    ERR_BAD_REQUEST,        /* 400 */
-    ERR_INVALID_UTF8,       /* 400 */
-    ERR_UNAUTHORIZED,       /* 401 */
-    ERR_INVALID_CREDENTIALS,/* 401 */
-    ERR_FORBIDDEN,          /* 403 */
-    ERR_CSRF,               /* 403 */
-    ERR_NOT_FOUND,          /* 404 */
-    ERR_METHOD_NOT_ALLOWED, /* 405 */
-    ERR_CONFLICT,           /* 409 */
-    ERR_INVALID_TRANSITION, /* 409 */
-    ERR_LAST_ADMIN,         /* 409 */
-    ERR_BODY_TOO_LARGE,     /* 413 */
+    ERR_MALFORMED_JSON,         /* 400 */
+    ERR_BAD_REQUEST,            /* 400 */
+    ERR_INVALID_UTF8,           /* 400 */
+    ERR_UNAUTHORIZED,           /* 401 */
+    ERR_INVALID_CREDENTIALS,    /* 401 */
+    ERR_FORBIDDEN,              /* 403 */
+    ERR_CSRF,                   /* 403 */
+    ERR_NOT_FOUND,              /* 404 */
+    ERR_METHOD_NOT_ALLOWED,     /* 405 */
+    ERR_CONFLICT,               /* 409 */
+    ERR_INVALID_TRANSITION,     /* 409 */
+    ERR_LAST_ADMIN,             /* 409 */
+    ERR_BODY_TOO_LARGE,         /* 413 */
     ERR_UNSUPPORTED_MEDIA_TYPE, /* 415 */
-    ERR_INVALID_TYPE,       /* 422 */
-    ERR_MISSING_FIELD,      /* 422 */
-    ERR_OUT_OF_RANGE,       /* 422 */
-    ERR_INVALID_FORMAT,     /* 422 */
-    ERR_INVALID_UUID,       /* 422 */
-    ERR_INVALID_TIMESTAMP,  /* 422 */
-    ERR_TOO_LONG,           /* 422 */
-    ERR_TOO_SHORT,          /* 422 */
-    ERR_UNKNOWN_CATEGORY,   /* 422 */
-    ERR_UNKNOWN_WALK,       /* 422 */
-    ERR_OUTSIDE_BOUNDARY,   /* 422 */
-    ERR_INVALID_IMAGE,      /* 422 */
-    ERR_RATE_LIMITED,       /* 429 */
-    ERR_INTERNAL,           /* 500 */
-    ERR_UNAVAILABLE,        /* 503: the database is busy */
-    ERR_STORAGE_FAILED,     /* 503: the database could not write (disk full, read-only, I/O) */
+    ERR_INVALID_TYPE,           /* 422 */
+    ERR_MISSING_FIELD,          /* 422 */
+    ERR_OUT_OF_RANGE,           /* 422 */
+    ERR_INVALID_FORMAT,         /* 422 */
+    ERR_INVALID_UUID,           /* 422 */
+    ERR_INVALID_TIMESTAMP,      /* 422 */
+    ERR_TOO_LONG,               /* 422 */
+    ERR_TOO_SHORT,              /* 422 */
+    ERR_UNKNOWN_CATEGORY,       /* 422 */
+    ERR_UNKNOWN_WALK,           /* 422 */
+    ERR_OUTSIDE_BOUNDARY,       /* 422 */
+    ERR_INVALID_IMAGE,          /* 422 */
+    ERR_RATE_LIMITED,           /* 429 */
+    ERR_INTERNAL,               /* 500 */
+    ERR_UNAVAILABLE,            /* 503: the database is busy */
+    ERR_STORAGE_FAILED,         /* 503: the database could not write (disk full, read-only, I/O) */
     ERR_COUNT
 };
 

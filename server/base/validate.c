@@ -238,7 +238,6 @@ int parse_code_list(const char *s, int max, char *json_out, size_t cap)
     return count;
 }
 
-
 int json_depth_ok(const char *s, size_t len, int max_depth)
 {
     int depth = 0, in_string = 0;

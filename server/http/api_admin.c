@@ -78,8 +78,7 @@ static int save_rule(struct req *r, int64_t id)
         http_json_int_or_reply(r, j, "unit_id", required, 1, INT64_MAX, &in.unit_id,
                                &in.has_unit) ||
         http_json_int_or_reply(r, j, "priority", 0, 1, 3, &in.priority, &in.has_priority) ||
-        http_json_int_or_reply(r, j, "rule_order", 0, 0, 1000000, &in.rule_order,
-                               &in.has_order) ||
+        http_json_int_or_reply(r, j, "rule_order", 0, 0, 1000000, &in.rule_order, &in.has_order) ||
         http_json_bool_or_reply(r, j, "active", 0, &in.active) ||
         http_json_string_or_reply(r, j, "note", NULL, 0, 500, &in.note))
         return r->status;
@@ -140,8 +139,7 @@ int api_outbox_list(struct req *r)
     if (has < 0)
         return r->status;
     if (has && strcmp(state, "pending") && strcmp(state, "sent") && strcmp(state, "dead"))
-        return http_reply_error(r, ERR_INVALID_FORMAT, "state",
-                                "'state' is pending, sent or dead");
+        return http_reply_error(r, ERR_INVALID_FORMAT, "state", "'state' is pending, sent or dead");
     json_t *arr = outbox_store_list(r->dbc, has ? state : NULL);
     if (!arr)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the outbox could not be read");

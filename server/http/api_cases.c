@@ -115,8 +115,7 @@ int api_case_comment(struct req *r)
     int public_ = 0;
     struct wf_error err;
     if (case_id_or_reply(r, &id) != 0 ||
-        http_json_string_or_reply(r, r->json, "comment", NULL, 1, WF_COMMENT_MAX_CHARS,
-                                  &comment) ||
+        http_json_string_or_reply(r, r->json, "comment", NULL, 1, WF_COMMENT_MAX_CHARS, &comment) ||
         http_json_bool_or_reply(r, r->json, "public", 0, &public_))
         return r->status;
     struct wf_actor a = session_actor(r);
@@ -148,8 +147,7 @@ int api_cases_bulk(struct req *r)
     if (http_json_string_or_reply(r, r->json, "action", NULL, 1, 32, &action) ||
         http_json_int_or_reply(r, r->json, "unit_id", 0, 1, INT64_MAX, &unit_id, &has_unit))
         return r->status;
-    if (!json_is_array(jids) || json_array_size(jids) == 0 ||
-        json_array_size(jids) > WF_BULK_MAX)
+    if (!json_is_array(jids) || json_array_size(jids) == 0 || json_array_size(jids) > WF_BULK_MAX)
         return http_reply_error(r, ERR_INVALID_TYPE, "ids", "'ids' is a list of 1 to %d ids",
                                 WF_BULK_MAX);
     int assign = strcmp(action, "assign") == 0;
@@ -219,8 +217,7 @@ int api_cases_list(struct req *r)
     if (h_prio && parse_i64(prio_s, 1, 3, &prio) != 0)
         return http_reply_error(r, ERR_OUT_OF_RANGE, "priority", "'priority' is 1, 2 or 3");
     if (h_limit && parse_i64(limit_s, 1, CASES_PAGE_MAX, &f.limit) != 0)
-        return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d",
-                                CASES_PAGE_MAX);
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d", CASES_PAGE_MAX);
     if (h_cursor && parse_i64(cursor_s, 0, INT64_MAX / 2, &f.offset) != 0)
         return http_reply_error(r, ERR_INVALID_TYPE, "cursor", "not a cursor of ours");
     if (h_q) {
@@ -232,8 +229,8 @@ int api_cases_list(struct req *r)
         f.like = like;
     }
     if (h_sort) {
-        if (strcmp(sort_s, "created") && strcmp(sort_s, "-created") &&
-            strcmp(sort_s, "priority") && strcmp(sort_s, "due"))
+        if (strcmp(sort_s, "created") && strcmp(sort_s, "-created") && strcmp(sort_s, "priority") &&
+            strcmp(sort_s, "due"))
             return http_reply_error(r, ERR_INVALID_FORMAT, "sort",
                                     "'sort' is created, -created, priority or due");
         f.sort = sort_s;
@@ -278,6 +275,6 @@ int api_unit_updates(struct req *r)
         return r->status;
     if (wf_unit_update(r->dbc, r->cfg, r->param[0], token, &u, &err) != 0)
         return http_reply_fail(r, &err);
-    return http_reply_json(r, 200,
-                           json_pack("{s:I, s:b}", "case_id", (json_int_t)u.case_id, "accepted", 1));
+    return http_reply_json(
+        r, 200, json_pack("{s:I, s:b}", "case_id", (json_int_t)u.case_id, "accepted", 1));
 }

@@ -97,10 +97,10 @@ static int reply_observation(struct req *r, int status, int64_t id, const char *
     int failed = 0;
     json_t *o = views_observation(r->dbc, id, &failed);
     if (!o)
-        return failed ? http_reply_error(r, db_failure(r->dbc), NULL,
-                                         "the observation could not be read")
-                      : http_reply_error(r, ERR_NOT_FOUND, NULL, "no observation %lld",
-                                         (long long)id);
+        return failed
+                   ? http_reply_error(r, db_failure(r->dbc), NULL,
+                                      "the observation could not be read")
+                   : http_reply_error(r, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
     char *body = json_dumps(o, HTTP_JSON_FLAGS);
     json_decref(o);
     if (!body)
@@ -266,13 +266,14 @@ int api_obs_nearby(struct req *r)
         return http_reply_error(r, has_lat ? ERR_OUT_OF_RANGE : ERR_MISSING_FIELD, "lat",
                                 "'lat' must be a latitude in degrees");
     if (has_rad && parse_double(rad_s, 1, NEARBY_MAX_RADIUS_M, &radius) != 0)
-        return http_reply_error(r, ERR_OUT_OF_RANGE, "radius_m",
-                                "'radius_m' must be from 1 to %d", NEARBY_MAX_RADIUS_M);
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "radius_m", "'radius_m' must be from 1 to %d",
+                                NEARBY_MAX_RADIUS_M);
     if (has_cat && parse_code_list(cat, 1, cats, sizeof cats) != 1)
         return http_reply_error(r, ERR_INVALID_TYPE, "category", "'category' must be one code");
     json_t *arr = views_nearby(r->dbc, lon, lat, radius, has_cat ? cat : NULL, NEARBY_MAX_RESULTS);
     if (!arr)
-        return http_reply_error(r, db_failure(r->dbc), NULL, "the nearby reports could not be read");
+        return http_reply_error(r, db_failure(r->dbc), NULL,
+                                "the nearby reports could not be read");
     return http_reply_json(r, 200,
                            json_pack("{s:o, s:f}", "observations", arr, "radius_m", radius));
 }
@@ -290,9 +291,9 @@ int api_obs_support(struct req *r)
         return http_reply_error(r, ERR_INVALID_UUID, "client_id", "'client_id' must be a UUID");
     if (wf_observation_support(r->dbc, id, client_id, &added, &count, &err) != 0)
         return http_reply_fail(r, &err);
-    return http_reply_json(r, added ? 201 : 200,
-                           json_pack("{s:I, s:I}", "id", (json_int_t)id, "support_count",
-                                     (json_int_t)count));
+    return http_reply_json(
+        r, added ? 201 : 200,
+        json_pack("{s:I, s:I}", "id", (json_int_t)id, "support_count", (json_int_t)count));
 }
 
 int api_map_clusters(struct req *r)

@@ -28,8 +28,8 @@ int api_photo_upload(struct req *r)
     json_t *photo = NULL;
     int repeat = 0;
     struct wf_error err;
-    if (wf_photo_add(r->dbc, r->cfg, obs, key, http_header(r, "Content-Type"), r->body,
-                     r->body_len, &photo, &repeat, &err) != 0)
+    if (wf_photo_add(r->dbc, r->cfg, obs, key, http_header(r, "Content-Type"), r->body, r->body_len,
+                     &photo, &repeat, &err) != 0)
         return http_reply_fail(r, &err);
     json_object_set_new(photo, "observation_id", json_integer(obs));
     return http_reply_json(r, repeat ? 200 : 201, photo);

@@ -154,8 +154,8 @@ int http_reply_error(struct req *r, enum err_code code, const char *field, const
     char hdr[64] = "";
     if (errors_retryable(code))
         snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", HTTP_RETRY_AFTER_S);
-    int status = http_reply_bytes(r, k->status, "application/json", s ? s : "{}",
-                                  s ? strlen(s) : 2, hdr[0] ? hdr : NULL);
+    int status = http_reply_bytes(r, k->status, "application/json", s ? s : "{}", s ? strlen(s) : 2,
+                                  hdr[0] ? hdr : NULL);
     free(s);
     return status;
 }
@@ -198,8 +198,9 @@ int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap)
         return -1;
     }
     if (utf8_check(out, (size_t)n, NULL) != 0 || strlen(out) != (size_t)n) {
-        http_reply_error(r, ERR_INVALID_UTF8, name,
-                         "query parameter '%s' is not valid UTF-8 text", name);
+        /* A field's value, not the request's framing: 422 like any other bad value. */
+        http_reply_error(r, ERR_INVALID_FORMAT, name,
+                         "query parameter '%s' is not valid UTF-8 text or contains NUL", name);
         return -1;
     }
     return 1;
@@ -268,12 +269,12 @@ int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, con
     size_t chars = 0;
     const char *s = json_string_value(v);
     if (utf8_check(s, json_string_length(v), &chars) != 0) {
-        http_reply_error(r, ERR_INVALID_UTF8, name, "'%s' is not valid UTF-8 text", name);
+        http_reply_error(r, ERR_INVALID_FORMAT, name, "'%s' is not valid UTF-8 text", name);
         return -1;
     }
     if (chars > max_chars) {
-        http_reply_error(r, ERR_TOO_LONG, name, "'%s' is %zu characters; at most %zu allowed",
-                         name, chars, max_chars);
+        http_reply_error(r, ERR_TOO_LONG, name, "'%s' is %zu characters; at most %zu allowed", name,
+                         chars, max_chars);
         return -1;
     }
     *out = s;
@@ -295,8 +296,8 @@ int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int
     }
     double d = json_number_value(v);
     if (!(d >= min && d <= max)) {
-        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be between %g and %g", field,
-                         min, max);
+        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be between %g and %g", field, min,
+                         max);
         return -1;
     }
     *out = d;
@@ -483,8 +484,8 @@ static int parse_json_body_or_reply(struct req *r)
         return -1;
     }
     if (!json_depth_ok((const char *)r->body, r->body_len, HTTP_JSON_MAX_DEPTH)) {
-        http_reply_error(r, ERR_MALFORMED_JSON, NULL,
-                         "the JSON is nested more than %d levels deep", HTTP_JSON_MAX_DEPTH);
+        http_reply_error(r, ERR_MALFORMED_JSON, NULL, "the JSON is nested more than %d levels deep",
+                         HTTP_JSON_MAX_DEPTH);
         return -1;
     }
     json_error_t jerr;

@@ -29,7 +29,7 @@
  * 57.719 is not printed as 57.719000000000001 (coordinates keep ~0.1 mm). */
 #define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
 #define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
-#define HTTP_RETRY_AFTER_S 2    /* Retry-After on 503 and 429 answers without a better figure */
+#define HTTP_RETRY_AFTER_S 2   /* Retry-After on 503 and 429 answers without a better figure */
 
 enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */

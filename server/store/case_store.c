@@ -219,8 +219,8 @@ int case_store_attach_public_comments(struct dbc *c, json_t *observations)
             json_t *owner = json_object_get(index, key);
             if (owner)
                 json_array_append_new(json_object_get(owner, "public_comments"),
-                                      json_pack("{s:o, s:o}", "at", col_text(st, PC_AT),
-                                                "comment", col_text(st, PC_COMMENT)));
+                                      json_pack("{s:o, s:o}", "at", col_text(st, PC_AT), "comment",
+                                                col_text(st, PC_COMMENT)));
         }
         db_done(st);
     }
@@ -276,13 +276,12 @@ static json_t *summary_json(sqlite3_stmt *st)
     json_object_set_new(o, "priority", json_integer(sqlite3_column_int(st, SUM_PRIORITY)));
     json_object_set_new(o, "due_at", col_text(st, SUM_DUE_AT));
     json_object_set_new(o, "overdue", json_boolean(sqlite3_column_int(st, SUM_OVERDUE)));
-    json_object_set_new(o, "unit",
-                        sqlite3_column_int64(st, SUM_UNIT_ID)
-                            ? json_pack("{s:I, s:o, s:o}", "id",
-                                        (json_int_t)sqlite3_column_int64(st, SUM_UNIT_ID), "name",
-                                        col_text(st, SUM_UNIT_NAME), "code",
-                                        col_text(st, SUM_UNIT_CODE))
-                            : json_null());
+    json_object_set_new(
+        o, "unit",
+        sqlite3_column_int64(st, SUM_UNIT_ID)
+            ? json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, SUM_UNIT_ID),
+                        "name", col_text(st, SUM_UNIT_NAME), "code", col_text(st, SUM_UNIT_CODE))
+            : json_null());
     json_object_set_new(o, "category", col_text(st, SUM_CATEGORY));
     json_object_set_new(o, "lon", json_real(sqlite3_column_double(st, SUM_LON)));
     json_object_set_new(o, "lat", json_real(sqlite3_column_double(st, SUM_LAT)));
@@ -344,8 +343,8 @@ json_t *case_store_summary(struct dbc *c, int64_t id, int *failed)
     "AND (?2 = 0 OR c.unit_id = ?2) AND (?3 = 0 OR c.unit_id IS NULL) "                            \
     "AND (?4 IS NULL OR o.category IN (SELECT value FROM json_each(?4))) "                         \
     "AND (?5 IS NULL OR a.code = ?5) AND (?6 = 0 OR c.priority = ?6) "                             \
-    "AND (?7 = 0 OR (c.due_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AND c.state IN "             \
-    OBS_OPEN_STATES_SQL ")) AND (?8 IS NULL OR w.code = ?8) "                                      \
+    "AND (?7 = 0 OR (c.due_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AND c.state "                \
+    "IN " OBS_OPEN_STATES_SQL ")) AND (?8 IS NULL OR w.code = ?8) "                                \
     "AND (?9 IS NULL OR o.description LIKE ?9 ESCAPE '\\') "
 
 static const char SQL_COUNT[] =

@@ -56,13 +56,14 @@ int case_store_is_units(struct dbc *c, int64_t id, int64_t unit_id);
  */
 int case_store_attach_public_comments(struct dbc *c, json_t *observations);
 
-/* The staff queue's filters. Strings are JSON array texts (json_each) or plain values; NULL = any. */
+/* The staff queue's filters. Strings are JSON array texts (json_each) or plain values; NULL = any.
+ */
 struct case_filter {
     const char *states, *categories, *area_code, *walk_code, *like; /* like: a LIKE pattern */
-    int64_t unit_id;  /* 0 = any */
-    int unrouted;     /* only cases without a unit */
-    int priority;     /* 0 = any */
-    int overdue;      /* only overdue open cases */
+    int64_t unit_id;                                                /* 0 = any */
+    int unrouted;                                                   /* only cases without a unit */
+    int priority;                                                   /* 0 = any */
+    int overdue;                                                    /* only overdue open cases */
     const char *sort; /* "created", "-created", "priority", "due" (validated) */
     int64_t limit, offset;
 };

@@ -139,8 +139,7 @@ void db_rollback(struct dbc *c)
 enum err_code db_failure(struct dbc *c)
 {
     int rc = sqlite3_extended_errcode(c->db) & 0xff;
-    log_msg(LOG_ERROR, "database: %s (%d)", sqlite3_errmsg(c->db),
-            sqlite3_extended_errcode(c->db));
+    log_msg(LOG_ERROR, "database: %s (%d)", sqlite3_errmsg(c->db), sqlite3_extended_errcode(c->db));
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return ERR_UNAVAILABLE;
     return ERR_STORAGE_FAILED;

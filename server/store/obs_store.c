@@ -230,8 +230,7 @@ json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed)
     return o;
 }
 
-static const char SQL_PUBLIC_LIST[] =
-    PUBLIC_SELECT PUBLIC_FROM
+static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
     "WHERE (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = "
     "'observations' AND f_geometry_column = 'geom' AND search_frame = "
     "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "
@@ -268,10 +267,10 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
  * order are in SQL, so LIMIT keeps the nearest. */
 static const char SQL_NEARBY[] =
     PUBLIC_SELECT ", (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) AS d2 " PUBLIC_FROM
-    "WHERE o.e BETWEEN ?1 - ?3 AND ?1 + ?3 AND o.n BETWEEN ?2 - ?3 AND ?2 + ?3 "
-    "AND (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) <= ?3 * ?3 "
-    "AND o.status IN " OBS_OPEN_STATES_SQL " AND (?4 IS NULL OR o.category = ?4) "
-    "ORDER BY d2, o.id LIMIT ?5";
+                  "WHERE o.e BETWEEN ?1 - ?3 AND ?1 + ?3 AND o.n BETWEEN ?2 - ?3 AND ?2 + ?3 "
+                  "AND (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) <= ?3 * ?3 "
+                  "AND o.status IN " OBS_OPEN_STATES_SQL " AND (?4 IS NULL OR o.category = ?4) "
+                  "ORDER BY d2, o.id LIMIT ?5";
 
 json_t *obs_store_nearby(struct dbc *c, double e, double n, double radius_m, const char *category,
                          int limit)

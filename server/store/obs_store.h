@@ -61,10 +61,10 @@ int64_t obs_store_support_count(struct dbc *c, int64_t id);
 /* Filters of the public list (GET /api/v1/observations). */
 struct obs_filter {
     int has_bbox;
-    double bbox[4];         /* minlon, minlat, maxlon, maxlat */
-    const char *categories; /* JSON array text, or NULL */
+    double bbox[4];            /* minlon, minlat, maxlon, maxlat */
+    const char *categories;    /* JSON array text, or NULL */
     const char *since, *until; /* RFC 3339, or NULL */
-    int64_t before_id;      /* keyset cursor: ids below this; 0 = from the newest */
+    int64_t before_id;         /* keyset cursor: ids below this; 0 = from the newest */
     int64_t limit;
 };
 
@@ -99,8 +99,7 @@ struct obs_map_filter {
 };
 
 /* Calls fn for every observation matching f. 0 or -1. */
-int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_point_fn fn,
-                         void *ctx);
+int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_point_fn fn, void *ctx);
 
 /* The contact details of observation id's reporter as {"name","email","phone"},
  * or JSON null. Staff views only. */

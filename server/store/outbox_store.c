@@ -129,7 +129,19 @@ static const char SQL_LIST[] =
     "SELECT o.id, o.kind, o.case_id, u.code, o.target, o.state, o.attempts, o.last_error, "
     "o.created_at, o.sent_at, o.next_attempt_at FROM outbox o JOIN units u ON u.id = o.unit_id "
     "WHERE (?1 IS NULL OR o.state = ?1) ORDER BY o.id DESC LIMIT 500";
-enum { L_ID, L_KIND, L_CASE, L_UNIT, L_TARGET, L_STATE, L_ATTEMPTS, L_ERROR, L_CREATED, L_SENT, L_NEXT };
+enum {
+    L_ID,
+    L_KIND,
+    L_CASE,
+    L_UNIT,
+    L_TARGET,
+    L_STATE,
+    L_ATTEMPTS,
+    L_ERROR,
+    L_CREATED,
+    L_SENT,
+    L_NEXT
+};
 
 json_t *outbox_store_list(struct dbc *c, const char *state)
 {
@@ -141,18 +153,17 @@ json_t *outbox_store_list(struct dbc *c, const char *state)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(
-            arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:i, s:s?, s:s, s:s?, s:I}", "id",
-                           (json_int_t)sqlite3_column_int64(st, L_ID), "kind",
-                           sqlite3_column_text(st, L_KIND), "case_id",
-                           (json_int_t)sqlite3_column_int64(st, L_CASE), "unit",
-                           sqlite3_column_text(st, L_UNIT), "target",
-                           sqlite3_column_text(st, L_TARGET), "state",
-                           sqlite3_column_text(st, L_STATE), "attempts",
-                           sqlite3_column_int(st, L_ATTEMPTS), "last_error",
-                           sqlite3_column_text(st, L_ERROR), "created_at",
-                           sqlite3_column_text(st, L_CREATED), "sent_at",
-                           sqlite3_column_text(st, L_SENT), "next_attempt_at_ms",
-                           (json_int_t)sqlite3_column_int64(st, L_NEXT)));
+            arr,
+            json_pack(
+                "{s:I, s:s, s:I, s:s, s:s, s:s, s:i, s:s?, s:s, s:s?, s:I}", "id",
+                (json_int_t)sqlite3_column_int64(st, L_ID), "kind", sqlite3_column_text(st, L_KIND),
+                "case_id", (json_int_t)sqlite3_column_int64(st, L_CASE), "unit",
+                sqlite3_column_text(st, L_UNIT), "target", sqlite3_column_text(st, L_TARGET),
+                "state", sqlite3_column_text(st, L_STATE), "attempts",
+                sqlite3_column_int(st, L_ATTEMPTS), "last_error", sqlite3_column_text(st, L_ERROR),
+                "created_at", sqlite3_column_text(st, L_CREATED), "sent_at",
+                sqlite3_column_text(st, L_SENT), "next_attempt_at_ms",
+                (json_int_t)sqlite3_column_int64(st, L_NEXT)));
     db_done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);

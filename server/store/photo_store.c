@@ -47,8 +47,8 @@ json_t *photo_store_json(const char *id, int width, int height)
     char url[128], thumb[160];
     snprintf(url, sizeof url, "/api/v1/photos/%s", id);
     snprintf(thumb, sizeof thumb, "/api/v1/photos/%s/thumb", id);
-    return json_pack("{s:s, s:s, s:s, s:i, s:i}", "id", id, "url", url, "thumb_url", thumb,
-                     "width", width, "height", height);
+    return json_pack("{s:s, s:s, s:s, s:i, s:i}", "id", id, "url", url, "thumb_url", thumb, "width",
+                     width, "height", height);
 }
 
 static const char SQL_BY_KEY[] =

@@ -137,21 +137,21 @@ static json_t *rule_json(sqlite3_stmt *st)
 {
     const char *poly = (const char *)sqlite3_column_text(st, R_POLYGON);
     json_t *geom = poly ? json_loads(poly, 0, NULL) : NULL;
-    return json_pack(
-        "{s:I, s:s, s:o, s:o, s:I, s:s, s:i, s:i, s:b, s:s?, s:o}", "id",
-        (json_int_t)sqlite3_column_int64(st, R_ID), "category", sqlite3_column_text(st, R_CATEGORY),
-        "area_id",
-        sqlite3_column_type(st, R_AREA_ID) == SQLITE_NULL
-            ? json_null()
-            : json_integer(sqlite3_column_int64(st, R_AREA_ID)),
-        "area_code",
-        sqlite3_column_type(st, R_AREA_CODE) == SQLITE_NULL
-            ? json_null()
-            : json_string((const char *)sqlite3_column_text(st, R_AREA_CODE)),
-        "unit_id", (json_int_t)sqlite3_column_int64(st, R_UNIT_ID), "unit_name",
-        sqlite3_column_text(st, R_UNIT_NAME), "priority", sqlite3_column_int(st, R_PRIORITY),
-        "rule_order", sqlite3_column_int(st, R_ORDER), "active", sqlite3_column_int(st, R_ACTIVE),
-        "note", sqlite3_column_text(st, R_NOTE), "polygon", geom ? geom : json_null());
+    return json_pack("{s:I, s:s, s:o, s:o, s:I, s:s, s:i, s:i, s:b, s:s?, s:o}", "id",
+                     (json_int_t)sqlite3_column_int64(st, R_ID), "category",
+                     sqlite3_column_text(st, R_CATEGORY), "area_id",
+                     sqlite3_column_type(st, R_AREA_ID) == SQLITE_NULL
+                         ? json_null()
+                         : json_integer(sqlite3_column_int64(st, R_AREA_ID)),
+                     "area_code",
+                     sqlite3_column_type(st, R_AREA_CODE) == SQLITE_NULL
+                         ? json_null()
+                         : json_string((const char *)sqlite3_column_text(st, R_AREA_CODE)),
+                     "unit_id", (json_int_t)sqlite3_column_int64(st, R_UNIT_ID), "unit_name",
+                     sqlite3_column_text(st, R_UNIT_NAME), "priority",
+                     sqlite3_column_int(st, R_PRIORITY), "rule_order",
+                     sqlite3_column_int(st, R_ORDER), "active", sqlite3_column_int(st, R_ACTIVE),
+                     "note", sqlite3_column_text(st, R_NOTE), "polygon", geom ? geom : json_null());
 }
 
 static const char SQL_LIST[] = RULE_SELECT "ORDER BY r.category, r.rule_order, r.id";

@@ -40,8 +40,7 @@ int unit_store_contact(struct dbc *c, int64_t id, struct unit_contact *out)
         snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, CT_CODE));
         snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, CT_NAME));
         snprintf(out->email, sizeof out->email, "%s", sqlite3_column_text(st, CT_EMAIL));
-        snprintf(out->webhook_url, sizeof out->webhook_url, "%s",
-                 sqlite3_column_text(st, CT_URL));
+        snprintf(out->webhook_url, sizeof out->webhook_url, "%s", sqlite3_column_text(st, CT_URL));
         out->internal = sqlite3_column_int(st, CT_INTERNAL);
         found = 1;
     } else if (rc != SQLITE_DONE) {
@@ -58,8 +57,7 @@ int unit_store_internal(struct dbc *c, int64_t id)
     return found == 1 ? u.internal != 0 : -1;
 }
 
-static const char SQL_TOKEN[] =
-    "SELECT id, coalesce(api_token_hash, '') FROM units WHERE code = ?";
+static const char SQL_TOKEN[] = "SELECT id, coalesce(api_token_hash, '') FROM units WHERE code = ?";
 
 int unit_store_token_hash(struct dbc *c, const char *code, int64_t *id, char hash[65])
 {

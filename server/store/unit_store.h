@@ -17,7 +17,8 @@
 /* {"id","code","name"} of unit id, or JSON null (also for id 0 or an error). */
 json_t *unit_store_ref_json(struct dbc *c, int64_t id);
 
-/* 1 when unit id is inside the organisation, 0 outside, -1 when there is no such unit or on error. */
+/* 1 when unit id is inside the organisation, 0 outside, -1 when there is no such unit or on error.
+ */
 int unit_store_internal(struct dbc *c, int64_t id);
 
 /* What the outbox needs to notify a unit. Strings empty when unset. */

@@ -20,7 +20,7 @@
 static int complete(struct dbc *c, json_t *arr)
 {
     return photo_store_attach(c, arr) == 0 && case_store_attach_public_comments(c, arr) == 0 ? 0
-                                                                                              : -1;
+                                                                                             : -1;
 }
 
 json_t *views_observation(struct dbc *c, int64_t id, int *failed)
@@ -122,15 +122,18 @@ static void add_point(void *ctx, int64_t id, double lon, double lat, const char 
     cl->sum_lon += lon;
     cl->sum_lat += lat;
     json_t *n = json_object_get(cl->categories, category);
-    json_object_set_new(cl->categories, category,
-                        json_integer(n ? json_integer_value(n) + 1 : 1));
+    json_object_set_new(cl->categories, category, json_integer(n ? json_integer_value(n) + 1 : 1));
     t->total++;
 }
 
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
 {
     struct cluster_table t = {calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
-                              VIEWS_MAX_CLUSTERS * 2, 0, zoom, 0, 0};
+                              VIEWS_MAX_CLUSTERS * 2,
+                              0,
+                              zoom,
+                              0,
+                              0};
     if (!t.slots)
         return NULL;
     int rc = obs_store_each_point(c, f, add_point, &t);
@@ -139,9 +142,9 @@ json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
         struct cluster *cl = &t.slots[i];
         if (!cl->used)
             continue;
-        json_t *o = json_pack("{s:f, s:f, s:I, s:o}", "lon", cl->sum_lon / (double)cl->count,
-                              "lat", cl->sum_lat / (double)cl->count, "count",
-                              (json_int_t)cl->count, "categories", cl->categories);
+        json_t *o = json_pack("{s:f, s:f, s:I, s:o}", "lon", cl->sum_lon / (double)cl->count, "lat",
+                              cl->sum_lat / (double)cl->count, "count", (json_int_t)cl->count,
+                              "categories", cl->categories);
         if (cl->count == 1) {
             json_object_set_new(o, "id", json_integer(cl->first_id));
             json_object_set_new(o, "status", json_string(cl->first_status));

@@ -27,7 +27,8 @@ json_t *views_observation_list(struct dbc *c, const struct obs_filter *f);
 json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
                      int limit);
 
-/* The map's clusters for f at zoom: {"zoom","total","truncated","clusters":[...]}. NULL on error. */
+/* The map's clusters for f at zoom: {"zoom","total","truncated","clusters":[...]}. NULL on error.
+ */
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom);
 
 /*

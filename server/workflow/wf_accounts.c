@@ -95,7 +95,7 @@ int wf_user_create(struct dbc *c, const struct config *cfg, const struct wf_user
             return wf_fail_db(c, err, "the user could not be created");
         if (unit_id == 0) {
             db_rollback(c);
-            return wf_fail(err, ERR_UNKNOWN_UNIT, "unit", "no unit has the code '%s'",
+            return wf_fail(err, ERR_INVALID_FORMAT, "unit", "no unit has the code '%s'",
                            u->unit_code);
         }
     }

@@ -41,7 +41,7 @@ struct wf_user_new {
  * transaction. Fails with ERR_INVALID_FORMAT (username, role, a password that
  * is not UTF-8, a unit_id naming no unit), ERR_TOO_SHORT / ERR_TOO_LONG
  * (password, counted in characters), ERR_MISSING_FIELD (unit_id: a unit user
- * needs a unit), ERR_UNKNOWN_UNIT (unit_code names no unit), ERR_CONFLICT (the
+ * needs a unit), ERR_INVALID_FORMAT (unit_code names no unit), ERR_CONFLICT (the
  * name is taken), ERR_INTERNAL (hashing failed) or a database failure.
  * Returns 0 with *id, or -1 with *err.
  */

@@ -85,13 +85,12 @@ int wf_case_state_open(const char *state)
 
 /* 1 when the table allows action from -> to for role; 0 when the pair is not
  * in it; -1 when it is, but not for this role. */
-static int transition_allowed(const char *action, const char *from, const char *to,
-                              unsigned role)
+static int transition_allowed(const char *action, const char *from, const char *to, unsigned role)
 {
     int known = 0;
     for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
-        if (strcmp(transitions[i].action, action) == 0 &&
-            strcmp(transitions[i].from, from) == 0 && strcmp(transitions[i].to, to) == 0) {
+        if (strcmp(transitions[i].action, action) == 0 && strcmp(transitions[i].from, from) == 0 &&
+            strcmp(transitions[i].to, to) == 0) {
             if (transitions[i].roles & role)
                 return 1;
             known = 1;
@@ -108,9 +107,8 @@ static int event(struct dbc *c, int64_t id, const struct wf_actor *a, const char
 /* Writes the case's state and its observation's (and duplicates') public status. */
 static int set_state(struct dbc *c, int64_t id, const char *state)
 {
-    return case_store_set_state(c, id, state) == 0 && obs_store_set_status(c, id, state) == 0
-               ? 0
-               : -1;
+    return case_store_set_state(c, id, state) == 0 && obs_store_set_status(c, id, state) == 0 ? 0
+                                                                                              : -1;
 }
 
 /*
@@ -210,6 +208,11 @@ static int transition_in_tx(struct dbc *c, const struct config *cfg, const struc
                             struct case_row *cr, const char *to, const char *reason,
                             const char *comment, int public_, struct wf_error *err)
 {
+    if (strcmp(to, "duplicate") == 0)
+        return wf_fail(err, ERR_INVALID_TRANSITION, "state",
+                       "a case cannot go from %s to duplicate by a state change: merge it "
+                       "(POST /api/v1/cases/%lld/merge)",
+                       cr->state, (long long)cr->id);
     int allowed = transition_allowed("state", cr->state, to, actor->role);
     if (allowed != 1)
         return wf_fail(err, ERR_INVALID_TRANSITION, "state", "a case cannot go from %s to %s%s",
@@ -242,10 +245,6 @@ static int check_target(const char *to, const char *reason, struct wf_error *err
 {
     if (!in_list(to, all_states))
         return wf_fail(err, ERR_INVALID_FORMAT, "state", "unknown state '%s'", to);
-    if (strcmp(to, "duplicate") == 0)
-        return wf_fail(err, ERR_INVALID_TRANSITION, "state",
-                       "a case cannot go to duplicate by a state change: merge it "
-                       "(POST /api/v1/cases/{id}/merge)");
     if (strcmp(to, "rejected") == 0 && !in_list(reason, reject_reasons))
         return wf_fail(err, ERR_INVALID_FORMAT, "reason",
                        "a rejection needs a reason: not_our_responsibility, "
@@ -372,8 +371,7 @@ int wf_cases_bulk(struct dbc *c, const struct config *cfg, const struct wf_actor
                   struct wf_error *err)
 {
     if (n == 0 || n > WF_BULK_MAX)
-        return wf_fail(err, ERR_INVALID_TYPE, "ids", "'ids' is a list of 1 to %d ids",
-                       WF_BULK_MAX);
+        return wf_fail(err, ERR_INVALID_TYPE, "ids", "'ids' is a list of 1 to %d ids", WF_BULK_MAX);
     /* All or nothing: one transaction; the first refusal rolls everything back. */
     if (wf_begin(c, err) != 0)
         return -1;
@@ -392,8 +390,8 @@ int wf_cases_bulk(struct dbc *c, const struct config *cfg, const struct wf_actor
             rc = assign_in_tx(c, cfg, actor, &cr, unit_id, NULL, 0, err) < 0 ? -1 : 0;
             if (rc != 0 && err->field && strcmp(err->field, "unit_id") != 0)
                 err->field = "ids";
-        } else if (transition_allowed("bulk_acknowledge", cr.state, "acknowledged",
-                                      actor->role) != 1) {
+        } else if (transition_allowed("bulk_acknowledge", cr.state, "acknowledged", actor->role) !=
+                   1) {
             rc = wf_fail(err, ERR_INVALID_TRANSITION, "ids", "case %lld is %s, not new",
                          (long long)cr.id, cr.state);
         } else {

@@ -34,8 +34,7 @@ int wf_case_open_in_tx(struct dbc *c, const struct config *cfg, int64_t id, cons
                        double lon, double lat, int64_t area_id, const char *created_at);
 
 /* 0 when actor may see case id; else -1 with ERR_NOT_FOUND (or a database failure). */
-int wf_case_visible(struct dbc *c, const struct wf_actor *actor, int64_t id,
-                    struct wf_error *err);
+int wf_case_visible(struct dbc *c, const struct wf_actor *actor, int64_t id, struct wf_error *err);
 
 /* Moves case id to state `to` (with a reason for 'rejected'); comment optional. */
 int wf_case_transition(struct dbc *c, const struct config *cfg, const struct wf_actor *actor,

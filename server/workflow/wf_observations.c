@@ -181,8 +181,8 @@ static int write_file_atomic(const char *path, const unsigned char *data, size_t
 }
 
 int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const char *key,
-                 const char *content_type, const unsigned char *bytes, size_t len,
-                 json_t **photo, int *repeat, struct wf_error *err)
+                 const char *content_type, const unsigned char *bytes, size_t len, json_t **photo,
+                 int *repeat, struct wf_error *err)
 {
     *photo = NULL;
     *repeat = 0;
@@ -255,8 +255,8 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
                 cfg->max_photos_per_observation);
         goto out;
     }
-    struct photo_row p = {id, obs, full.width, full.height, (int64_t)full.len,
-                          (int64_t)thumb.len, key};
+    struct photo_row p = {id, obs, full.width, full.height, (int64_t)full.len, (int64_t)thumb.len,
+                          key};
     int ins = photo_store_insert(c, &p);
     if (ins == 1) {
         /* The same upload raced in on another connection: answer with that one. */

@@ -22,8 +22,8 @@ struct wf_obs_input {
     const char *category, *description, *walk_code;
     const char *name, *email, *phone; /* reporter, may be NULL */
     double lon, lat;
-    double accuracy_m; /* < 0: not given */
-    int unsafe_rating; /* 0: not given */
+    double accuracy_m;   /* < 0: not given */
+    int unsafe_rating;   /* 0: not given */
     int64_t observed_at; /* Unix seconds */
 };
 
@@ -50,8 +50,8 @@ int wf_observation_support(struct dbc *c, int64_t id, const char *client_id, int
  * *repeat = 1. On success *photo is the photo's JSON (caller owns it).
  */
 int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const char *key,
-                 const char *content_type, const unsigned char *bytes, size_t len,
-                 json_t **photo, int *repeat, struct wf_error *err);
+                 const char *content_type, const unsigned char *bytes, size_t len, json_t **photo,
+                 int *repeat, struct wf_error *err);
 
 /* 1 when id is a well-formed photo id (hex of the right length), else 0. */
 int wf_photo_id_valid(const char *id);

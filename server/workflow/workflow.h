@@ -42,7 +42,7 @@ enum {
 /* Not a staff role: the system itself (routing a new case). Never in a session. */
 #define ROLE_SYSTEM (1u << 7)
 #define ROLE_ANY_STAFF (ROLE_ADMIN | ROLE_TRIAGE | ROLE_UNIT | ROLE_ORGANISER)
-#define ROLE_OFFICE (ROLE_ADMIN | ROLE_TRIAGE)             /* the technical office */
+#define ROLE_OFFICE (ROLE_ADMIN | ROLE_TRIAGE)                /* the technical office */
 #define ROLE_CASE_WORK (ROLE_ADMIN | ROLE_TRIAGE | ROLE_UNIT) /* may work on cases */
 
 /* ROLE_* bit for "admin", "triage", "unit", "organiser"; 0 when unknown. */

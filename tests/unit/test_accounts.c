@@ -135,7 +135,7 @@ static void test_create_and_password_rules(void)
     }
     struct wf_user_new u = {
         .username = "ute", .password = PASSWORD, .role = "unit", .unit_code = "no-such-unit"};
-    CHECK(wf_user_create(&c, &cfg, &u, &id, &err) == -1 && err.code == ERR_UNKNOWN_UNIT &&
+    CHECK(wf_user_create(&c, &cfg, &u, &id, &err) == -1 && err.code == ERR_INVALID_FORMAT &&
           strstr(err.message, "no-such-unit"));
     /* Nothing of the refused ones was stored, and no transaction is left open. */
     CHECK(sql_int(&c, "SELECT count(*) FROM users") == 3);

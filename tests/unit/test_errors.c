@@ -46,7 +46,7 @@ int main(void)
         CHECK(k->status >= 400 && k->status <= 599);
         CHECK(k->message && *k->message);
         for (const char *p = k->code; *p; p++)
-            CHECK((*p >= 'a' && *p <= 'z') || *p == '_');
+            CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
         for (int f = e + 1; f < ERR_COUNT; f++)
             CHECK(strcmp(k->code, errors_code((enum err_code)f)) != 0);
         CHECK(errors_retryable((enum err_code)e) == (k->status == 503 || k->status == 429));

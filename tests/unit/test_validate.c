@@ -1,5 +1,6 @@
 /* Unit tests for server/validate.c: the bounded parsers every request goes through. */
 #include "check.h"
+#include "crypto.h"
 #include "validate.h"
 
 #include <stdint.h>
@@ -100,10 +101,26 @@ static void test_uuid_bbox_codes(void)
     CHECK(parse_code_list("a,", 8, json, sizeof json) == -1);
     CHECK(parse_code_list("x\"y", 8, json, sizeof json) == -1);
     CHECK(parse_code_list("a,b,c", 2, json, sizeof json) == -1);
-    char hex[33];
-    char hex2[33];
-    CHECK(random_hex(hex, 16) == 0 && strlen(hex) == 32);
-    CHECK(random_hex(hex2, 16) == 0 && strcmp(hex, hex2) != 0);
+}
+
+/* crypto: known answers (FIPS 180-2, RFC 4231 test case 2) and randomness. */
+static void test_crypto(void)
+{
+    char hex[33], hex2[33], out[CRYPTO_SHA256_HEX];
+    CHECK(crypto_random_hex(hex, 16) == 0 && strlen(hex) == 32);
+    CHECK(crypto_random_hex(hex2, 16) == 0 && strcmp(hex, hex2) != 0);
+    CHECK(crypto_random_hex(hex, 65) == -1);
+    crypto_sha256_hex("abc", 3, out);
+    CHECK(strcmp(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+    const char *msg = "what do ya want for nothing?";
+    CHECK(crypto_hmac_sha256_hex("Jefe", msg, strlen(msg), out) == 0);
+    CHECK(strcmp(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") == 0);
+    CHECK(crypto_equal("abcdef", "abcdef", 6) && !crypto_equal("abcdef", "abcdeg", 6));
+    char hash[CRYPTO_PASSWORD_HASH_MAX];
+    CHECK(crypto_password_hash("correct horse", 64, 1, hash, sizeof hash) == 0);
+    CHECK(strncmp(hash, "$argon2id$", 10) == 0);
+    CHECK(crypto_password_verify(hash, "correct horse") && !crypto_password_verify(hash, "wrong"));
+    CHECK(!crypto_password_verify("", "x") && !crypto_password_verify("$argon2id$bad", "x"));
 }
 
 static int depth_ok(const char *s, int max)
@@ -124,6 +141,7 @@ static void test_json_depth(void)
 
 int main(void)
 {
+    test_crypto();
     test_json_depth();
     test_parse_i64();
     test_parse_double();

@@ -49,6 +49,9 @@ static void setup(void)
     CHECK(db_exec(db.db,
                   "INSERT INTO units (id, code, name, internal) VALUES (1, 'lights', 'Lights', 1),"
                   " (2, 'streets', 'Streets', 1), (3, 'housing', 'Housing Co', 0);"
+                  "INSERT INTO users (id, username, password_hash, role, unit_id) VALUES "
+                  " (1, 'tester', 'x', 'triage', NULL), (2, 'boss', 'x', 'admin', NULL),"
+                  " (3, 'u1', 'x', 'unit', 1), (4, 'u2', 'x', 'unit', 2);"
                   "INSERT INTO areas (id, code, name, geom) VALUES (1, 'centrum', 'Centrum', "
                   " CastToMultiPolygon(GeomFromText('POLYGON((12.93 57.71, 12.95 57.71, 12.95 "
                   " 57.73, 12.93 57.73, 12.93 57.71))', 4326)));"
@@ -56,7 +59,7 @@ static void setup(void)
                   "INSERT INTO routing_rules (category, unit_id, priority, rule_order) VALUES "
                   " ('lighting', 1, 2, 100), ('litter', 2, 3, 100);"
                   "INSERT INTO routing_rules (category, area_id, unit_id, priority, rule_order) "
-                  " VALUES ('lighting', 1, 2, 100);"
+                  " VALUES ('lighting', 1, 2, 2, 100);"
                   "INSERT INTO routing_rules (category, unit_id, priority, rule_order, polygon) "
                   " VALUES ('lighting', 3, 1, 100, CastToMultiPolygon(GeomFromText("
                   " 'POLYGON((12.940 57.720, 12.942 57.720, 12.942 57.722, 12.940 57.722, "
@@ -313,8 +316,7 @@ static void test_nearby_truly_nearest(void)
     CHECK(crs_wgs84_to_sweref99tm(db.crs, 13.0500, 57.7600, &e0, &n0) == 0);
     for (int i = 0; i < 80; i++) {
         double a = i * 0.0785;
-        CHECK(crs_sweref99tm_to_wgs84(db.crs, e0 + 40 * cos(a), n0 + 40 * sin(a), &lon, &lat) ==
-              0);
+        CHECK(crs_sweref99tm_to_wgs84(db.crs, e0 + 40 * cos(a), n0 + 40 * sin(a), &lon, &lat) == 0);
         CHECK(file_obs("signage", lon, lat) > 0);
     }
     CHECK(crs_sweref99tm_to_wgs84(db.crs, e0 + 3, n0 + 4, &lon, &lat) == 0);
