@@ -4,7 +4,7 @@
  * report is lost when the network drops. Talks to the server only through the
  * documented JSON API.
  */
-import { $, el, api, getJSON, loadCategories, categories, categoryName } from "./common.js";
+import { $, el, api, getJSON, loadCategories, categories, categoryName, loadConfig, limit } from "./common.js";
 import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-public.js";
 import * as icons from "./icons.js";
@@ -17,7 +17,6 @@ var state = {
   pin: null, accuracy: null, pinSource: null, watchId: null, photo: null
 };
 var map = null, marker = null, circle = null;
-var PHOTO_MAX_SIDE = 2048;
 
 /* ---- categories -------------------------------------------------------- */
 
@@ -177,7 +176,7 @@ function downscale(file) {
     ? createImageBitmap(file, { imageOrientation: "from-image" }).catch(function () { return createImageBitmap(file); })
     : Promise.reject(new Error("no createImageBitmap"));
   return load.then(function (bmp) {
-    var scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bmp.width, bmp.height));
+    var scale = Math.min(1, limit("photo_max_side") / Math.max(bmp.width, bmp.height));
     var w = Math.max(1, Math.round(bmp.width * scale)), h = Math.max(1, Math.round(bmp.height * scale));
     var canvas = document.createElement("canvas");
     canvas.width = w; canvas.height = h;
@@ -304,9 +303,16 @@ function loadWalk() {
   }).catch(function () { /* unknown code: file as a plain report */ });
 }
 
+/* The description's length limit, in the textarea and in its hint (from the server's config once loaded). */
+function showLimits() {
+  var n = limit("max_description_chars");
+  $("description").maxLength = n;
+  $("description-hint").textContent = t("description_hint", { n: n });
+}
+
 /* Draws again, in the current language, what the app built itself. */
 function relabel() {
-  $("description-hint").textContent = t("description_hint", { n: (state.config && state.config.limits && state.config.limits.max_description_chars) || 2000 });
+  showLimits();
   renderCategories();
   if (state.category) $("chosen-category").textContent = categoryName(state.category);
   renderMine();
@@ -314,6 +320,7 @@ function relabel() {
 
 function start() {
   apply();
+  showLimits();
   updateOnline();
   window.addEventListener("online", function () { updateOnline(); queue.flush().then(refreshStatuses); });
   window.addEventListener("offline", updateOnline);
@@ -334,7 +341,7 @@ function start() {
   $("another").addEventListener("click", resetForm);
   Promise.all([
     loadCategories(),
-    getJSON("/api/v1/config").then(function (c) { state.config = c; }).catch(function () { state.config = null; }),
+    loadConfig().then(function (c) { state.config = c; }).catch(function () { state.config = null; }),
     loadWalk()
   ]).catch(function () { /* offline without a cached copy: nothing to show yet */ })
     .then(function () { relabel(); return queue.flush(); })

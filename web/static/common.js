@@ -87,3 +87,25 @@ export function categoryName(code) {
   if (!c) return code;
   return lang() === "en" ? c.name_en : c.name_sv;
 }
+
+/* ---- the client configuration and its limits ------------------------------------ */
+
+/*
+ * The limits the scripts need, as the server's defaults. They are used only
+ * until GET /api/v1/config has answered, or when it cannot (a phone's first
+ * start offline, with no cached copy); after that the server's values rule.
+ */
+const FALLBACK_LIMITS = { max_description_chars: 2000, photo_max_side: 2048 };
+
+let clientConfig = null;
+
+/* Fetches GET /api/v1/config (municipality, tiles, limits); resolves to it, also kept for limit(). */
+export function loadConfig() {
+  return getJSON("/api/v1/config").then((c) => { clientConfig = c; return c; });
+}
+
+/* The named limit from /api/v1/config's "limits", or its fallback while the config is not loaded. */
+export function limit(name) {
+  const limits = clientConfig && clientConfig.limits;
+  return limits && typeof limits[name] === "number" ? limits[name] : FALLBACK_LIMITS[name];
+}

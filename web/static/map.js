@@ -3,7 +3,7 @@
  * (GET /api/v1/map/clusters), coloured by their main category, filters,
  * a heat-map view, area boundaries, and a permalink in the URL.
  */
-import { $, el, getJSON, loadCategories, categories, categoryName } from "./common.js";
+import { $, el, getJSON, loadCategories, categories, categoryName, loadConfig } from "./common.js";
 import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-public.js";
 import { colour } from "./icons.js";
@@ -199,7 +199,7 @@ function start() {
   Promise.all([
     loadCategories(),
     getJSON("/api/v1/areas").then(function (a) { areas = a; }).catch(function () { areas = null; }),
-    getJSON("/api/v1/config").then(function (c) { config = c; }).catch(function () { config = null; })
+    loadConfig().then(function (c) { config = c; }).catch(function () { config = null; })
   ]).then(function () {
     if (config && config.tiles && config.tiles.url) {
       L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
