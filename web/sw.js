@@ -4,10 +4,12 @@
  * Reports themselves wait in IndexedDB (static/queue.js), never here.
  */
 "use strict";
-var SHELL = "trygg-shell-v1";
+var SHELL = "trygg-shell-v2";
+/* The field app's whole module graph (app.js and everything it imports) must be listed here. */
 var SHELL_FILES = [
   "/", "/manifest.webmanifest",
-  "/static/app.css", "/static/app.js", "/static/i18n.js", "/static/icons.js", "/static/queue.js",
+  "/static/app.css", "/static/app.js", "/static/common.js", "/static/i18n.js", "/static/texts-public.js",
+  "/static/icons.js", "/static/queue.js",
   "/static/icon.svg", "/static/icon-192.png", "/api/v1/areas",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
 ];

@@ -107,3 +107,21 @@ test("joining a walk by its link sends the walk code with the report", async () 
   assert.equal((await srv.api(`/api/v1/observations/${id}`)).json.walk, "NORRBY1");
   await context.close();
 });
+
+test("the description's length limit is the one /api/v1/config gives, not a copy in the page", async () => {
+  // A server configured away from the default (2000), so a constant in the scripts would show.
+  const custom = await startServer({ config: "max_description_chars = 140\n" });
+  try {
+    const limits = (await custom.api("/api/v1/config")).json.limits;
+    assert.equal(limits.max_description_chars, 140);
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(custom.base + "/");
+    await page.getByRole("button", { name: "Belysning" }).click();
+    await page.getByText(`Högst ${limits.max_description_chars} tecken.`).waitFor();
+    assert.equal(await page.getByLabel("Beskrivning").getAttribute("maxlength"), String(limits.max_description_chars));
+    await context.close();
+  } finally {
+    await custom.stop();
+  }
+});

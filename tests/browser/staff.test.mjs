@@ -24,6 +24,21 @@ async function caseJson(id) {
 
 function report(v) { return v.map((x) => `${x.id}: ${x.help} at ${x.nodes.join(", ")}`).join("\n"); }
 
+// Clicks button and waits for the answer to the case action it sends (POST /api/v1/cases/{id}/{action}),
+// so what follows reads the case after the change, never before it.
+async function clickForCaseAction(button, id, action) {
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" &&
+    new URL(r.url()).pathname === `/api/v1/cases/${id}/${action}`);
+  await button.click();
+  const r = await answered;
+  assert.equal(r.status(), 200, await r.text());
+}
+
+// The case page's state, once it shows text (the page draws the case again after each action).
+function stateShown(text) {
+  return page.locator("dl.facts").getByText(text, { exact: true });
+}
+
 before(async () => {
   srv = await startServer();
   srv.addUser("tove", "triage", PASSWORD);
@@ -56,13 +71,13 @@ test("a triage officer logs in, sees the queue and acknowledges and assigns a ca
   await page.getByRole("heading", { name: new RegExp(`Ärende ${hidden} – Öde eller dold plats`) }).waitFor();
   v = await axe(page);
   assert.equal(v.length, 0, report(v));
-  await page.getByRole("button", { name: "Kvittera", exact: true }).click();
-  await page.getByText("Kvitterad", { exact: true }).first().waitFor();
+  await clickForCaseAction(page.getByRole("button", { name: "Kvittera", exact: true }), hidden, "state");
+  await stateShown("Kvitterad").waitFor();
   assert.equal((await caseJson(hidden)).state, "acknowledged");
 
   await page.locator("form", { has: page.getByRole("heading", { name: "Tilldela eller fördela om" }) }).getByLabel("Enhet").selectOption({ label: "Parker och natur" });
-  await page.getByRole("button", { name: "Tilldela", exact: true }).click();
-  await page.getByText("Tilldelad", { exact: true }).first().waitFor();
+  await clickForCaseAction(page.getByRole("button", { name: "Tilldela", exact: true }), hidden, "assign");
+  await stateShown("Tilldelad").waitFor();
   const c = await caseJson(hidden);
   assert.equal(c.state, "assigned");
   assert.equal(c.unit.code, "parks");
@@ -75,8 +90,10 @@ test("a likely duplicate is merged from the case page", async () => {
   const second = await file({ category: "signage", lon: 12.99005, lat: 57.73005, description: "Ingen skylt här" });
   await page.goto(srv.base + `/staff#/case/${second}`);
   await page.getByRole("heading", { name: "Troliga dubbletter" }).waitFor();
-  await page.getByRole("button", { name: `Markera som dubblett av ${first}` }).click();
-  await page.getByRole("link", { name: `#${first}` }).first().waitFor();
+  // The link to #first is on the page before the merge too: wait for the merge itself.
+  await clickForCaseAction(page.getByRole("button", { name: `Markera som dubblett av ${first}` }), second, "merge");
+  await stateShown("Dubblett").waitFor();
+  await page.getByText(`Dubblett av ärende ${first}`).waitFor();
   const c = await caseJson(second);
   assert.equal(c.state, "duplicate");
   assert.equal(c.duplicate_of, first);

@@ -4,371 +4,350 @@
  * report is lost when the network drops. Talks to the server only through the
  * documented JSON API.
  */
-(function () {
-  "use strict";
-  var T = window.trygg, i18n = T.i18n, t = i18n.t, queue = T.queue;
-  var $ = function (id) { return document.getElementById(id); };
+import { $, el, api, getJSON, loadCategories, categories, categoryName, loadConfig, limit } from "./common.js";
+import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
+import texts from "./texts-public.js";
+import * as icons from "./icons.js";
+import * as queue from "./queue.js";
 
-  var state = {
-    categories: [], config: null, walk: null, category: null,
-    pin: null, accuracy: null, pinSource: null, watchId: null, photo: null
-  };
-  var map = null, marker = null, circle = null;
-  var PHOTO_MAX_SIDE = 2048;
+useTexts(texts);
 
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k];
-      else if (k === "className") e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
+var state = {
+  config: null, walk: null, category: null,
+  pin: null, accuracy: null, pinSource: null, watchId: null, photo: null
+};
+var map = null, marker = null, circle = null;
+
+/* ---- categories -------------------------------------------------------- */
+
+function renderCategories() {
+  var box = $("categories");
+  box.textContent = "";
+  var groups = [["problem", "problems"], ["good", "good_places"]];
+  groups.forEach(function (g) {
+    var list = categories().filter(function (c) { return c.kind === g[0]; });
+    if (!list.length) return;
+    if (g[0] === "good") box.appendChild(el("h3", { className: "group-title", text: t(g[1]) }));
+    list.forEach(function (c) {
+      var b = el("button", { type: "button", className: "category" + (c.kind === "good" ? " good" : "") },
+        [icons.icon(c.icon, 36), el("span", { text: categoryName(c.code) })]);
+      b.style.setProperty("--cat", icons.colour(c.code));
+      b.addEventListener("click", function () { chooseCategory(c.code); });
+      box.appendChild(b);
     });
-    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
-    return e;
-  }
+  });
+}
 
-  function categoryName(code) {
-    var c = state.categories.find(function (x) { return x.code === code; });
-    if (!c) return code;
-    return i18n.lang === "en" ? c.name_en : c.name_sv;
-  }
+function chooseCategory(code) {
+  state.category = code;
+  $("step-category").hidden = true;
+  $("done").hidden = true;
+  $("report").hidden = false;
+  $("chosen-category").textContent = categoryName(code);
+  $("form-error").textContent = "";
+  ensureMap();
+  startGps();
+  $("h-place").setAttribute("tabindex", "-1");
+  $("h-place").focus();
+  checkNearby();
+}
 
-  function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
+/* ---- the map and the pin ----------------------------------------------- */
+
+function ensureMap() {
+  if (map) { setTimeout(function () { map.invalidateSize(); }, 0); return; }
+  var centre = [57.7210, 12.9401], zoom = 13;
+  var bbox = state.config && state.config.municipality && state.config.municipality.bbox;
+  map = L.map("pick-map", { zoomControl: true, attributionControl: true, keyboard: true });
+  if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]); else map.setView(centre, zoom);
+  var tiles = state.config && state.config.tiles;
+  if (tiles && tiles.url) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
+  map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "map", null); });
+  /* Without a basemap the local network areas give the pin some context. */
+  getJSON("/api/v1/areas").then(function (fc) {
+    L.geoJSON(fc, {
+      interactive: false,
+      style: function () { return { color: "#0b3d5c", weight: 2, fill: false, dashArray: "6 4" }; },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "area-label" });
+      }
+    }).addTo(map);
+  }).catch(function () { /* offline: the pin alone will do */ });
+  setTimeout(function () { map.invalidateSize(); }, 0);
+}
+
+var pinIcon = L.divIcon({ className: "pin", html: "<span class=\"pin-head\"></span>", iconSize: [36, 48], iconAnchor: [18, 46] });
+
+function setPin(lat, lon, source, accuracy) {
+  state.pin = { lat: lat, lon: lon };
+  state.pinSource = source;
+  state.accuracy = accuracy;
+  if (!marker) {
+    marker = L.marker([lat, lon], { draggable: true, icon: pinIcon, keyboard: false }).addTo(map);
+    marker.on("dragend", function () {
+      var p = marker.getLatLng();
+      stopGps();
+      setPin(p.lat, p.lng, "drag", null);
     });
+  } else {
+    marker.setLatLng([lat, lon]);
   }
-
-  /* ---- categories -------------------------------------------------------- */
-
-  function renderCategories() {
-    var box = $("categories");
-    box.textContent = "";
-    var groups = [["problem", "problems"], ["good", "good_places"]];
-    groups.forEach(function (g) {
-      var list = state.categories.filter(function (c) { return c.kind === g[0]; });
-      if (!list.length) return;
-      if (g[0] === "good") box.appendChild(el("h3", { className: "group-title", text: t(g[1]) }));
-      list.forEach(function (c) {
-        var b = el("button", { type: "button", className: "category" + (c.kind === "good" ? " good" : "") },
-          [T.icons.icon(c.icon, 36), el("span", { text: categoryName(c.code) })]);
-        b.style.setProperty("--cat", T.icons.colour(c.code));
-        b.addEventListener("click", function () { chooseCategory(c.code); });
-        box.appendChild(b);
-      });
-    });
-  }
-
-  function chooseCategory(code) {
-    state.category = code;
-    $("step-category").hidden = true;
-    $("done").hidden = true;
-    $("report").hidden = false;
-    $("chosen-category").textContent = categoryName(code);
-    $("form-error").textContent = "";
-    ensureMap();
-    startGps();
-    $("h-place").setAttribute("tabindex", "-1");
-    $("h-place").focus();
-    checkNearby();
-  }
-
-  /* ---- the map and the pin ----------------------------------------------- */
-
-  function ensureMap() {
-    if (map) { setTimeout(function () { map.invalidateSize(); }, 0); return; }
-    var centre = [57.7210, 12.9401], zoom = 13;
-    var bbox = state.config && state.config.municipality && state.config.municipality.bbox;
-    map = L.map("pick-map", { zoomControl: true, attributionControl: true, keyboard: true });
-    if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]); else map.setView(centre, zoom);
-    var tiles = state.config && state.config.tiles;
-    if (tiles && tiles.url) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
-    map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "map", null); });
-    /* Without a basemap the local network areas give the pin some context. */
-    getJSON("/api/v1/areas").then(function (fc) {
-      L.geoJSON(fc, {
-        interactive: false,
-        style: function () { return { color: "#0b3d5c", weight: 2, fill: false, dashArray: "6 4" }; },
-        onEachFeature: function (f, layer) {
-          layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "area-label" });
-        }
-      }).addTo(map);
-    }).catch(function () { /* offline: the pin alone will do */ });
-    setTimeout(function () { map.invalidateSize(); }, 0);
-  }
-
-  var pinIcon = L.divIcon({ className: "pin", html: "<span class=\"pin-head\"></span>", iconSize: [36, 48], iconAnchor: [18, 46] });
-
-  function setPin(lat, lon, source, accuracy) {
-    state.pin = { lat: lat, lon: lon };
-    state.pinSource = source;
-    state.accuracy = accuracy;
-    if (!marker) {
-      marker = L.marker([lat, lon], { draggable: true, icon: pinIcon, keyboard: false }).addTo(map);
-      marker.on("dragend", function () {
-        var p = marker.getLatLng();
-        stopGps();
-        setPin(p.lat, p.lng, "drag", null);
-      });
-    } else {
-      marker.setLatLng([lat, lon]);
-    }
-    if (accuracy) {
-      if (!circle) circle = L.circle([lat, lon], { radius: accuracy, className: "accuracy", interactive: false }).addTo(map);
-      else circle.setLatLng([lat, lon]).setRadius(accuracy);
-      $("gps-status").textContent = t("gps_accuracy", { m: Math.round(accuracy) });
-    } else {
-      if (circle) { map.removeLayer(circle); circle = null; }
-      $("gps-status").textContent = t("pin_position", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
-    }
-    if (source !== "gps-update") checkNearby();
-  }
-
-  function startGps() {
-    if (!("geolocation" in navigator)) { $("gps-status").textContent = t("gps_unavailable"); return; }
-    stopGps();
-    $("gps-status").textContent = t("gps_waiting");
-    var first = true;
-    state.watchId = navigator.geolocation.watchPosition(function (pos) {
-      var c = pos.coords;
-      /* Keep improving while the phone refines its fix, unless the resident moved the pin. */
-      if (state.pinSource === "map" || state.pinSource === "drag" || state.pinSource === "centre") return;
-      if (!first && state.accuracy && c.accuracy > state.accuracy) return;
-      setPin(c.latitude, c.longitude, first ? "gps" : "gps-update", c.accuracy);
-      if (first) map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 17));
-      first = false;
-    }, function (err) {
-      $("gps-status").textContent = err.code === 1 ? t("gps_denied") : t("gps_unavailable");
-    }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
-  }
-
-  function stopGps() {
-    if (state.watchId !== null) navigator.geolocation.clearWatch(state.watchId);
-    state.watchId = null;
-  }
-
-  /* ---- "is it one of these?" ----------------------------------------------- */
-
-  var nearbyTimer = null;
-  function checkNearby() {
-    clearTimeout(nearbyTimer);
-    nearbyTimer = setTimeout(function () {
-      if (!state.pin || !state.category || !navigator.onLine) { $("nearby").hidden = true; return; }
-      var url = "/api/v1/observations/nearby?lon=" + state.pin.lon.toFixed(7) + "&lat=" + state.pin.lat.toFixed(7) +
-        "&category=" + encodeURIComponent(state.category) + "&radius_m=50";
-      getJSON(url).then(renderNearby).catch(function () { $("nearby").hidden = true; });
-    }, 300);
-  }
-
-  function renderNearby(body) {
-    var list = $("nearby-list");
-    list.textContent = "";
-    var items = (body && body.observations) || [];
-    $("nearby").hidden = items.length === 0;
-    items.forEach(function (o) {
-      var text = categoryName(o.category) + " · " + t("metres_away", { m: Math.round(o.distance_m) }) +
-        " · " + t("status_" + o.status) + (o.description ? " — " + o.description : "");
-      var btn = el("button", { type: "button", className: "secondary", text: t("me_too") });
-      var msg = el("p", { className: "status", role: "status" });
-      btn.addEventListener("click", function () {
-        btn.disabled = true;
-        fetch("/api/v1/observations/" + o.id + "/support", {
-          method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ client_id: supporterId() })
-        }).then(function (r) { return r.json(); }).then(function (b) {
-          msg.textContent = t("me_too_done", { n: b.support_count });
-        }).catch(function (e) { btn.disabled = false; msg.textContent = t("error_generic", { msg: e.message }); });
-      });
-      var img = null;
-      if (o.photos && o.photos.length) img = el("img", { src: o.photos[0].thumb_url, alt: t("photo_alt"), width: "64", height: "64" });
-      list.appendChild(el("li", { className: "nearby-item" }, [img, el("p", { text: text }), btn, msg]));
-    });
-  }
-
-  /* One stable id per phone for "me too", so a phone counts once. */
-  function supporterId() {
-    var id = null;
-    try { id = localStorage.getItem("trygg.supporter"); } catch (e) { /* ignore */ }
-    if (!id) { id = queue.uuid(); try { localStorage.setItem("trygg.supporter", id); } catch (e) { /* ignore */ } }
-    return id;
-  }
-
-  /* ---- photos: downscaled in the browser ---------------------------------- */
-
-  function downscale(file) {
-    var load = window.createImageBitmap
-      ? createImageBitmap(file, { imageOrientation: "from-image" }).catch(function () { return createImageBitmap(file); })
-      : Promise.reject(new Error("no createImageBitmap"));
-    return load.then(function (bmp) {
-      var scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bmp.width, bmp.height));
-      var w = Math.max(1, Math.round(bmp.width * scale)), h = Math.max(1, Math.round(bmp.height * scale));
-      var canvas = document.createElement("canvas");
-      canvas.width = w; canvas.height = h;
-      canvas.getContext("2d").drawImage(bmp, 0, 0, w, h);
-      return new Promise(function (resolve) { canvas.toBlob(function (b) { resolve(b || file); }, "image/jpeg", 0.85); });
-    }).catch(function () { return file; });
-  }
-
-  /* ---- sending -------------------------------------------------------------- */
-
-  function submit(ev) {
-    ev.preventDefault();
-    if (!state.pin) {
-      $("form-error").textContent = t("choose_place_first");
-      return;
-    }
-    var rating = document.querySelector("input[name=rating]:checked");
-    var payload = {
-      category: state.category,
-      lon: Math.round(state.pin.lon * 1e7) / 1e7,
-      lat: Math.round(state.pin.lat * 1e7) / 1e7,
-      observed_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z")
-    };
-    if (state.accuracy && (state.pinSource === "gps" || state.pinSource === "gps-update")) payload.accuracy_m = Math.round(state.accuracy * 10) / 10;
-    var d = $("description").value.trim();
-    if (d) payload.description = d;
-    if (rating) payload.unsafe_rating = Number(rating.value);
-    if (state.walk) payload.walk = state.walk.code;
-    var rep = { name: $("name").value.trim(), email: $("email").value.trim(), phone: $("phone").value.trim() };
-    if (rep.name || rep.email || rep.phone) {
-      payload.reporter = {};
-      Object.keys(rep).forEach(function (k) { if (rep[k]) payload.reporter[k] = rep[k]; });
-    }
-    $("submit").disabled = true;
-    var file = $("photo").files && $("photo").files[0];
-    (file ? downscale(file) : Promise.resolve(null)).then(function (blob) {
-      return queue.add(payload, blob ? [blob] : []);
-    }).then(function (rec) {
-      return queue.flush().then(function () { return queue.all(); }).then(function (list) {
-        var mine = list.find(function (r) { return r.client_id === rec.client_id; }) || rec;
-        showDone(mine);
-      });
-    }).catch(function (e) {
-      $("form-error").textContent = t("error_generic", { msg: e.message || e });
-    }).then(function () { $("submit").disabled = false; });
-  }
-
-  function showDone(rec) {
-    stopGps();
-    $("report").hidden = true;
-    $("done").hidden = false;
-    if (rec.server_id) {
-      $("h-done").textContent = t("sent_title");
-      $("done-text").textContent = t("sent_number", { id: rec.server_id });
-    } else if (rec.state === "failed") {
-      $("h-done").textContent = t("failed");
-      $("done-text").textContent = rec.error || "";
-    } else {
-      $("h-done").textContent = t("queued_title");
-      $("done-text").textContent = t("queued_text");
-    }
-    $("done").focus();
-    renderMine();
-  }
-
-  function resetForm() {
-    $("report").reset();
-    state.category = null; state.pin = null; state.pinSource = null; state.accuracy = null;
-    if (marker) { map.removeLayer(marker); marker = null; }
+  if (accuracy) {
+    if (!circle) circle = L.circle([lat, lon], { radius: accuracy, className: "accuracy", interactive: false }).addTo(map);
+    else circle.setLatLng([lat, lon]).setRadius(accuracy);
+    $("gps-status").textContent = t("gps_accuracy", { m: Math.round(accuracy) });
+  } else {
     if (circle) { map.removeLayer(circle); circle = null; }
-    $("nearby").hidden = true;
-    $("done").hidden = true;
+    $("gps-status").textContent = t("pin_position", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
+  }
+  if (source !== "gps-update") checkNearby();
+}
+
+function startGps() {
+  if (!("geolocation" in navigator)) { $("gps-status").textContent = t("gps_unavailable"); return; }
+  stopGps();
+  $("gps-status").textContent = t("gps_waiting");
+  var first = true;
+  state.watchId = navigator.geolocation.watchPosition(function (pos) {
+    var c = pos.coords;
+    /* Keep improving while the phone refines its fix, unless the resident moved the pin. */
+    if (state.pinSource === "map" || state.pinSource === "drag" || state.pinSource === "centre") return;
+    if (!first && state.accuracy && c.accuracy > state.accuracy) return;
+    setPin(c.latitude, c.longitude, first ? "gps" : "gps-update", c.accuracy);
+    if (first) map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 17));
+    first = false;
+  }, function (err) {
+    $("gps-status").textContent = err.code === 1 ? t("gps_denied") : t("gps_unavailable");
+  }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
+}
+
+function stopGps() {
+  if (state.watchId !== null) navigator.geolocation.clearWatch(state.watchId);
+  state.watchId = null;
+}
+
+/* ---- "is it one of these?" ----------------------------------------------- */
+
+var nearbyTimer = null;
+function checkNearby() {
+  clearTimeout(nearbyTimer);
+  nearbyTimer = setTimeout(function () {
+    if (!state.pin || !state.category || !navigator.onLine) { $("nearby").hidden = true; return; }
+    var url = "/api/v1/observations/nearby?lon=" + state.pin.lon.toFixed(7) + "&lat=" + state.pin.lat.toFixed(7) +
+      "&category=" + encodeURIComponent(state.category) + "&radius_m=50";
+    getJSON(url).then(renderNearby).catch(function () { $("nearby").hidden = true; });
+  }, 300);
+}
+
+function renderNearby(body) {
+  var list = $("nearby-list");
+  list.textContent = "";
+  var items = (body && body.observations) || [];
+  $("nearby").hidden = items.length === 0;
+  items.forEach(function (o) {
+    var text = categoryName(o.category) + " · " + t("metres_away", { m: Math.round(o.distance_m) }) +
+      " · " + t("status_" + o.status) + (o.description ? " — " + o.description : "");
+    var btn = el("button", { type: "button", className: "secondary", text: t("me_too") });
+    var msg = el("p", { className: "status", role: "status" });
+    btn.addEventListener("click", function () {
+      btn.disabled = true;
+      api("POST", "/api/v1/observations/" + o.id + "/support", { client_id: supporterId() }).then(function (b) {
+        msg.textContent = t("me_too_done", { n: b.support_count });
+      }).catch(function (e) { btn.disabled = false; msg.textContent = t("error_generic", { msg: e.message }); });
+    });
+    var img = null;
+    if (o.photos && o.photos.length) img = el("img", { src: o.photos[0].thumb_url, alt: t("photo_alt"), width: "64", height: "64" });
+    list.appendChild(el("li", { className: "nearby-item" }, [img, el("p", { text: text }), btn, msg]));
+  });
+}
+
+/* One stable id per phone for "me too", so a phone counts once. */
+function supporterId() {
+  var id = null;
+  try { id = localStorage.getItem("trygg.supporter"); } catch (e) { /* ignore */ }
+  if (!id) { id = queue.uuid(); try { localStorage.setItem("trygg.supporter", id); } catch (e) { /* ignore */ } }
+  return id;
+}
+
+/* ---- photos: downscaled in the browser ---------------------------------- */
+
+function downscale(file) {
+  var load = window.createImageBitmap
+    ? createImageBitmap(file, { imageOrientation: "from-image" }).catch(function () { return createImageBitmap(file); })
+    : Promise.reject(new Error("no createImageBitmap"));
+  return load.then(function (bmp) {
+    var scale = Math.min(1, limit("photo_max_side") / Math.max(bmp.width, bmp.height));
+    var w = Math.max(1, Math.round(bmp.width * scale)), h = Math.max(1, Math.round(bmp.height * scale));
+    var canvas = document.createElement("canvas");
+    canvas.width = w; canvas.height = h;
+    canvas.getContext("2d").drawImage(bmp, 0, 0, w, h);
+    return new Promise(function (resolve) { canvas.toBlob(function (b) { resolve(b || file); }, "image/jpeg", 0.85); });
+  }).catch(function () { return file; });
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+function submit(ev) {
+  ev.preventDefault();
+  if (!state.pin) {
+    $("form-error").textContent = t("choose_place_first");
+    return;
+  }
+  var rating = document.querySelector("input[name=rating]:checked");
+  var payload = {
+    category: state.category,
+    lon: Math.round(state.pin.lon * 1e7) / 1e7,
+    lat: Math.round(state.pin.lat * 1e7) / 1e7,
+    observed_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z")
+  };
+  if (state.accuracy && (state.pinSource === "gps" || state.pinSource === "gps-update")) payload.accuracy_m = Math.round(state.accuracy * 10) / 10;
+  var d = $("description").value.trim();
+  if (d) payload.description = d;
+  if (rating) payload.unsafe_rating = Number(rating.value);
+  if (state.walk) payload.walk = state.walk.code;
+  var rep = { name: $("name").value.trim(), email: $("email").value.trim(), phone: $("phone").value.trim() };
+  if (rep.name || rep.email || rep.phone) {
+    payload.reporter = {};
+    Object.keys(rep).forEach(function (k) { if (rep[k]) payload.reporter[k] = rep[k]; });
+  }
+  $("submit").disabled = true;
+  var file = $("photo").files && $("photo").files[0];
+  (file ? downscale(file) : Promise.resolve(null)).then(function (blob) {
+    return queue.add(payload, blob ? [blob] : []);
+  }).then(function (rec) {
+    return queue.flush().then(function () { return queue.all(); }).then(function (list) {
+      var mine = list.find(function (r) { return r.client_id === rec.client_id; }) || rec;
+      showDone(mine);
+    });
+  }).catch(function (e) {
+    $("form-error").textContent = t("error_generic", { msg: e.message || e });
+  }).then(function () { $("submit").disabled = false; });
+}
+
+function showDone(rec) {
+  stopGps();
+  $("report").hidden = true;
+  $("done").hidden = false;
+  if (rec.server_id) {
+    $("h-done").textContent = t("sent_title");
+    $("done-text").textContent = t("sent_number", { id: rec.server_id });
+  } else if (rec.state === "failed") {
+    $("h-done").textContent = t("failed");
+    $("done-text").textContent = rec.error || "";
+  } else {
+    $("h-done").textContent = t("queued_title");
+    $("done-text").textContent = t("queued_text");
+  }
+  $("done").focus();
+  renderMine();
+}
+
+function resetForm() {
+  $("report").reset();
+  state.category = null; state.pin = null; state.pinSource = null; state.accuracy = null;
+  if (marker) { map.removeLayer(marker); marker = null; }
+  if (circle) { map.removeLayer(circle); circle = null; }
+  $("nearby").hidden = true;
+  $("done").hidden = true;
+  $("report").hidden = true;
+  $("step-category").hidden = false;
+  $("h-category").setAttribute("tabindex", "-1");
+  $("h-category").focus();
+}
+
+/* ---- my reports ------------------------------------------------------------- */
+
+function renderMine() {
+  return queue.all().then(function (list) {
+    var ul = $("mine-list");
+    ul.textContent = "";
+    $("mine-empty").hidden = list.length > 0;
+    list.forEach(function (r) {
+      var label;
+      if (r.state === "sent" || r.server_id) label = t("number", { id: r.server_id }) + " · " + t("status_" + (r.status || "new"));
+      else if (r.state === "failed") label = t("failed") + (r.error ? ": " + r.error : "");
+      else label = t("waiting");
+      var when = new Date(r.created);
+      ul.appendChild(el("li", { className: "mine-item " + (r.server_id ? "sent" : r.state) }, [
+        el("span", { className: "mine-cat", text: categoryName(r.payload.category) }),
+        el("span", { className: "mine-when", text: when.toLocaleString(locale(), { dateStyle: "short", timeStyle: "short" }) }),
+        el("span", { className: "mine-state", text: label })
+      ]));
+    });
+  });
+}
+
+/* Asks the server how each sent report is doing. */
+function refreshStatuses() {
+  if (!navigator.onLine) return Promise.resolve();
+  return queue.all().then(function (list) {
+    return Promise.all(list.filter(function (r) { return r.server_id; }).slice(0, 30).map(function (r) {
+      return getJSON("/api/v1/observations/" + r.server_id).then(function (o) {
+        if (o.status !== r.status) { r.status = o.status; return queue.put(r); }
+      }).catch(function () { /* keep the old status */ });
+    }));
+  }).then(renderMine);
+}
+
+/* ---- start -------------------------------------------------------------------- */
+
+function updateOnline() { $("offline").hidden = navigator.onLine; }
+
+function loadWalk() {
+  var m = location.pathname.match(/^\/w\/([A-Za-z0-9_-]{1,32})$/);
+  if (!m) return Promise.resolve();
+  return getJSON("/api/v1/walks/" + encodeURIComponent(m[1])).then(function (w) {
+    state.walk = w;
+    $("walk-title").textContent = w.title;
+    $("walk").hidden = false;
+  }).catch(function () { /* unknown code: file as a plain report */ });
+}
+
+/* The description's length limit, in the textarea and in its hint (from the server's config once loaded). */
+function showLimits() {
+  var n = limit("max_description_chars");
+  $("description").maxLength = n;
+  $("description-hint").textContent = t("description_hint", { n: n });
+}
+
+/* Draws again, in the current language, what the app built itself. */
+function relabel() {
+  showLimits();
+  renderCategories();
+  if (state.category) $("chosen-category").textContent = categoryName(state.category);
+  renderMine();
+}
+
+function start() {
+  apply();
+  showLimits();
+  updateOnline();
+  window.addEventListener("online", function () { updateOnline(); queue.flush().then(refreshStatuses); });
+  window.addEventListener("offline", updateOnline);
+  queue.onChange(renderMine);
+  languageButton($("lang"), relabel);
+  $("report").addEventListener("submit", submit);
+  $("change-category").addEventListener("click", function () {
+    stopGps();
     $("report").hidden = true;
     $("step-category").hidden = false;
-    $("h-category").setAttribute("tabindex", "-1");
-    $("h-category").focus();
-  }
+  });
+  $("use-gps").addEventListener("click", function () { state.pinSource = null; state.accuracy = null; startGps(); });
+  $("pin-centre").addEventListener("click", function () {
+    var c = map.getCenter();
+    stopGps();
+    setPin(c.lat, c.lng, "centre", null);
+  });
+  $("another").addEventListener("click", resetForm);
+  Promise.all([
+    loadCategories(),
+    loadConfig().then(function (c) { state.config = c; }).catch(function () { state.config = null; }),
+    loadWalk()
+  ]).catch(function () { /* offline without a cached copy: nothing to show yet */ })
+    .then(function () { relabel(); return queue.flush(); })
+    .then(refreshStatuses);
+  setInterval(function () { if (navigator.onLine) queue.flush(); }, 20000);
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () { /* not fatal */ });
+}
 
-  /* ---- my reports ------------------------------------------------------------- */
-
-  function renderMine() {
-    return queue.all().then(function (list) {
-      var ul = $("mine-list");
-      ul.textContent = "";
-      $("mine-empty").hidden = list.length > 0;
-      list.forEach(function (r) {
-        var label;
-        if (r.state === "sent" || r.server_id) label = t("number", { id: r.server_id }) + " · " + t("status_" + (r.status || "new"));
-        else if (r.state === "failed") label = t("failed") + (r.error ? ": " + r.error : "");
-        else label = t("waiting");
-        var when = new Date(r.created);
-        ul.appendChild(el("li", { className: "mine-item " + (r.server_id ? "sent" : r.state) }, [
-          el("span", { className: "mine-cat", text: categoryName(r.payload.category) }),
-          el("span", { className: "mine-when", text: when.toLocaleString(i18n.lang === "en" ? "en-GB" : "sv-SE", { dateStyle: "short", timeStyle: "short" }) }),
-          el("span", { className: "mine-state", text: label })
-        ]));
-      });
-    });
-  }
-
-  /* Asks the server how each sent report is doing. */
-  function refreshStatuses() {
-    if (!navigator.onLine) return Promise.resolve();
-    return queue.all().then(function (list) {
-      return Promise.all(list.filter(function (r) { return r.server_id; }).slice(0, 30).map(function (r) {
-        return getJSON("/api/v1/observations/" + r.server_id).then(function (o) {
-          if (o.status !== r.status) { r.status = o.status; return queue.put(r); }
-        }).catch(function () { /* keep the old status */ });
-      }));
-    }).then(renderMine);
-  }
-
-  /* ---- start -------------------------------------------------------------------- */
-
-  function updateOnline() { $("offline").hidden = navigator.onLine; }
-
-  function loadWalk() {
-    var m = location.pathname.match(/^\/w\/([A-Za-z0-9_-]{1,32})$/);
-    if (!m) return Promise.resolve();
-    return getJSON("/api/v1/walks/" + encodeURIComponent(m[1])).then(function (w) {
-      state.walk = w;
-      $("walk-title").textContent = w.title;
-      $("walk").hidden = false;
-    }).catch(function () { /* unknown code: file as a plain report */ });
-  }
-
-  function relabel() {
-    i18n.apply();
-    $("description-hint").textContent = t("description_hint", { n: (state.config && state.config.limits && state.config.limits.max_description_chars) || 2000 });
-    renderCategories();
-    if (state.category) $("chosen-category").textContent = categoryName(state.category);
-    renderMine();
-  }
-
-  function start() {
-    i18n.apply();
-    updateOnline();
-    window.addEventListener("online", function () { updateOnline(); queue.flush().then(refreshStatuses); });
-    window.addEventListener("offline", updateOnline);
-    queue.onChange(renderMine);
-    $("lang").addEventListener("click", function () {
-      i18n.setLanguage(i18n.lang === "sv" ? "en" : "sv");
-      relabel();
-    });
-    $("report").addEventListener("submit", submit);
-    $("change-category").addEventListener("click", function () {
-      stopGps();
-      $("report").hidden = true;
-      $("step-category").hidden = false;
-    });
-    $("use-gps").addEventListener("click", function () { state.pinSource = null; state.accuracy = null; startGps(); });
-    $("pin-centre").addEventListener("click", function () {
-      var c = map.getCenter();
-      stopGps();
-      setPin(c.lat, c.lng, "centre", null);
-    });
-    $("another").addEventListener("click", resetForm);
-    Promise.all([
-      getJSON("/api/v1/categories").then(function (b) { state.categories = b.categories; }),
-      getJSON("/api/v1/config").then(function (c) { state.config = c; }).catch(function () { state.config = null; }),
-      loadWalk()
-    ]).catch(function () { /* offline without a cached copy: nothing to show yet */ })
-      .then(function () { relabel(); return queue.flush(); })
-      .then(refreshStatuses);
-    setInterval(function () { if (navigator.onLine) queue.flush(); }, 20000);
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () { /* not fatal */ });
-  }
-
-  start();
-})();
+start();

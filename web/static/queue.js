@@ -5,155 +5,153 @@
  * and each photo carries its own Idempotency-Key, so a retry after a lost
  * answer never creates a second report or photo: each arrives exactly once.
  */
-(function () {
-  "use strict";
-  var DB = "trygg", STORE = "reports", VERSION = 1;
-  var dbPromise = null;
+const DB = "trygg", STORE = "reports", VERSION = 1;
+let dbPromise = null;
 
-  function open() {
-    if (dbPromise) return dbPromise;
-    dbPromise = new Promise(function (resolve, reject) {
-      var req = indexedDB.open(DB, VERSION);
-      req.onupgradeneeded = function () {
-        var db = req.result;
-        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "client_id" });
-      };
-      req.onsuccess = function () { resolve(req.result); };
-      req.onerror = function () { reject(req.error); };
-    });
-    return dbPromise;
-  }
-
-  function tx(mode, fn) {
-    return open().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var t = db.transaction(STORE, mode);
-        var store = t.objectStore(STORE);
-        var result;
-        Promise.resolve(fn(store)).then(function (r) { result = r; });
-        t.oncomplete = function () { resolve(result); };
-        t.onerror = function () { reject(t.error); };
-        t.onabort = function () { reject(t.error); };
-      });
-    });
-  }
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  /* Stores a new report {payload, photos: [Blob]} and returns its record. */
-  function add(payload, photos) {
-    var rec = {
-      client_id: payload.client_id || uuid(),
-      payload: payload,
-      photos: (photos || []).map(function (blob) { return { key: uuid(), blob: blob, done: false }; }),
-      state: "waiting", // waiting | sent | failed
-      server_id: null,
-      status: null,
-      error: null,
-      created: new Date().toISOString()
+function open() {
+  if (dbPromise) return dbPromise;
+  dbPromise = new Promise(function (resolve, reject) {
+    var req = indexedDB.open(DB, VERSION);
+    req.onupgradeneeded = function () {
+      var db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "client_id" });
     };
-    rec.payload.client_id = rec.client_id;
-    return tx("readwrite", function (s) { s.put(rec); }).then(function () { return rec; });
-  }
+    req.onsuccess = function () { resolve(req.result); };
+    req.onerror = function () { reject(req.error); };
+  });
+  return dbPromise;
+}
 
-  function all() {
-    return tx("readonly", function (s) {
-      return new Promise(function (resolve) {
-        var req = s.getAll();
-        req.onsuccess = function () { resolve(req.result || []); };
+function tx(mode, fn) {
+  return open().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var t = db.transaction(STORE, mode);
+      var store = t.objectStore(STORE);
+      var result;
+      Promise.resolve(fn(store)).then(function (r) { result = r; });
+      t.oncomplete = function () { resolve(result); };
+      t.onerror = function () { reject(t.error); };
+      t.onabort = function () { reject(t.error); };
+    });
+  });
+}
+
+/* A random (version 4) UUID, the client_id of a report and the Idempotency-Key of a photo. */
+export function uuid() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  var b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+}
+
+/* Stores a new report {payload, photos: [Blob]} and returns its record. */
+export function add(payload, photos) {
+  var rec = {
+    client_id: payload.client_id || uuid(),
+    payload: payload,
+    photos: (photos || []).map(function (blob) { return { key: uuid(), blob: blob, done: false }; }),
+    state: "waiting", // waiting | sent | failed
+    server_id: null,
+    status: null,
+    error: null,
+    created: new Date().toISOString()
+  };
+  rec.payload.client_id = rec.client_id;
+  return tx("readwrite", function (s) { s.put(rec); }).then(function () { return rec; });
+}
+
+/* Every stored report, newest first. */
+export function all() {
+  return tx("readonly", function (s) {
+    return new Promise(function (resolve) {
+      var req = s.getAll();
+      req.onsuccess = function () { resolve(req.result || []); };
+    });
+  }).then(function (list) {
+    return list.sort(function (a, b) { return a.created < b.created ? 1 : -1; });
+  });
+}
+
+/* Stores rec again after a change. */
+export function put(rec) { return tx("readwrite", function (s) { s.put(rec); }); }
+
+let flushing = null;
+
+/* Sends one waiting report: the observation, then each photo not yet done. */
+function sendOne(rec) {
+  var chain;
+  if (rec.server_id) {
+    chain = Promise.resolve();
+  } else {
+    chain = fetch("/api/v1/observations", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rec.payload)
+    }).then(function (res) {
+      return res.json().then(function (body) {
+        if (res.status === 200 || res.status === 201) {
+          rec.server_id = body.id;
+          rec.status = body.status;
+          return put(rec);
+        }
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          rec.state = "failed";
+          rec.error = (body && body.error && body.error.message) || ("HTTP " + res.status);
+          return put(rec).then(function () { throw { final: true }; });
+        }
+        throw new Error("HTTP " + res.status);
       });
-    }).then(function (list) {
-      return list.sort(function (a, b) { return a.created < b.created ? 1 : -1; });
     });
   }
-
-  function put(rec) { return tx("readwrite", function (s) { s.put(rec); }); }
-
-  var flushing = null;
-
-  /* Sends one waiting report: the observation, then each photo not yet done. */
-  function sendOne(rec) {
-    var chain;
-    if (rec.server_id) {
-      chain = Promise.resolve();
-    } else {
-      chain = fetch("/api/v1/observations", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rec.payload)
-      }).then(function (res) {
-        return res.json().then(function (body) {
+  return chain.then(function () {
+    var p = Promise.resolve();
+    rec.photos.forEach(function (ph) {
+      if (ph.done) return;
+      p = p.then(function () {
+        return fetch("/api/v1/observations/" + rec.server_id + "/photos", {
+          method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key },
+          body: ph.blob
+        }).then(function (res) {
           if (res.status === 200 || res.status === 201) {
-            rec.server_id = body.id;
-            rec.status = body.status;
+            ph.done = true;
+            ph.blob = null; // free the phone's storage once the server has it
             return put(rec);
           }
           if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-            rec.state = "failed";
-            rec.error = (body && body.error && body.error.message) || ("HTTP " + res.status);
-            return put(rec).then(function () { throw { final: true }; });
+            ph.done = true; // a photo the server refuses is not retried forever
+            ph.error = "HTTP " + res.status;
+            return put(rec);
           }
           throw new Error("HTTP " + res.status);
         });
       });
-    }
-    return chain.then(function () {
-      var p = Promise.resolve();
-      rec.photos.forEach(function (ph) {
-        if (ph.done) return;
-        p = p.then(function () {
-          return fetch("/api/v1/observations/" + rec.server_id + "/photos", {
-            method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key },
-            body: ph.blob
-          }).then(function (res) {
-            if (res.status === 200 || res.status === 201) {
-              ph.done = true;
-              ph.blob = null; // free the phone's storage once the server has it
-              return put(rec);
-            }
-            if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-              ph.done = true; // a photo the server refuses is not retried forever
-              ph.error = "HTTP " + res.status;
-              return put(rec);
-            }
-            throw new Error("HTTP " + res.status);
-          });
-        });
-      });
-      return p;
-    }).then(function () {
-      rec.state = "sent";
-      return put(rec);
-    }).catch(function (e) {
-      if (e && e.final) return;
-      throw e;
     });
-  }
+    return p;
+  }).then(function () {
+    rec.state = "sent";
+    return put(rec);
+  }).catch(function (e) {
+    if (e && e.final) return;
+    throw e;
+  });
+}
 
-  /* Sends every waiting report, one at a time. Resolves when done or offline. */
-  function flush() {
-    if (flushing) return flushing;
-    flushing = all().then(function (list) {
-      var p = Promise.resolve();
-      list.filter(function (r) { return r.state === "waiting"; }).reverse().forEach(function (rec) {
-        p = p.then(function () { return sendOne(rec); });
-      });
-      return p;
-    }).catch(function () { /* offline or server away: try again later */ })
-      .then(function () { flushing = null; notify(); });
-    return flushing;
-  }
+/* Sends every waiting report, one at a time. Resolves when done or offline. */
+export function flush() {
+  if (flushing) return flushing;
+  flushing = all().then(function (list) {
+    var p = Promise.resolve();
+    list.filter(function (r) { return r.state === "waiting"; }).reverse().forEach(function (rec) {
+      p = p.then(function () { return sendOne(rec); });
+    });
+    return p;
+  }).catch(function () { /* offline or server away: try again later */ })
+    .then(function () { flushing = null; notify(); });
+  return flushing;
+}
 
-  var listeners = [];
-  function notify() { listeners.forEach(function (fn) { try { fn(); } catch (e) { /* ignore */ } }); }
-  function onChange(fn) { listeners.push(fn); }
-
-  window.trygg = window.trygg || {};
-  window.trygg.queue = { add: add, all: all, put: put, flush: flush, onChange: onChange, uuid: uuid };
-})();
+const listeners = [];
+function notify() { listeners.forEach(function (fn) { try { fn(); } catch (e) { /* ignore */ } }); }
+/* fn() is called after every flush, when reports may have changed state. */
+export function onChange(fn) { listeners.push(fn); }

@@ -3,649 +3,533 @@
  * duplicates and actions, and the admin pages. Talks to the server only
  * through the JSON API; every write carries the session's X-CSRF-Token.
  */
-(function () {
-  "use strict";
-  var i18n = window.trygg.i18n, icons = window.trygg.icons;
-  var S = {
-    sv: {
-      skip: "Hoppa till innehållet", title: "Trygg – handläggning", lang: "English", lang_label: "Byt språk till engelska",
-      nav_queue: "Ärenden", nav_units: "Enheter", nav_rules: "Fördelningsregler", nav_areas: "Områden",
-      nav_users: "Användare", nav_outbox: "Utskick", logout: "Logga ut",
-      login_title: "Logga in", username: "Användarnamn", password: "Lösenord", login: "Logga in",
-      login_failed: "Fel användarnamn eller lösenord.", login_throttled: "För många misslyckade försök. Vänta en stund och försök igen.",
-      queue_title: "Ärenden", filter: "Filtrera", state: "Status", unit: "Enhet", category: "Kategori", area: "Område",
-      priority: "Prioritet", overdue_only: "Bara försenade", walk: "Vandring (kod)", search: "Fritext", sort: "Sortering",
-      all: "Alla", open: "Öppna", unrouted: "Ej fördelade", newest: "Nyast först", oldest: "Äldst först",
-      by_priority: "Prioritet", by_due: "Förfallodag", select_all: "Markera alla på sidan", select_case: "Markera ärende {id}",
-      bulk_ack: "Kvittera markerade", bulk_assign: "Tilldela markerade", bulk_unit: "Enhet för markerade",
-      no_cases: "Inga ärenden matchar filtret.", total: "{n} ärenden", prev: "Föregående", next: "Nästa",
-      col_id: "Nr", col_category: "Kategori", col_state: "Status", col_priority: "Prio", col_unit: "Enhet",
-      col_area: "Område", col_created: "Inkom", col_due: "Senast", overdue: "Försenad", map_label: "Karta över ärendena",
-      case_title: "Ärende {id} – {cat}", back: "Tillbaka till ärendena", observed: "Iakttaget", light: "Ljus",
-      description: "Beskrivning", support: "Instämmanden", reporter: "Rapportör (personuppgifter)", none: "–",
-      photos: "Foton", photo_alt: "Foto {n} till ärende {id}", history: "Historik", duplicates: "Troliga dubbletter",
-      no_duplicates: "Inga öppna ärenden av samma kategori i närheten.", merge_into: "Markera som dubblett av {id}",
-      merged_note: "Sammanslagna dubbletter: {ids}", duplicate_of: "Dubblett av ärende {id}",
-      actions: "Åtgärder", acknowledge: "Kvittera", change_state: "Ändra status", new_state: "Ny status",
-      reason: "Skäl (vid avslag)", comment: "Kommentar", public: "Synlig för allmänheten", save: "Spara",
-      assign: "Tilldela", assign_title: "Tilldela eller fördela om", set_priority: "Sätt prioritet",
-      add_comment: "Lägg till kommentar", saved: "Sparat.", error: "Fel: {msg}", system: "system",
-      st_new: "Ny", st_acknowledged: "Kvitterad", st_assigned: "Tilldelad", st_in_progress: "Pågår", st_resolved: "Åtgärdad",
-      st_rejected: "Avslagen", st_duplicate: "Dubblett", light_day: "dagsljus", light_twilight: "skymning", light_dark: "mörkt",
-      r_not_our_responsibility: "Inte vårt ansvar", r_no_action_needed: "Ingen åtgärd behövs", r_cannot_locate: "Kan inte hittas", r_other: "Annat",
-      ev_created: "skapades", ev_assigned: "tilldelades", ev_state: "status", ev_priority: "prioritet", ev_comment: "kommentar",
-      ev_merged: "sammanslagning", ev_notified: "avisering", ev_external_update: "från enhetens system",
-      p1: "1 – hög", p2: "2 – normal", p3: "3 – låg",
-      units_title: "Enheter", code: "Kod", name: "Namn", email: "E-post", webhook_url: "Webhook-adress",
-      webhook_secret: "Webhook-nyckel (visas aldrig)", internal: "Inom Tekniska förvaltningen", create: "Skapa",
-      edit: "Redigera", new_unit: "Ny enhet", edit_unit: "Ändra enhet", yes: "ja", no: "nej",
-      rules_title: "Fördelningsregler", rule_order: "Ordning", polygon: "Ritat område", new_rule: "Ny regel",
-      draw_help: "Klicka på kartan för att rita ett område (minst tre punkter). Utan ritat område gäller regeln valt område eller hela kommunen.",
-      clear_polygon: "Rensa ritningen", delete: "Ta bort", whole: "Hela kommunen", drawn: "ritat ({n} punkter)", draw_map: "Karta för att rita regelns område",
-      areas_title: "Områden", import_file: "GeoJSON-fil (WGS 84 eller SWEREF 99 TM)", import: "Importera", imported: "{n} områden importerade.",
-      users_title: "Användare", role: "Roll", active: "Aktiv", new_user: "Ny användare", deactivate: "Inaktivera", activate: "Aktivera",
-      role_admin: "Administratör", role_triage: "Handläggare (tekniska kontoret)", role_unit: "Enhet", role_organiser: "Vandringsorganisatör",
-      outbox_title: "Utskick till enheterna", kind: "Typ", target: "Mottagare", attempts: "Försök", last_error: "Senaste fel",
-      retry: "Försök igen", dead: "Misslyckade", pending: "Väntande", sent: "Skickade", no_messages: "Inga meddelanden."
-    },
-    en: {
-      skip: "Skip to content", title: "Trygg – case handling", lang: "Svenska", lang_label: "Switch language to Swedish",
-      nav_queue: "Cases", nav_units: "Units", nav_rules: "Routing rules", nav_areas: "Areas",
-      nav_users: "Users", nav_outbox: "Outbox", logout: "Log out",
-      login_title: "Log in", username: "User name", password: "Password", login: "Log in",
-      login_failed: "Wrong user name or password.", login_throttled: "Too many failed attempts. Wait a while and try again.",
-      queue_title: "Cases", filter: "Filter", state: "State", unit: "Unit", category: "Category", area: "Area",
-      priority: "Priority", overdue_only: "Overdue only", walk: "Walk (code)", search: "Free text", sort: "Sort",
-      all: "All", open: "Open", unrouted: "Unrouted", newest: "Newest first", oldest: "Oldest first",
-      by_priority: "Priority", by_due: "Due date", select_all: "Select all on this page", select_case: "Select case {id}",
-      bulk_ack: "Acknowledge selected", bulk_assign: "Assign selected", bulk_unit: "Unit for the selected",
-      no_cases: "No cases match the filter.", total: "{n} cases", prev: "Previous", next: "Next",
-      col_id: "No.", col_category: "Category", col_state: "State", col_priority: "Prio", col_unit: "Unit",
-      col_area: "Area", col_created: "Received", col_due: "Due", overdue: "Overdue", map_label: "Map of the cases",
-      case_title: "Case {id} – {cat}", back: "Back to the cases", observed: "Observed", light: "Light",
-      description: "Description", support: "Supporters", reporter: "Reporter (personal data)", none: "–",
-      photos: "Photos", photo_alt: "Photo {n} of case {id}", history: "History", duplicates: "Likely duplicates",
-      no_duplicates: "No open cases of the same category nearby.", merge_into: "Mark as duplicate of {id}",
-      merged_note: "Merged duplicates: {ids}", duplicate_of: "Duplicate of case {id}",
-      actions: "Actions", acknowledge: "Acknowledge", change_state: "Change state", new_state: "New state",
-      reason: "Reason (when rejecting)", comment: "Comment", public: "Visible to the public", save: "Save",
-      assign: "Assign", assign_title: "Assign or re-route", set_priority: "Set priority",
-      add_comment: "Add comment", saved: "Saved.", error: "Error: {msg}", system: "system",
-      st_new: "New", st_acknowledged: "Acknowledged", st_assigned: "Assigned", st_in_progress: "In progress", st_resolved: "Resolved",
-      st_rejected: "Rejected", st_duplicate: "Duplicate", light_day: "daylight", light_twilight: "twilight", light_dark: "dark",
-      r_not_our_responsibility: "Not our responsibility", r_no_action_needed: "No action needed", r_cannot_locate: "Cannot locate", r_other: "Other",
-      ev_created: "created", ev_assigned: "assigned", ev_state: "state", ev_priority: "priority", ev_comment: "comment",
-      ev_merged: "merge", ev_notified: "notification", ev_external_update: "from the unit's system",
-      p1: "1 – high", p2: "2 – normal", p3: "3 – low",
-      units_title: "Units", code: "Code", name: "Name", email: "E-mail", webhook_url: "Webhook URL",
-      webhook_secret: "Webhook secret (never shown)", internal: "Inside the technical office", create: "Create",
-      edit: "Edit", new_unit: "New unit", edit_unit: "Edit unit", yes: "yes", no: "no",
-      rules_title: "Routing rules", rule_order: "Order", polygon: "Drawn area", new_rule: "New rule",
-      draw_help: "Click the map to draw an area (at least three points). Without a drawn area the rule applies to the chosen area or the whole municipality.",
-      clear_polygon: "Clear drawing", delete: "Delete", whole: "Whole municipality", drawn: "drawn ({n} points)", draw_map: "Map for drawing the rule's area",
-      areas_title: "Areas", import_file: "GeoJSON file (WGS 84 or SWEREF 99 TM)", import: "Import", imported: "{n} areas imported.",
-      users_title: "Users", role: "Role", active: "Active", new_user: "New user", deactivate: "Deactivate", activate: "Activate",
-      role_admin: "Administrator", role_triage: "Triage (technical office)", role_unit: "Unit", role_organiser: "Walk organiser",
-      outbox_title: "Outbox to the units", kind: "Kind", target: "Recipient", attempts: "Attempts", last_error: "Last error",
-      retry: "Retry", dead: "Failed", pending: "Waiting", sent: "Sent", no_messages: "No messages."
-    }
-  };
-  var STATES = ["new", "acknowledged", "assigned", "in_progress", "resolved", "rejected", "duplicate"];
-  var REASONS = ["not_our_responsibility", "no_action_needed", "cannot_locate", "other"];
-  var ctx = { me: null, csrf: null, categories: [], units: [], areas: null };
-  var main = document.getElementById("main");
+import { el, api, setCsrfToken, onUnauthorized, loadCategories, categories, categoryName } from "./common.js";
+import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
+import texts from "./texts-staff.js";
+import { colour } from "./icons.js";
 
-  function t(key, vars) {
-    var s = (S[i18n.lang] && S[i18n.lang][key]) || S.sv[key] || key;
-    if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] !== undefined ? String(vars[k]) : m; });
-    return s;
-  }
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      var v = attrs[k];
-      if (v === undefined || v === null || v === false) return;
-      if (k === "text") e.textContent = v;
-      else if (k === "className") e.className = v;
-      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? "" : v);
-    });
-    (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return e;
-  }
-  function field(label, control) {
-    var id = control.id || ("f" + Math.random().toString(36).slice(2));
-    control.id = id;
-    return el("div", { className: "field" }, [el("label", { for: id, text: label }), control]);
-  }
-  function select(name, options, value) {
-    var s = el("select", { name: name });
-    options.forEach(function (o) {
-      var opt = el("option", { value: o[0], text: o[1] });
-      if (String(o[0]) === String(value === undefined ? "" : value)) opt.selected = true;
-      s.appendChild(opt);
-    });
-    return s;
-  }
-  function announce(msg) { var a = document.getElementById("announce"); a.textContent = ""; setTimeout(function () { a.textContent = msg; }, 50); }
-  function catName(code) {
-    var c = ctx.categories.find(function (x) { return x.code === code; });
-    return c ? (i18n.lang === "en" ? c.name_en : c.name_sv) : code;
-  }
-  function fmt(ts) {
-    if (!ts) return t("none");
-    return new Date(ts).toLocaleString(i18n.lang === "en" ? "en-GB" : "sv-SE", { dateStyle: "short", timeStyle: "short" });
-  }
+useTexts(texts);
 
-  function fmtDate(ts) {
-    if (!ts) return t("none");
-    return new Date(ts).toLocaleDateString(i18n.lang === "en" ? "en-GB" : "sv-SE", { day: "numeric", month: "short" });
-  }
+var STATES = ["new", "acknowledged", "assigned", "in_progress", "resolved", "rejected", "duplicate"];
+var REASONS = ["not_our_responsibility", "no_action_needed", "cannot_locate", "other"];
+var ctx = { me: null, units: [], areas: null };
+/* Cases on one page of the queue: the app's choice, well under the server's page_size_max. */
+var QUEUE_PAGE_SIZE = 25;
+/*
+ * The server's USERS_PASSWORD_MIN_CHARS (server/users.h), repeated here only
+ * because GET /api/v1/config does not tell it yet; the server checks it anyway.
+ */
+var PASSWORD_MIN_CHARS = 8;
+var main = document.getElementById("main");
 
-  /* ---- API --------------------------------------------------------------- */
-
-  function api(method, path, body, raw) {
-    var opts = { method: method, headers: { Accept: "application/json" }, credentials: "same-origin" };
-    if (method !== "GET" && ctx.csrf) opts.headers["X-CSRF-Token"] = ctx.csrf;
-    if (raw) { opts.body = raw; opts.headers["Content-Type"] = "application/geo+json"; }
-    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
-    return fetch(path, opts).then(function (r) {
-      return r.text().then(function (text) {
-        var json = null;
-        try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
-        if (r.status === 401 && path !== "/api/v1/auth/login") { ctx.me = null; showLogin(); }
-        if (!r.ok) {
-          var err = new Error((json && json.error && json.error.message) || ("HTTP " + r.status));
-          err.status = r.status; err.code = json && json.error && json.error.code;
-          throw err;
-        }
-        return json;
-      });
-    });
-  }
-
-  function errorBox() { return el("p", { className: "error", role: "alert" }); }
-  function showError(box, e) { box.textContent = t("error", { msg: e.message }); }
-
-  /* ---- shell ---------------------------------------------------------------- */
-
-  function applyShell() {
-    document.documentElement.lang = i18n.lang;
-    document.querySelectorAll("[data-s]").forEach(function (n) { n.textContent = t(n.dataset.s); });
-    var lang = document.getElementById("lang");
-    lang.textContent = t("lang");
-    lang.setAttribute("aria-label", t("lang_label"));
-    var nav = document.getElementById("nav");
-    nav.hidden = !ctx.me;
-    nav.querySelectorAll("[data-role]").forEach(function (a) {
-      a.hidden = !ctx.me || a.dataset.role.split(" ").indexOf(ctx.me.role) < 0;
-    });
-  }
-
-  function showLogin() {
-    applyShell();
-    main.textContent = "";
-    var user = el("input", { name: "username", autocomplete: "username", required: true });
-    var pass = el("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
-    var err = errorBox();
-    var form = el("form", { className: "login", onsubmit: function (ev) {
-      ev.preventDefault();
-      err.textContent = "";
-      api("POST", "/api/v1/auth/login", { username: user.value, password: pass.value }).then(function (b) {
-        ctx.me = b.user; ctx.csrf = b.csrf_token;
-        return loadReference();
-      }).then(function () { if (!location.hash || location.hash === "#/login") location.hash = "#/queue"; else route(); })
-        .catch(function (e) { err.textContent = e.status === 429 ? t("login_throttled") : t("login_failed"); pass.value = ""; pass.focus(); });
-    } }, [field(t("username"), user), field(t("password"), pass), err,
-      el("button", { type: "submit", className: "primary", text: t("login") })]);
-    main.appendChild(el("h1", { text: t("login_title") }));
-    main.appendChild(form);
-    document.title = t("login_title") + " – Trygg";
-  }
-
-  function loadReference() {
-    return Promise.all([
-      api("GET", "/api/v1/categories").then(function (b) { ctx.categories = b.categories; }),
-      api("GET", "/api/v1/units").then(function (b) { ctx.units = b.units; }),
-      api("GET", "/api/v1/areas").then(function (b) { ctx.areas = b; })
-    ]);
-  }
-
-  function unitOptions(withAll) {
-    var o = withAll ? [["", t("all")], ["none", t("unrouted")]] : [];
-    return o.concat(ctx.units.map(function (u) { return [u.id, u.name]; }));
-  }
-  function stateBadge(s) { return el("span", { className: "state", text: t("st_" + s) }); }
-
-  function baseMap(div, opts) {
-    var map = L.map(div, opts || {});
-    var b = ctx.areas && ctx.areas.features.length ? L.geoJSON(ctx.areas).getBounds() : null;
-    if (b) map.fitBounds(b); else map.setView([57.721, 12.94], 12);
-    if (ctx.areas) L.geoJSON(ctx.areas, { interactive: false, style: function () { return { color: "#0b3d5c", weight: 1, fill: false, dashArray: "4 4" }; } }).addTo(map);
-    return map;
-  }
-
-  /* ---- queue ------------------------------------------------------------------ */
-
-  function queueParams() {
-    var q = new URLSearchParams(location.hash.split("?")[1] || "");
-    if (!q.has("state") && !q.has("_")) q.set("state", "new,acknowledged,assigned,in_progress");
-    return q;
-  }
-
-  function showQueue() {
-    var q = queueParams();
-    main.textContent = "";
-    document.title = t("queue_title") + " – Trygg";
-    main.appendChild(el("h1", { text: t("queue_title") }));
-    var stateSel = select("state", [["", t("all")], ["new,acknowledged,assigned,in_progress", t("open")]].concat(
-      STATES.map(function (s) { return [s, t("st_" + s)]; })), q.get("state") || "");
-    var unitSel = select("unit", unitOptions(true), q.get("unit") || "");
-    var catSel = select("category", [["", t("all")]].concat(ctx.categories.map(function (c) { return [c.code, catName(c.code)]; })), q.get("category") || "");
-    var areaSel = select("area", [["", t("all")]].concat((ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.code, f.properties.name]; })), q.get("area") || "");
-    var prioSel = select("priority", [["", t("all")], ["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], q.get("priority") || "");
-    var overdue = el("input", { type: "checkbox", name: "overdue", id: "f-overdue" });
-    overdue.checked = q.get("overdue") === "1";
-    var walk = el("input", { name: "walk", value: q.get("walk") || "" });
-    var text = el("input", { name: "q", type: "search", value: q.get("q") || "" });
-    var sortSel = select("sort", [["-created", t("newest")], ["created", t("oldest")], ["priority", t("by_priority")], ["due", t("by_due")]], q.get("sort") || "-created");
-    var filterForm = el("form", { className: "filter-bar", onsubmit: function (ev) {
-      ev.preventDefault();
-      var p = new URLSearchParams();
-      p.set("_", "1");
-      [stateSel, unitSel, catSel, areaSel, prioSel, walk, text, sortSel].forEach(function (c) { if (c.value) p.set(c.name, c.value); });
-      if (overdue.checked) p.set("overdue", "1");
-      location.hash = "#/queue?" + p.toString();
-    } }, [field(t("state"), stateSel), field(t("unit"), unitSel), field(t("category"), catSel), field(t("area"), areaSel),
-      field(t("priority"), prioSel), el("div", { className: "field toggle" }, [overdue, el("label", { for: "f-overdue", text: t("overdue_only") })]),
-      field(t("walk"), walk), field(t("search"), text), field(t("sort"), sortSel),
-      el("button", { type: "submit", className: "secondary", text: t("filter") })]);
-    main.appendChild(el("section", { "aria-label": t("filter") }, [filterForm]));
-
-    var err = errorBox();
-    var tableBox = el("div", { className: "table-wrap" });
-    var mapDiv = el("div", { className: "queue-map", role: "region", "aria-label": t("map_label") });
-    main.appendChild(err);
-    main.appendChild(el("div", { className: "staff-grid" }, [tableBox, mapDiv]));
-    var map = baseMap(mapDiv);
-    var markers = L.layerGroup().addTo(map);
-
-    var api_q = new URLSearchParams(q.toString());
-    api_q.delete("_");
-    if (!api_q.has("limit")) api_q.set("limit", "25");
-    api("GET", "/api/v1/cases?" + api_q.toString()).then(function (body) {
-      renderQueueTable(tableBox, body, q, err);
-      body.cases.forEach(function (c) {
-        var m = L.circleMarker([c.lat, c.lon], { radius: 8, color: "#111", weight: 2, fillColor: icons.colour(c.category), fillOpacity: 0.9 });
-        m.bindTooltip("#" + c.id + " " + catName(c.category));
-        m.on("click", function () { location.hash = "#/case/" + c.id; });
-        markers.addLayer(m);
-      });
-    }).catch(function (e) { showError(err, e); });
-  }
-
-  function renderQueueTable(box, body, q, err) {
-    box.textContent = "";
-    box.appendChild(el("p", { text: t("total", { n: body.total }) }));
-    if (!body.cases.length) { box.appendChild(el("p", { text: t("no_cases") })); return; }
-    var canBulk = ctx.me.role === "admin" || ctx.me.role === "triage";
-    var checks = [];
-    if (canBulk) {
-      var unitSel = select("bulk-unit", unitOptions(false));
-      box.appendChild(el("div", { className: "bulk" }, [
-        el("button", { type: "button", className: "secondary", text: t("bulk_ack"), onclick: function () { bulk("acknowledge"); } }),
-        field(t("bulk_unit"), unitSel),
-        el("button", { type: "button", className: "secondary", text: t("bulk_assign"), onclick: function () { bulk("assign", Number(unitSel.value)); } })
-      ]));
-    }
-    function bulk(action, unit) {
-      var ids = checks.filter(function (c) { return c.checked; }).map(function (c) { return Number(c.value); });
-      if (!ids.length) return;
-      api("POST", "/api/v1/cases/bulk", { ids: ids, action: action, unit_id: unit }).then(function () {
-        announce(t("saved")); showQueue();
-      }).catch(function (e) { showError(err, e); });
-    }
-    var all = el("input", { type: "checkbox", "aria-label": t("select_all"), onchange: function () { checks.forEach(function (c) { c.checked = all.checked; }); } });
-    var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [all]) : null,
-      el("th", { scope: "col", text: t("col_id") }), el("th", { scope: "col", text: t("col_category") }),
-      el("th", { scope: "col", text: t("col_state") }), el("th", { scope: "col", text: t("col_priority") }),
-      el("th", { scope: "col", text: t("col_unit") }), el("th", { scope: "col", text: t("col_area") }),
-      el("th", { scope: "col", text: t("col_created") }), el("th", { scope: "col", text: t("col_due") })]);
-    var tbody = el("tbody");
-    body.cases.forEach(function (c) {
-      var cb = el("input", { type: "checkbox", value: String(c.id), "aria-label": t("select_case", { id: c.id }) });
-      checks.push(cb);
-      tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [cb]) : null,
-        el("td", {}, [el("a", { href: "#/case/" + c.id, text: "#" + c.id })]),
-        el("td", { text: catName(c.category) + (c.description ? " – " + c.description.slice(0, 60) : "") }),
-        el("td", {}, [stateBadge(c.state)]),
-        el("td", { text: String(c.priority) }),
-        el("td", { text: c.unit ? c.unit.name : t("unrouted") }),
-        el("td", { text: c.area ? c.area.name : t("none") }),
-        el("td", { className: "when", text: fmtDate(c.created_at) }),
-        el("td", { className: "when" + (c.overdue ? " overdue" : "") }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmtDate(c.due_at)])]));
-    });
-    box.appendChild(el("table", { className: "cases" }, [el("thead", {}, [head]), tbody]));
-    var offset = Number(q.get("cursor") || 0), limit = 25;
-    var pager = el("nav", { className: "pager", "aria-label": t("queue_title") });
-    function go(cursor) { var p = new URLSearchParams(q.toString()); p.set("_", "1"); p.set("cursor", String(cursor)); location.hash = "#/queue?" + p.toString(); }
-    if (offset > 0) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("prev"), onclick: function () { go(Math.max(0, offset - limit)); } }));
-    if (body.next) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("next"), onclick: function () { go(body.next); } }));
-    box.appendChild(pager);
-  }
-
-  /* ---- one case ---------------------------------------------------------------- */
-
-  function showCase(id) {
-    main.textContent = "";
-    var err = errorBox();
-    api("GET", "/api/v1/cases/" + id).then(function (c) { renderCase(c, err); })
-      .catch(function (e) { main.appendChild(err); showError(err, e); });
-  }
-
-  function dl(pairs) {
-    var d = el("dl", { className: "facts" });
-    pairs.forEach(function (p) { if (p) { d.appendChild(el("dt", { text: p[0] })); d.appendChild(el("dd", {}, [p[1]])); } });
-    return d;
-  }
-
-  function renderCase(c, err) {
-    var o = c.observation || {};
-    main.textContent = "";
-    document.title = t("case_title", { id: c.id, cat: catName(c.category) }) + " – Trygg";
-    main.appendChild(el("p", {}, [el("a", { href: "#/queue", text: "← " + t("back") })]));
-    main.appendChild(el("h1", { text: t("case_title", { id: c.id, cat: catName(c.category) }) }));
-    main.appendChild(err);
-    var info = el("section", { "aria-label": t("case_title", { id: c.id, cat: "" }) }, [dl([
-      [t("state"), stateBadge(c.state)],
-      c.duplicate_of ? [t("duplicate_of", { id: c.duplicate_of }), el("a", { href: "#/case/" + c.duplicate_of, text: "#" + c.duplicate_of })] : null,
-      [t("priority"), document.createTextNode(String(c.priority))],
-      [t("col_due"), el("span", { className: c.overdue ? "overdue" : "", text: (c.overdue ? "⚠ " + t("overdue") + " " : "") + fmt(c.due_at) })],
-      [t("unit"), document.createTextNode(c.unit ? c.unit.name : t("unrouted"))],
-      [t("area"), document.createTextNode(c.area ? c.area.name : t("none"))],
-      [t("observed"), document.createTextNode(fmt(c.observed_at))],
-      [t("light"), document.createTextNode(c.light ? t("light_" + c.light) : t("none"))],
-      [t("description"), document.createTextNode(c.description || t("none"))],
-      [t("support"), document.createTextNode(String(c.support_count))],
-      c.walk ? [t("walk"), document.createTextNode(c.walk)] : null,
-      c.reporter ? [t("reporter"), document.createTextNode([c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(", "))] : null,
-      c.merged && c.merged.length ? [t("merged_note", { ids: "" }), document.createTextNode(c.merged.map(function (x) { return "#" + x; }).join(", "))] : null
-    ])]);
-    var photos = el("div", { className: "photos" });
-    (o.photos || []).forEach(function (p, i) {
-      photos.appendChild(el("a", { href: p.url }, [el("img", { src: p.thumb_url, alt: t("photo_alt", { n: i + 1, id: c.id }) })]));
-    });
-    var mapDiv = el("div", { className: "case-map", role: "region", "aria-label": t("map_label") });
-    var left = el("div", {}, [info, (o.photos || []).length ? el("h2", { text: t("photos") }) : null, photos, mapDiv,
-      el("h2", { text: t("duplicates") }), duplicatesList(c, err), el("h2", { text: t("history") }), historyList(c)]);
-    var right = el("section", { className: "actions", "aria-label": t("actions") }, [el("h2", { text: t("actions") })].concat(actionForms(c, err)));
-    main.appendChild(el("div", { className: "staff-grid" }, [left, right]));
-    var map = L.map(mapDiv).setView([c.lat, c.lon], 17);
-    L.circleMarker([c.lat, c.lon], { radius: 10, color: "#111", weight: 2, fillColor: icons.colour(c.category), fillOpacity: 0.9 }).addTo(map);
-  }
-
-  function historyList(c) {
-    var ul = el("ol", { className: "history" });
-    c.history.forEach(function (e) {
-      var what = t("ev_" + e.kind);
-      if (e.from || e.to) {
-        var isState = e.kind === "state" || e.kind === "created" || e.kind === "merged";
-        var f = isState && e.from ? t("st_" + e.from) : (e.from || "");
-        var to = isState && e.to ? t("st_" + e.to) : (e.to || "");
-        what += ": " + (f ? f + " → " : "") + to;
-      }
-      ul.appendChild(el("li", { className: e.public ? "public" : "" }, [
-        el("strong", { text: fmt(e.at) + " · " + (e.actor === "system" ? t("system") : e.actor) }), el("br"),
-        what + (e.comment ? " — " + e.comment : "") + (e.public ? " (" + t("public") + ")" : "")]));
-    });
-    return ul;
-  }
-
-  function duplicatesList(c, err) {
-    if (!c.duplicates || !c.duplicates.length) return el("p", { text: t("no_duplicates") });
-    var ul = el("ul");
-    var canMerge = (ctx.me.role === "admin" || ctx.me.role === "triage") && c.state !== "duplicate";
-    c.duplicates.forEach(function (d) {
-      var li = el("li", {}, [el("a", { href: "#/case/" + d.id, text: "#" + d.id }),
-        " · " + d.distance_m + " m · " + t("st_" + d.state) + (d.description ? " — " + d.description : "") + " "]);
-      if (canMerge) li.appendChild(el("button", { type: "button", className: "secondary", text: t("merge_into", { id: d.id }), onclick: function () {
-        api("POST", "/api/v1/cases/" + c.id + "/merge", { into: d.id }).then(function (nc) { announce(t("saved")); renderCase(nc, err); })
-          .catch(function (e) { showError(err, e); });
-      } }));
-      ul.appendChild(li);
-    });
-    return ul;
-  }
-
-  function actionForms(c, err) {
-    var forms = [];
-    var triage = ctx.me.role === "admin" || ctx.me.role === "triage";
-    function post(path, body) {
-      err.textContent = "";
-      return api("POST", "/api/v1/cases/" + c.id + path, body).then(function (nc) { announce(t("saved")); renderCase(nc, err); })
-        .catch(function (e) { showError(err, e); });
-    }
-    if (triage && c.state === "new") {
-      forms.push(el("button", { type: "button", className: "primary", text: t("acknowledge"), onclick: function () { post("/state", { state: "acknowledged" }); } }));
-    }
-    // State change
-    var st = select("state", STATES.filter(function (s) { return s !== "duplicate" && s !== c.state; }).map(function (s) { return [s, t("st_" + s)]; }));
-    var reason = select("reason", [["", t("none")]].concat(REASONS.map(function (r) { return [r, t("r_" + r)]; })));
-    var sc = el("textarea", { rows: "2", name: "comment" });
-    var sp = el("input", { type: "checkbox", id: "state-public" });
-    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/state", { state: st.value, reason: reason.value || undefined, comment: sc.value || undefined, public: sp.checked }); } }, [
-      el("h3", { text: t("change_state") }), field(t("new_state"), st), field(t("reason"), reason), field(t("comment"), sc),
-      el("div", { className: "field toggle" }, [sp, el("label", { for: "state-public", text: t("public") })]),
-      el("button", { type: "submit", className: "secondary", text: t("save") })]));
-    if (triage) {
-      var us = select("unit", unitOptions(false), c.unit ? c.unit.id : "");
-      var ac = el("input", { name: "comment" });
-      forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/assign", { unit_id: Number(us.value), comment: ac.value || undefined }); } }, [
-        el("h3", { text: t("assign_title") }), field(t("unit"), us), field(t("comment"), ac),
-        el("button", { type: "submit", className: "secondary", text: t("assign") })]));
-      var ps = select("priority", [["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], c.priority);
-      forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/priority", { priority: Number(ps.value) }); } }, [
-        el("h3", { text: t("set_priority") }), field(t("priority"), ps), el("button", { type: "submit", className: "secondary", text: t("save") })]));
-    }
-    var cc = el("textarea", { rows: "3", name: "comment", required: true });
-    var cp = el("input", { type: "checkbox", id: "comment-public" });
-    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/comment", { comment: cc.value, public: cp.checked }); } }, [
-      el("h3", { text: t("add_comment") }), field(t("comment"), cc),
-      el("div", { className: "field toggle" }, [cp, el("label", { for: "comment-public", text: t("public") })]),
-      el("button", { type: "submit", className: "secondary", text: t("add_comment") })]));
-    return forms;
-  }
-
-  /* ---- admin ------------------------------------------------------------------------ */
-
-  function adminPage(titleKey) {
-    main.textContent = "";
-    document.title = t(titleKey) + " – Trygg";
-    main.appendChild(el("h1", { text: t(titleKey) }));
-    var err = errorBox();
-    main.appendChild(err);
-    return err;
-  }
-  function table(cols, rows) {
-    return el("table", { className: "admin-table" }, [el("thead", {}, [el("tr", {}, cols.map(function (c) { return el("th", { scope: "col", text: c }); }))]),
-      el("tbody", {}, rows.map(function (r) { return el("tr", {}, r.map(function (cell) { return el("td", {}, [typeof cell === "string" ? document.createTextNode(cell) : cell]); })); }))]);
-  }
-
-  function showUnits() {
-    var err = adminPage("units_title");
-    var box = el("div");
-    main.appendChild(box);
-    var editing = null;
-    var code = el("input", { name: "code", required: true }), name = el("input", { name: "name", required: true });
-    var email = el("input", { name: "email", type: "email" }), url = el("input", { name: "webhook_url", type: "url" });
-    var secret = el("input", { name: "webhook_secret", type: "password", autocomplete: "new-password" });
-    var internal = el("input", { type: "checkbox", id: "unit-internal" });
-    internal.checked = true;
-    var heading = el("h2", { text: t("new_unit") });
-    var form = el("form", { className: "inline-form", onsubmit: function (ev) {
-      ev.preventDefault();
-      var body = { code: code.value, name: name.value, email: email.value, webhook_url: url.value, internal: internal.checked };
-      if (secret.value) body.webhook_secret = secret.value;
-      (editing ? api("PUT", "/api/v1/units/" + editing, body) : api("POST", "/api/v1/units", body)).then(function () {
-        announce(t("saved")); return loadReference();
-      }).then(showUnits).catch(function (e) { showError(err, e); });
-    } }, [field(t("code"), code), field(t("name"), name), field(t("email"), email), field(t("webhook_url"), url),
-      field(t("webhook_secret"), secret), el("div", { className: "field toggle" }, [internal, el("label", { for: "unit-internal", text: t("internal") })]),
-      el("button", { type: "submit", className: "primary", text: t("save") })]);
-    api("GET", "/api/v1/units").then(function (b) {
-      box.appendChild(table([t("code"), t("name"), t("email"), t("webhook_url"), t("internal"), ""], b.units.map(function (u) {
-        return [u.code, u.name, u.email || t("none"), u.webhook_url || t("none"), u.internal ? t("yes") : t("no"),
-          el("button", { type: "button", className: "secondary", text: t("edit") + " " + u.name, onclick: function () {
-            editing = u.id; heading.textContent = t("edit_unit") + ": " + u.name;
-            code.value = u.code; name.value = u.name; email.value = u.email || ""; url.value = u.webhook_url || ""; internal.checked = u.internal;
-            code.focus();
-          } })];
-      })));
-      box.appendChild(heading);
-      box.appendChild(form);
-    }).catch(function (e) { showError(err, e); });
-  }
-
-  function showRules() {
-    var err = adminPage("rules_title");
-    var box = el("div");
-    main.appendChild(box);
-    var cat = select("category", ctx.categories.map(function (c) { return [c.code, catName(c.code)]; }));
-    var area = select("area_id", [["", t("whole")]].concat((ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.id, f.properties.name]; })));
-    var unit = select("unit_id", unitOptions(false));
-    var prio = select("priority", [["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], 2);
-    var order = el("input", { name: "rule_order", type: "number", value: "100", min: "0" });
-    var points = [], shape = null;
-    var drawn = el("p", { role: "status", text: t("whole") });
-    var mapDiv = el("div", { className: "draw-map", role: "region", "aria-label": t("draw_map") });
-    var form = el("form", { className: "inline-form", onsubmit: function (ev) {
-      ev.preventDefault();
-      var body = { category: cat.value, unit_id: Number(unit.value), priority: Number(prio.value), rule_order: Number(order.value) };
-      if (area.value) body.area_id = Number(area.value);
-      if (points.length >= 3) {
-        var ring = points.map(function (p) { return [p.lng, p.lat]; });
-        ring.push(ring[0]);
-        body.polygon = { type: "Polygon", coordinates: [ring] };
-      }
-      api("POST", "/api/v1/routing-rules", body).then(function () { announce(t("saved")); showRules(); }).catch(function (e) { showError(err, e); });
-    } }, [field(t("category"), cat), field(t("area"), area), field(t("unit"), unit), field(t("priority"), prio), field(t("rule_order"), order),
-      el("button", { type: "submit", className: "primary", text: t("create") })]);
-    api("GET", "/api/v1/routing-rules").then(function (b) {
-      box.appendChild(table([t("category"), t("area"), t("polygon"), t("unit"), t("priority"), t("rule_order"), ""], b.rules.map(function (r) {
-        return [catName(r.category), r.area_code || t("whole"), r.polygon ? t("yes") : t("no"), r.unit_name, String(r.priority), String(r.rule_order),
-          el("button", { type: "button", className: "secondary", text: t("delete") + " #" + r.id, onclick: function () {
-            api("DELETE", "/api/v1/routing-rules/" + r.id).then(showRules).catch(function (e) { showError(err, e); });
-          } })];
-      })));
-      box.appendChild(el("h2", { text: t("new_rule") }));
-      box.appendChild(el("p", { text: t("draw_help") }));
-      box.appendChild(mapDiv);
-      box.appendChild(drawn);
-      box.appendChild(el("button", { type: "button", className: "secondary", text: t("clear_polygon"), onclick: function () {
-        points = []; if (shape) { map.removeLayer(shape); shape = null; } drawn.textContent = t("whole");
-      } }));
-      box.appendChild(form);
-      var map = baseMap(mapDiv);
-      map.on("click", function (e) {
-        points.push(e.latlng);
-        if (shape) map.removeLayer(shape);
-        shape = (points.length >= 3 ? L.polygon(points) : L.polyline(points)).addTo(map);
-        drawn.textContent = t("drawn", { n: points.length });
-      });
-    }).catch(function (e) { showError(err, e); });
-  }
-
-  function showAreas() {
-    var err = adminPage("areas_title");
-    var file = el("input", { type: "file", accept: ".geojson,.json,application/geo+json,application/json" });
-    var msg = el("p", { role: "status" });
-    main.appendChild(el("form", { className: "inline-form", onsubmit: function (ev) {
-      ev.preventDefault();
-      if (!file.files[0]) return;
-      file.files[0].text().then(function (text) { return api("POST", "/api/v1/areas/import", undefined, text); })
-        .then(function (b) { msg.textContent = t("imported", { n: b.imported }); return loadReference(); })
-        .then(listAreas).catch(function (e) { showError(err, e); });
-    } }, [field(t("import_file"), file), el("button", { type: "submit", className: "primary", text: t("import") })]));
-    main.appendChild(msg);
-    var box = el("div");
-    main.appendChild(box);
-    function listAreas() {
-      box.textContent = "";
-      box.appendChild(table([t("code"), t("name")], (ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.code, f.properties.name]; })));
-    }
-    listAreas();
-  }
-
-  function showUsers() {
-    var err = adminPage("users_title");
-    var box = el("div");
-    main.appendChild(box);
-    var roles = ["admin", "triage", "unit", "organiser"];
-    var username = el("input", { name: "username", required: true, autocomplete: "off" });
-    var password = el("input", { name: "password", type: "password", required: true, autocomplete: "new-password", minlength: "8" });
-    var role = select("role", roles.map(function (r) { return [r, t("role_" + r)]; }), "triage");
-    var unit = select("unit_id", [["", t("none")]].concat(unitOptions(false)));
-    api("GET", "/api/v1/users").then(function (b) {
-      box.appendChild(table([t("username"), t("role"), t("unit"), t("active"), ""], b.users.map(function (u) {
-        var un = ctx.units.find(function (x) { return x.id === u.unit_id; });
-        return [u.username, t("role_" + u.role), un ? un.name : t("none"), u.active ? t("yes") : t("no"),
-          u.id === ctx.me.id ? "" : el("button", { type: "button", className: "secondary", text: (u.active ? t("deactivate") : t("activate")) + " " + u.username, onclick: function () {
-            api("PUT", "/api/v1/users/" + u.id, { active: !u.active }).then(showUsers).catch(function (e) { showError(err, e); });
-          } })];
-      })));
-      box.appendChild(el("h2", { text: t("new_user") }));
-      box.appendChild(el("form", { className: "inline-form", onsubmit: function (ev) {
-        ev.preventDefault();
-        var body = { username: username.value, password: password.value, role: role.value };
-        if (unit.value) body.unit_id = Number(unit.value);
-        api("POST", "/api/v1/users", body).then(function () { announce(t("saved")); showUsers(); }).catch(function (e) { showError(err, e); });
-      } }, [field(t("username"), username), field(t("password"), password), field(t("role"), role), field(t("unit"), unit),
-        el("button", { type: "submit", className: "primary", text: t("create") })]));
-    }).catch(function (e) { showError(err, e); });
-  }
-
-  function showOutbox() {
-    var err = adminPage("outbox_title");
-    var q = new URLSearchParams(location.hash.split("?")[1] || "");
-    var st = select("state", [["dead", t("dead")], ["pending", t("pending")], ["sent", t("sent")]], q.get("state") || "dead");
-    main.appendChild(el("form", { className: "filter-bar", onsubmit: function (ev) { ev.preventDefault(); location.hash = "#/admin/outbox?state=" + st.value; } },
-      [field(t("state"), st), el("button", { type: "submit", className: "secondary", text: t("filter") })]));
-    var box = el("div");
-    main.appendChild(box);
-    api("GET", "/api/v1/outbox?state=" + encodeURIComponent(st.value)).then(function (b) {
-      if (!b.messages.length) { box.appendChild(el("p", { text: t("no_messages") })); return; }
-      box.appendChild(table(["#", t("kind"), t("unit"), t("target"), t("attempts"), t("last_error"), ""], b.messages.map(function (m) {
-        return ["#" + m.id + " (" + m.case_id + ")", m.kind, m.unit, m.target, String(m.attempts), m.last_error || t("none"),
-          m.state === "sent" ? "" : el("button", { type: "button", className: "secondary", text: t("retry") + " #" + m.id, onclick: function () {
-            api("POST", "/api/v1/outbox/" + m.id + "/retry").then(function () { announce(t("saved")); showOutbox(); }).catch(function (e) { showError(err, e); });
-          } })];
-      })));
-    }).catch(function (e) { showError(err, e); });
-  }
-
-  /* ---- routing ------------------------------------------------------------------------ */
-
-  function route() {
-    applyShell();
-    if (!ctx.me) { showLogin(); return; }
-    var h = location.hash || "#/queue";
-    var m;
-    if ((m = h.match(/^#\/case\/(\d+)/))) showCase(Number(m[1]));
-    else if (h.indexOf("#/admin/units") === 0) showUnits();
-    else if (h.indexOf("#/admin/rules") === 0) showRules();
-    else if (h.indexOf("#/admin/areas") === 0) showAreas();
-    else if (h.indexOf("#/admin/users") === 0) showUsers();
-    else if (h.indexOf("#/admin/outbox") === 0) showOutbox();
-    else showQueue();
-    main.focus();
-  }
-
-  document.getElementById("lang").addEventListener("click", function () { i18n.setLanguage(i18n.lang === "sv" ? "en" : "sv"); route(); });
-  document.getElementById("logout").addEventListener("click", function () {
-    api("POST", "/api/v1/auth/logout").catch(function () { /* already gone */ }).then(function () { ctx.me = null; ctx.csrf = null; location.hash = "#/login"; showLogin(); });
+function field(label, control) {
+  var id = control.id || ("f" + Math.random().toString(36).slice(2));
+  control.id = id;
+  return el("div", { className: "field" }, [el("label", { for: id, text: label }), control]);
+}
+function select(name, options, value) {
+  var s = el("select", { name: name });
+  options.forEach(function (o) {
+    var opt = el("option", { value: o[0], text: o[1] });
+    if (String(o[0]) === String(value === undefined ? "" : value)) opt.selected = true;
+    s.appendChild(opt);
   });
-  window.addEventListener("hashchange", route);
-  fetch("/api/v1/auth/me", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
-    if (b) { ctx.me = b.user; ctx.csrf = b.csrf_token; return loadReference(); }
-  }).catch(function () { /* show the login */ }).then(route);
-})();
+  return s;
+}
+function announce(msg) { var a = document.getElementById("announce"); a.textContent = ""; setTimeout(function () { a.textContent = msg; }, 50); }
+function fmt(ts) {
+  if (!ts) return t("none");
+  return new Date(ts).toLocaleString(locale(), { dateStyle: "short", timeStyle: "short" });
+}
+
+function fmtDate(ts) {
+  if (!ts) return t("none");
+  return new Date(ts).toLocaleDateString(locale(), { day: "numeric", month: "short" });
+}
+
+function errorBox() { return el("p", { className: "error", role: "alert" }); }
+function showError(box, e) { box.textContent = t("error", { msg: e.message }); }
+
+/* ---- shell ---------------------------------------------------------------- */
+
+/* The page's fixed texts in the current language, and the menu the user's role may see. */
+function applyShell() {
+  apply();
+  var nav = document.getElementById("nav");
+  nav.hidden = !ctx.me;
+  nav.querySelectorAll("[data-role]").forEach(function (a) {
+    a.hidden = !ctx.me || a.dataset.role.split(" ").indexOf(ctx.me.role) < 0;
+  });
+}
+
+function showLogin() {
+  applyShell();
+  main.textContent = "";
+  var user = el("input", { name: "username", autocomplete: "username", required: true });
+  var pass = el("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  var err = errorBox();
+  var form = el("form", { className: "login", onsubmit: function (ev) {
+    ev.preventDefault();
+    err.textContent = "";
+    api("POST", "/api/v1/auth/login", { username: user.value, password: pass.value }).then(function (b) {
+      ctx.me = b.user; setCsrfToken(b.csrf_token);
+      return loadReference();
+    }).then(function () { if (!location.hash || location.hash === "#/login") location.hash = "#/queue"; else route(); })
+      .catch(function (e) { err.textContent = e.status === 429 ? t("login_throttled") : t("login_failed"); pass.value = ""; pass.focus(); });
+  } }, [field(t("username"), user), field(t("password"), pass), err,
+    el("button", { type: "submit", className: "primary", text: t("login") })]);
+  main.appendChild(el("h1", { text: t("login_title") }));
+  main.appendChild(form);
+  document.title = t("login_title") + " – Trygg";
+}
+
+function loadReference() {
+  return Promise.all([
+    loadCategories(),
+    api("GET", "/api/v1/units").then(function (b) { ctx.units = b.units; }),
+    api("GET", "/api/v1/areas").then(function (b) { ctx.areas = b; })
+  ]);
+}
+
+function unitOptions(withAll) {
+  var o = withAll ? [["", t("all")], ["none", t("unrouted")]] : [];
+  return o.concat(ctx.units.map(function (u) { return [u.id, u.name]; }));
+}
+function stateBadge(s) { return el("span", { className: "state", text: t("st_" + s) }); }
+
+function baseMap(div, opts) {
+  var map = L.map(div, opts || {});
+  var b = ctx.areas && ctx.areas.features.length ? L.geoJSON(ctx.areas).getBounds() : null;
+  if (b) map.fitBounds(b); else map.setView([57.721, 12.94], 12);
+  if (ctx.areas) L.geoJSON(ctx.areas, { interactive: false, style: function () { return { color: "#0b3d5c", weight: 1, fill: false, dashArray: "4 4" }; } }).addTo(map);
+  return map;
+}
+
+/* ---- queue ------------------------------------------------------------------ */
+
+function queueParams() {
+  var q = new URLSearchParams(location.hash.split("?")[1] || "");
+  if (!q.has("state") && !q.has("_")) q.set("state", "new,acknowledged,assigned,in_progress");
+  return q;
+}
+
+function showQueue() {
+  var q = queueParams();
+  main.textContent = "";
+  document.title = t("queue_title") + " – Trygg";
+  main.appendChild(el("h1", { text: t("queue_title") }));
+  var stateSel = select("state", [["", t("all")], ["new,acknowledged,assigned,in_progress", t("open")]].concat(
+    STATES.map(function (s) { return [s, t("st_" + s)]; })), q.get("state") || "");
+  var unitSel = select("unit", unitOptions(true), q.get("unit") || "");
+  var catSel = select("category", [["", t("all")]].concat(categories().map(function (c) { return [c.code, categoryName(c.code)]; })), q.get("category") || "");
+  var areaSel = select("area", [["", t("all")]].concat((ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.code, f.properties.name]; })), q.get("area") || "");
+  var prioSel = select("priority", [["", t("all")], ["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], q.get("priority") || "");
+  var overdue = el("input", { type: "checkbox", name: "overdue", id: "f-overdue" });
+  overdue.checked = q.get("overdue") === "1";
+  var walk = el("input", { name: "walk", value: q.get("walk") || "" });
+  var text = el("input", { name: "q", type: "search", value: q.get("q") || "" });
+  var sortSel = select("sort", [["-created", t("newest")], ["created", t("oldest")], ["priority", t("by_priority")], ["due", t("by_due")]], q.get("sort") || "-created");
+  var filterForm = el("form", { className: "filter-bar", onsubmit: function (ev) {
+    ev.preventDefault();
+    var p = new URLSearchParams();
+    p.set("_", "1");
+    [stateSel, unitSel, catSel, areaSel, prioSel, walk, text, sortSel].forEach(function (c) { if (c.value) p.set(c.name, c.value); });
+    if (overdue.checked) p.set("overdue", "1");
+    location.hash = "#/queue?" + p.toString();
+  } }, [field(t("state"), stateSel), field(t("unit"), unitSel), field(t("category"), catSel), field(t("area"), areaSel),
+    field(t("priority"), prioSel), el("div", { className: "field toggle" }, [overdue, el("label", { for: "f-overdue", text: t("overdue_only") })]),
+    field(t("walk"), walk), field(t("search"), text), field(t("sort"), sortSel),
+    el("button", { type: "submit", className: "secondary", text: t("filter") })]);
+  main.appendChild(el("section", { "aria-label": t("filter") }, [filterForm]));
+
+  var err = errorBox();
+  var tableBox = el("div", { className: "table-wrap" });
+  var mapDiv = el("div", { className: "queue-map", role: "region", "aria-label": t("map_label") });
+  main.appendChild(err);
+  main.appendChild(el("div", { className: "staff-grid" }, [tableBox, mapDiv]));
+  var map = baseMap(mapDiv);
+  var markers = L.layerGroup().addTo(map);
+
+  var api_q = new URLSearchParams(q.toString());
+  api_q.delete("_");
+  if (!api_q.has("limit")) api_q.set("limit", String(QUEUE_PAGE_SIZE));
+  api("GET", "/api/v1/cases?" + api_q.toString()).then(function (body) {
+    renderQueueTable(tableBox, body, q, err);
+    body.cases.forEach(function (c) {
+      var m = L.circleMarker([c.lat, c.lon], { radius: 8, color: "#111", weight: 2, fillColor: colour(c.category), fillOpacity: 0.9 });
+      m.bindTooltip("#" + c.id + " " + categoryName(c.category));
+      m.on("click", function () { location.hash = "#/case/" + c.id; });
+      markers.addLayer(m);
+    });
+  }).catch(function (e) { showError(err, e); });
+}
+
+function renderQueueTable(box, body, q, err) {
+  box.textContent = "";
+  box.appendChild(el("p", { text: t("total", { n: body.total }) }));
+  if (!body.cases.length) { box.appendChild(el("p", { text: t("no_cases") })); return; }
+  var canBulk = ctx.me.role === "admin" || ctx.me.role === "triage";
+  var checks = [];
+  if (canBulk) {
+    var unitSel = select("bulk-unit", unitOptions(false));
+    box.appendChild(el("div", { className: "bulk" }, [
+      el("button", { type: "button", className: "secondary", text: t("bulk_ack"), onclick: function () { bulk("acknowledge"); } }),
+      field(t("bulk_unit"), unitSel),
+      el("button", { type: "button", className: "secondary", text: t("bulk_assign"), onclick: function () { bulk("assign", Number(unitSel.value)); } })
+    ]));
+  }
+  function bulk(action, unit) {
+    var ids = checks.filter(function (c) { return c.checked; }).map(function (c) { return Number(c.value); });
+    if (!ids.length) return;
+    api("POST", "/api/v1/cases/bulk", { ids: ids, action: action, unit_id: unit }).then(function () {
+      announce(t("saved")); showQueue();
+    }).catch(function (e) { showError(err, e); });
+  }
+  var all = el("input", { type: "checkbox", "aria-label": t("select_all"), onchange: function () { checks.forEach(function (c) { c.checked = all.checked; }); } });
+  var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [all]) : null,
+    el("th", { scope: "col", text: t("col_id") }), el("th", { scope: "col", text: t("col_category") }),
+    el("th", { scope: "col", text: t("col_state") }), el("th", { scope: "col", text: t("col_priority") }),
+    el("th", { scope: "col", text: t("col_unit") }), el("th", { scope: "col", text: t("col_area") }),
+    el("th", { scope: "col", text: t("col_created") }), el("th", { scope: "col", text: t("col_due") })]);
+  var tbody = el("tbody");
+  body.cases.forEach(function (c) {
+    var cb = el("input", { type: "checkbox", value: String(c.id), "aria-label": t("select_case", { id: c.id }) });
+    checks.push(cb);
+    tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [cb]) : null,
+      el("td", {}, [el("a", { href: "#/case/" + c.id, text: "#" + c.id })]),
+      el("td", { text: categoryName(c.category) + (c.description ? " – " + c.description.slice(0, 60) : "") }),
+      el("td", {}, [stateBadge(c.state)]),
+      el("td", { text: String(c.priority) }),
+      el("td", { text: c.unit ? c.unit.name : t("unrouted") }),
+      el("td", { text: c.area ? c.area.name : t("none") }),
+      el("td", { className: "when", text: fmtDate(c.created_at) }),
+      el("td", { className: "when" + (c.overdue ? " overdue" : "") }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmtDate(c.due_at)])]));
+  });
+  box.appendChild(el("table", { className: "cases" }, [el("thead", {}, [head]), tbody]));
+  var offset = Number(q.get("cursor") || 0), limit = QUEUE_PAGE_SIZE;
+  var pager = el("nav", { className: "pager", "aria-label": t("queue_title") });
+  function go(cursor) { var p = new URLSearchParams(q.toString()); p.set("_", "1"); p.set("cursor", String(cursor)); location.hash = "#/queue?" + p.toString(); }
+  if (offset > 0) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("prev"), onclick: function () { go(Math.max(0, offset - limit)); } }));
+  if (body.next) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("next"), onclick: function () { go(body.next); } }));
+  box.appendChild(pager);
+}
+
+/* ---- one case ---------------------------------------------------------------- */
+
+function showCase(id) {
+  main.textContent = "";
+  var err = errorBox();
+  api("GET", "/api/v1/cases/" + id).then(function (c) { renderCase(c, err); })
+    .catch(function (e) { main.appendChild(err); showError(err, e); });
+}
+
+function dl(pairs) {
+  var d = el("dl", { className: "facts" });
+  pairs.forEach(function (p) { if (p) { d.appendChild(el("dt", { text: p[0] })); d.appendChild(el("dd", {}, [p[1]])); } });
+  return d;
+}
+
+function renderCase(c, err) {
+  var o = c.observation || {};
+  main.textContent = "";
+  document.title = t("case_title", { id: c.id, cat: categoryName(c.category) }) + " – Trygg";
+  main.appendChild(el("p", {}, [el("a", { href: "#/queue", text: "← " + t("back") })]));
+  main.appendChild(el("h1", { text: t("case_title", { id: c.id, cat: categoryName(c.category) }) }));
+  main.appendChild(err);
+  var info = el("section", { "aria-label": t("case_title", { id: c.id, cat: "" }) }, [dl([
+    [t("state"), stateBadge(c.state)],
+    c.duplicate_of ? [t("duplicate_of", { id: c.duplicate_of }), el("a", { href: "#/case/" + c.duplicate_of, text: "#" + c.duplicate_of })] : null,
+    [t("priority"), document.createTextNode(String(c.priority))],
+    [t("col_due"), el("span", { className: c.overdue ? "overdue" : "", text: (c.overdue ? "⚠ " + t("overdue") + " " : "") + fmt(c.due_at) })],
+    [t("unit"), document.createTextNode(c.unit ? c.unit.name : t("unrouted"))],
+    [t("area"), document.createTextNode(c.area ? c.area.name : t("none"))],
+    [t("observed"), document.createTextNode(fmt(c.observed_at))],
+    [t("light"), document.createTextNode(c.light ? t("light_" + c.light) : t("none"))],
+    [t("description"), document.createTextNode(c.description || t("none"))],
+    [t("support"), document.createTextNode(String(c.support_count))],
+    c.walk ? [t("walk"), document.createTextNode(c.walk)] : null,
+    c.reporter ? [t("reporter"), document.createTextNode([c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(", "))] : null,
+    c.merged && c.merged.length ? [t("merged_note", { ids: "" }), document.createTextNode(c.merged.map(function (x) { return "#" + x; }).join(", "))] : null
+  ])]);
+  var photos = el("div", { className: "photos" });
+  (o.photos || []).forEach(function (p, i) {
+    photos.appendChild(el("a", { href: p.url }, [el("img", { src: p.thumb_url, alt: t("photo_alt", { n: i + 1, id: c.id }) })]));
+  });
+  var mapDiv = el("div", { className: "case-map", role: "region", "aria-label": t("map_label") });
+  var left = el("div", {}, [info, (o.photos || []).length ? el("h2", { text: t("photos") }) : null, photos, mapDiv,
+    el("h2", { text: t("duplicates") }), duplicatesList(c, err), el("h2", { text: t("history") }), historyList(c)]);
+  var right = el("section", { className: "actions", "aria-label": t("actions") }, [el("h2", { text: t("actions") })].concat(actionForms(c, err)));
+  main.appendChild(el("div", { className: "staff-grid" }, [left, right]));
+  var map = L.map(mapDiv).setView([c.lat, c.lon], 17);
+  L.circleMarker([c.lat, c.lon], { radius: 10, color: "#111", weight: 2, fillColor: colour(c.category), fillOpacity: 0.9 }).addTo(map);
+}
+
+function historyList(c) {
+  var ul = el("ol", { className: "history" });
+  c.history.forEach(function (e) {
+    var what = t("ev_" + e.kind);
+    if (e.from || e.to) {
+      var isState = e.kind === "state" || e.kind === "created" || e.kind === "merged";
+      var f = isState && e.from ? t("st_" + e.from) : (e.from || "");
+      var to = isState && e.to ? t("st_" + e.to) : (e.to || "");
+      what += ": " + (f ? f + " → " : "") + to;
+    }
+    ul.appendChild(el("li", { className: e.public ? "public" : "" }, [
+      el("strong", { text: fmt(e.at) + " · " + (e.actor === "system" ? t("system") : e.actor) }), el("br"),
+      what + (e.comment ? " — " + e.comment : "") + (e.public ? " (" + t("public") + ")" : "")]));
+  });
+  return ul;
+}
+
+function duplicatesList(c, err) {
+  if (!c.duplicates || !c.duplicates.length) return el("p", { text: t("no_duplicates") });
+  var ul = el("ul");
+  var canMerge = (ctx.me.role === "admin" || ctx.me.role === "triage") && c.state !== "duplicate";
+  c.duplicates.forEach(function (d) {
+    var li = el("li", {}, [el("a", { href: "#/case/" + d.id, text: "#" + d.id }),
+      " · " + d.distance_m + " m · " + t("st_" + d.state) + (d.description ? " — " + d.description : "") + " "]);
+    if (canMerge) li.appendChild(el("button", { type: "button", className: "secondary", text: t("merge_into", { id: d.id }), onclick: function () {
+      api("POST", "/api/v1/cases/" + c.id + "/merge", { into: d.id }).then(function (nc) { announce(t("saved")); renderCase(nc, err); })
+        .catch(function (e) { showError(err, e); });
+    } }));
+    ul.appendChild(li);
+  });
+  return ul;
+}
+
+function actionForms(c, err) {
+  var forms = [];
+  var triage = ctx.me.role === "admin" || ctx.me.role === "triage";
+  function post(path, body) {
+    err.textContent = "";
+    return api("POST", "/api/v1/cases/" + c.id + path, body).then(function (nc) { announce(t("saved")); renderCase(nc, err); })
+      .catch(function (e) { showError(err, e); });
+  }
+  if (triage && c.state === "new") {
+    forms.push(el("button", { type: "button", className: "primary", text: t("acknowledge"), onclick: function () { post("/state", { state: "acknowledged" }); } }));
+  }
+  // State change
+  var st = select("state", STATES.filter(function (s) { return s !== "duplicate" && s !== c.state; }).map(function (s) { return [s, t("st_" + s)]; }));
+  var reason = select("reason", [["", t("none")]].concat(REASONS.map(function (r) { return [r, t("r_" + r)]; })));
+  var sc = el("textarea", { rows: "2", name: "comment" });
+  var sp = el("input", { type: "checkbox", id: "state-public" });
+  forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/state", { state: st.value, reason: reason.value || undefined, comment: sc.value || undefined, public: sp.checked }); } }, [
+    el("h3", { text: t("change_state") }), field(t("new_state"), st), field(t("reason"), reason), field(t("comment"), sc),
+    el("div", { className: "field toggle" }, [sp, el("label", { for: "state-public", text: t("public") })]),
+    el("button", { type: "submit", className: "secondary", text: t("save") })]));
+  if (triage) {
+    var us = select("unit", unitOptions(false), c.unit ? c.unit.id : "");
+    var ac = el("input", { name: "comment" });
+    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/assign", { unit_id: Number(us.value), comment: ac.value || undefined }); } }, [
+      el("h3", { text: t("assign_title") }), field(t("unit"), us), field(t("comment"), ac),
+      el("button", { type: "submit", className: "secondary", text: t("assign") })]));
+    var ps = select("priority", [["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], c.priority);
+    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/priority", { priority: Number(ps.value) }); } }, [
+      el("h3", { text: t("set_priority") }), field(t("priority"), ps), el("button", { type: "submit", className: "secondary", text: t("save") })]));
+  }
+  var cc = el("textarea", { rows: "3", name: "comment", required: true });
+  var cp = el("input", { type: "checkbox", id: "comment-public" });
+  forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/comment", { comment: cc.value, public: cp.checked }); } }, [
+    el("h3", { text: t("add_comment") }), field(t("comment"), cc),
+    el("div", { className: "field toggle" }, [cp, el("label", { for: "comment-public", text: t("public") })]),
+    el("button", { type: "submit", className: "secondary", text: t("add_comment") })]));
+  return forms;
+}
+
+/* ---- admin ------------------------------------------------------------------------ */
+
+function adminPage(titleKey) {
+  main.textContent = "";
+  document.title = t(titleKey) + " – Trygg";
+  main.appendChild(el("h1", { text: t(titleKey) }));
+  var err = errorBox();
+  main.appendChild(err);
+  return err;
+}
+function table(cols, rows) {
+  return el("table", { className: "admin-table" }, [el("thead", {}, [el("tr", {}, cols.map(function (c) { return el("th", { scope: "col", text: c }); }))]),
+    el("tbody", {}, rows.map(function (r) { return el("tr", {}, r.map(function (cell) { return el("td", {}, [typeof cell === "string" ? document.createTextNode(cell) : cell]); })); }))]);
+}
+
+function showUnits() {
+  var err = adminPage("units_title");
+  var box = el("div");
+  main.appendChild(box);
+  var editing = null;
+  var code = el("input", { name: "code", required: true }), name = el("input", { name: "name", required: true });
+  var email = el("input", { name: "email", type: "email" }), url = el("input", { name: "webhook_url", type: "url" });
+  var secret = el("input", { name: "webhook_secret", type: "password", autocomplete: "new-password" });
+  var internal = el("input", { type: "checkbox", id: "unit-internal" });
+  internal.checked = true;
+  var heading = el("h2", { text: t("new_unit") });
+  var form = el("form", { className: "inline-form", onsubmit: function (ev) {
+    ev.preventDefault();
+    var body = { code: code.value, name: name.value, email: email.value, webhook_url: url.value, internal: internal.checked };
+    if (secret.value) body.webhook_secret = secret.value;
+    (editing ? api("PUT", "/api/v1/units/" + editing, body) : api("POST", "/api/v1/units", body)).then(function () {
+      announce(t("saved")); return loadReference();
+    }).then(showUnits).catch(function (e) { showError(err, e); });
+  } }, [field(t("code"), code), field(t("name"), name), field(t("email"), email), field(t("webhook_url"), url),
+    field(t("webhook_secret"), secret), el("div", { className: "field toggle" }, [internal, el("label", { for: "unit-internal", text: t("internal") })]),
+    el("button", { type: "submit", className: "primary", text: t("save") })]);
+  api("GET", "/api/v1/units").then(function (b) {
+    box.appendChild(table([t("code"), t("name"), t("email"), t("webhook_url"), t("internal"), ""], b.units.map(function (u) {
+      return [u.code, u.name, u.email || t("none"), u.webhook_url || t("none"), u.internal ? t("yes") : t("no"),
+        el("button", { type: "button", className: "secondary", text: t("edit") + " " + u.name, onclick: function () {
+          editing = u.id; heading.textContent = t("edit_unit") + ": " + u.name;
+          code.value = u.code; name.value = u.name; email.value = u.email || ""; url.value = u.webhook_url || ""; internal.checked = u.internal;
+          code.focus();
+        } })];
+    })));
+    box.appendChild(heading);
+    box.appendChild(form);
+  }).catch(function (e) { showError(err, e); });
+}
+
+function showRules() {
+  var err = adminPage("rules_title");
+  var box = el("div");
+  main.appendChild(box);
+  var cat = select("category", categories().map(function (c) { return [c.code, categoryName(c.code)]; }));
+  var area = select("area_id", [["", t("whole")]].concat((ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.id, f.properties.name]; })));
+  var unit = select("unit_id", unitOptions(false));
+  var prio = select("priority", [["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], 2);
+  var order = el("input", { name: "rule_order", type: "number", value: "100", min: "0" });
+  var points = [], shape = null;
+  var drawn = el("p", { role: "status", text: t("whole") });
+  var mapDiv = el("div", { className: "draw-map", role: "region", "aria-label": t("draw_map") });
+  var form = el("form", { className: "inline-form", onsubmit: function (ev) {
+    ev.preventDefault();
+    var body = { category: cat.value, unit_id: Number(unit.value), priority: Number(prio.value), rule_order: Number(order.value) };
+    if (area.value) body.area_id = Number(area.value);
+    if (points.length >= 3) {
+      var ring = points.map(function (p) { return [p.lng, p.lat]; });
+      ring.push(ring[0]);
+      body.polygon = { type: "Polygon", coordinates: [ring] };
+    }
+    api("POST", "/api/v1/routing-rules", body).then(function () { announce(t("saved")); showRules(); }).catch(function (e) { showError(err, e); });
+  } }, [field(t("category"), cat), field(t("area"), area), field(t("unit"), unit), field(t("priority"), prio), field(t("rule_order"), order),
+    el("button", { type: "submit", className: "primary", text: t("create") })]);
+  api("GET", "/api/v1/routing-rules").then(function (b) {
+    box.appendChild(table([t("category"), t("area"), t("polygon"), t("unit"), t("priority"), t("rule_order"), ""], b.rules.map(function (r) {
+      return [categoryName(r.category), r.area_code || t("whole"), r.polygon ? t("yes") : t("no"), r.unit_name, String(r.priority), String(r.rule_order),
+        el("button", { type: "button", className: "secondary", text: t("delete") + " #" + r.id, onclick: function () {
+          api("DELETE", "/api/v1/routing-rules/" + r.id).then(showRules).catch(function (e) { showError(err, e); });
+        } })];
+    })));
+    box.appendChild(el("h2", { text: t("new_rule") }));
+    box.appendChild(el("p", { text: t("draw_help") }));
+    box.appendChild(mapDiv);
+    box.appendChild(drawn);
+    box.appendChild(el("button", { type: "button", className: "secondary", text: t("clear_polygon"), onclick: function () {
+      points = []; if (shape) { map.removeLayer(shape); shape = null; } drawn.textContent = t("whole");
+    } }));
+    box.appendChild(form);
+    var map = baseMap(mapDiv);
+    map.on("click", function (e) {
+      points.push(e.latlng);
+      if (shape) map.removeLayer(shape);
+      shape = (points.length >= 3 ? L.polygon(points) : L.polyline(points)).addTo(map);
+      drawn.textContent = t("drawn", { n: points.length });
+    });
+  }).catch(function (e) { showError(err, e); });
+}
+
+function showAreas() {
+  var err = adminPage("areas_title");
+  var file = el("input", { type: "file", accept: ".geojson,.json,application/geo+json,application/json" });
+  var msg = el("p", { role: "status" });
+  main.appendChild(el("form", { className: "inline-form", onsubmit: function (ev) {
+    ev.preventDefault();
+    if (!file.files[0]) return;
+    file.files[0].text().then(function (text) { return api("POST", "/api/v1/areas/import", undefined, text); })
+      .then(function (b) { msg.textContent = t("imported", { n: b.imported }); return loadReference(); })
+      .then(listAreas).catch(function (e) { showError(err, e); });
+  } }, [field(t("import_file"), file), el("button", { type: "submit", className: "primary", text: t("import") })]));
+  main.appendChild(msg);
+  var box = el("div");
+  main.appendChild(box);
+  function listAreas() {
+    box.textContent = "";
+    box.appendChild(table([t("code"), t("name")], (ctx.areas ? ctx.areas.features : []).map(function (f) { return [f.properties.code, f.properties.name]; })));
+  }
+  listAreas();
+}
+
+function showUsers() {
+  var err = adminPage("users_title");
+  var box = el("div");
+  main.appendChild(box);
+  var roles = ["admin", "triage", "unit", "organiser"];
+  var username = el("input", { name: "username", required: true, autocomplete: "off" });
+  var password = el("input", { name: "password", type: "password", required: true, autocomplete: "new-password", minlength: String(PASSWORD_MIN_CHARS) });
+  var role = select("role", roles.map(function (r) { return [r, t("role_" + r)]; }), "triage");
+  var unit = select("unit_id", [["", t("none")]].concat(unitOptions(false)));
+  api("GET", "/api/v1/users").then(function (b) {
+    box.appendChild(table([t("username"), t("role"), t("unit"), t("active"), ""], b.users.map(function (u) {
+      var un = ctx.units.find(function (x) { return x.id === u.unit_id; });
+      return [u.username, t("role_" + u.role), un ? un.name : t("none"), u.active ? t("yes") : t("no"),
+        u.id === ctx.me.id ? "" : el("button", { type: "button", className: "secondary", text: (u.active ? t("deactivate") : t("activate")) + " " + u.username, onclick: function () {
+          api("PUT", "/api/v1/users/" + u.id, { active: !u.active }).then(showUsers).catch(function (e) { showError(err, e); });
+        } })];
+    })));
+    box.appendChild(el("h2", { text: t("new_user") }));
+    box.appendChild(el("form", { className: "inline-form", onsubmit: function (ev) {
+      ev.preventDefault();
+      var body = { username: username.value, password: password.value, role: role.value };
+      if (unit.value) body.unit_id = Number(unit.value);
+      api("POST", "/api/v1/users", body).then(function () { announce(t("saved")); showUsers(); }).catch(function (e) { showError(err, e); });
+    } }, [field(t("username"), username), field(t("password"), password), field(t("role"), role), field(t("unit"), unit),
+      el("button", { type: "submit", className: "primary", text: t("create") })]));
+  }).catch(function (e) { showError(err, e); });
+}
+
+function showOutbox() {
+  var err = adminPage("outbox_title");
+  var q = new URLSearchParams(location.hash.split("?")[1] || "");
+  var st = select("state", [["dead", t("dead")], ["pending", t("pending")], ["sent", t("sent")]], q.get("state") || "dead");
+  main.appendChild(el("form", { className: "filter-bar", onsubmit: function (ev) { ev.preventDefault(); location.hash = "#/admin/outbox?state=" + st.value; } },
+    [field(t("state"), st), el("button", { type: "submit", className: "secondary", text: t("filter") })]));
+  var box = el("div");
+  main.appendChild(box);
+  api("GET", "/api/v1/outbox?state=" + encodeURIComponent(st.value)).then(function (b) {
+    if (!b.messages.length) { box.appendChild(el("p", { text: t("no_messages") })); return; }
+    box.appendChild(table(["#", t("kind"), t("unit"), t("target"), t("attempts"), t("last_error"), ""], b.messages.map(function (m) {
+      return ["#" + m.id + " (" + m.case_id + ")", m.kind, m.unit, m.target, String(m.attempts), m.last_error || t("none"),
+        m.state === "sent" ? "" : el("button", { type: "button", className: "secondary", text: t("retry") + " #" + m.id, onclick: function () {
+          api("POST", "/api/v1/outbox/" + m.id + "/retry").then(function () { announce(t("saved")); showOutbox(); }).catch(function (e) { showError(err, e); });
+        } })];
+    })));
+  }).catch(function (e) { showError(err, e); });
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+function route() {
+  applyShell();
+  if (!ctx.me) { showLogin(); return; }
+  var h = location.hash || "#/queue";
+  var m;
+  if ((m = h.match(/^#\/case\/(\d+)/))) showCase(Number(m[1]));
+  else if (h.indexOf("#/admin/units") === 0) showUnits();
+  else if (h.indexOf("#/admin/rules") === 0) showRules();
+  else if (h.indexOf("#/admin/areas") === 0) showAreas();
+  else if (h.indexOf("#/admin/users") === 0) showUsers();
+  else if (h.indexOf("#/admin/outbox") === 0) showOutbox();
+  else showQueue();
+  main.focus();
+}
+
+languageButton(document.getElementById("lang"), route);
+onUnauthorized(function (path) {
+  if (path === "/api/v1/auth/login") return; // a wrong password, not an ended session
+  ctx.me = null;
+  showLogin();
+});
+document.getElementById("logout").addEventListener("click", function () {
+  api("POST", "/api/v1/auth/logout").catch(function () { /* already gone */ }).then(function () { ctx.me = null; setCsrfToken(null); location.hash = "#/login"; showLogin(); });
+});
+window.addEventListener("hashchange", route);
+fetch("/api/v1/auth/me", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
+  if (b) { ctx.me = b.user; setCsrfToken(b.csrf_token); return loadReference(); }
+}).catch(function () { /* show the login */ }).then(route);
