@@ -33,6 +33,8 @@
 #define WD_DESCRIPTION_MAX_H 190.0          /* a description cell is cut (…) beyond this */
 #define WD_CELL_MAX_H 110.0                 /* any other cell */
 #define WD_MAP_MAX_H 420.0                  /* the protocol's map */
+#define WD_MAP_BUSY 60                      /* more numbered points than this: smaller markers */
+#define WD_MAP_CROWDED 150                  /* more still: smaller again */
 #define WD_THUMB_BOX_W 74.0                 /* the photo thumbnail is fitted into this box */
 #define WD_THUMB_BOX_H 56.0
 #define WD_NUMBER_BUF 64 /* formatted numbers, dates, page labels */
@@ -740,12 +742,15 @@ static void map_path(cairo_t *cr, const struct mapfit *f, const struct walkdoc_x
         cairo_close_path(cr);
 }
 
-/* A numbered disc (an observation) or a numbered hollow square (an earlier walk's point). */
-static void map_marker(struct doc *d, double cx, double cy, int number, int earlier)
+/*
+ * A numbered disc (an observation) or a numbered hollow square (an earlier
+ * walk's point), scaled by k (1 = normal; smaller when the map is crowded).
+ */
+static void map_marker(struct doc *d, double cx, double cy, int number, int earlier, double k)
 {
     char num[WD_NUMBER_BUF];
     snprintf(num, sizeof num, "%d", number);
-    double r = number >= 100 ? 7.5 : 6.2;
+    double r = (number >= 100 ? 7.5 : 6.2) * k;
     cairo_t *cr = d->cr;
     cairo_new_path(cr); /* text leaves a current point; an arc would draw a line from it */
     if (earlier) {
@@ -763,7 +768,7 @@ static void map_marker(struct doc *d, double cx, double cy, int number, int earl
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
     }
-    struct tstyle st = style(number >= 100 ? 5.6 : 6.2, 1, earlier ? WD_EARLIER : WD_WHITE);
+    struct tstyle st = style((number >= 100 ? 5.6 : 6.2) * k, 1, earlier ? WD_EARLIER : WD_WHITE);
     st.align = PANGO_ALIGN_CENTER;
     double h = doc_text(d, &st, 0, 0, 3 * r, 0, num, 0);
     doc_text(d, &st, cx - 1.5 * r, cy - h / 2, 3 * r, 0, num, 1);
@@ -832,6 +837,9 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
     if (map_fit(md, x, y, w, h, &f) != 0)
         return -1;
     double len_m = nice_length(w * 0.28 / f.s);
+    /* Smaller markers when there are many, so that the route stays visible. */
+    size_t points = md->n_items + md->n_earlier;
+    double k = points > WD_MAP_CROWDED ? 0.72 : (points > WD_MAP_BUSY ? 0.85 : 1);
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
@@ -864,14 +872,14 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
     for (size_t i = 0; i < md->n_earlier; i++)
         if (md->earlier[i].has_at && xy_ok(md->earlier[i].at))
             map_marker(d, fit_x(&f, md->earlier[i].at.e), fit_y(&f, md->earlier[i].at.n),
-                       md->earlier[i].number, 1);
+                       md->earlier[i].number, 1, k);
     if (md->m->has_meeting && xy_ok(md->m->meeting))
         map_meeting_marker(d, fit_x(&f, md->m->meeting.e), fit_y(&f, md->m->meeting.n));
     /* Backwards, so that low numbers end up on top where markers overlap. */
     for (size_t i = md->n_items; i-- > 0;)
         if (md->items[i].has_at && xy_ok(md->items[i].at))
             map_marker(d, fit_x(&f, md->items[i].at.e), fit_y(&f, md->items[i].at.n),
-                       md->items[i].number, 0);
+                       md->items[i].number, 0, k);
     map_furniture(d, &f, len_m);
     cairo_restore(cr);
     set_rgb(cr, WD_RULE);
@@ -908,10 +916,10 @@ static double legend_entry(struct doc *d, double x, double y, int kind, const ch
         map_meeting_marker(d, x + 9, cy);
         break;
     case 3: /* observation */
-        map_marker(d, x + 9, cy, 1, 0);
+        map_marker(d, x + 9, cy, 1, 0, 1);
         break;
     default: /* earlier walk */
-        map_marker(d, x + 9, cy, 1, 1);
+        map_marker(d, x + 9, cy, 1, 1, 1);
         break;
     }
     struct tstyle st = style(7.5, 0, WD_INK);
