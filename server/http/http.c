@@ -172,7 +172,7 @@ int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
     int n = snprintf(body, sizeof body,
                      "{\"error\":{\"code\":\"%s\",\"message\":\"the request could not be "
                      "read (HTTP %d)\",\"field\":null}}",
-                     status == 413 ? "body_too_large" : "bad_request", status);
+                     errors_code(status == 413 ? ERR_BODY_TOO_LARGE : ERR_BAD_REQUEST), status);
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
               "Cache-Control: no-store\r\nConnection: close\r\n",
@@ -517,7 +517,7 @@ static int reply_405(struct req *r)
     }
     char hdr[160];
     snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-    json_t *body = error_body("method_not_allowed", NULL, "this method is not allowed here");
+    json_t *body = error_body(errors_code(ERR_METHOD_NOT_ALLOWED), NULL, "this method is not allowed here");
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int rc = http_reply_bytes(r, 405, "application/json", s ? s : "{}", s ? strlen(s) : 2, hdr);

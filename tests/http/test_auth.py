@@ -2,14 +2,17 @@
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from staff_client import DEFAULT_PASSWORD, StaffClient, make_user, staff  # noqa: E402,F401
-from trygg_server import TryggServer  # noqa: E402
+from trygg_server import BIN, TryggServer  # noqa: E402
 
 
 class Auth(unittest.TestCase):
@@ -71,15 +74,34 @@ class Auth(unittest.TestCase):
             self.assertEqual(r.status, 401, cookie)
             self.assertEqual(r.json()["error"]["code"], "unauthorized")
 
-    def test_passwords_are_argon2id_with_owasp_parameters_and_never_logged(self):
+    def test_production_password_cost_is_owasp_argon2id_without_configuration(self):
+        # A trygg with no configuration file hashes at m = 19456 KiB, t = 2, p = 1.
+        tmp = tempfile.mkdtemp(prefix="trygg-cost-")
+        try:
+            env = dict(os.environ)
+            env.pop("TRYGG_CONFIG", None)
+            db = os.path.join(tmp, "t.db")
+            subprocess.run([BIN, "migrate", "--db", db], env=env, check=True, capture_output=True)
+            subprocess.run([BIN, "user", "add", "--username", "prod", "--role", "admin", "--db", db],
+                           env=env, input=DEFAULT_PASSWORD + "\n", text=True, check=True,
+                           capture_output=True)
+            con = sqlite3.connect(db)
+            h = con.execute("SELECT password_hash FROM users WHERE username='prod'").fetchone()[0]
+            con.close()
+            self.assertTrue(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), h)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_passwords_are_argon2id_at_the_configured_cost_and_never_logged(self):
         con = sqlite3.connect(self.srv.db)
         h = con.execute("SELECT password_hash FROM users WHERE username='anna'").fetchone()[0]
         con.close()
         m = re.match(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$", h)
         self.assertTrue(m, h)
-        self.assertGreaterEqual(int(m.group(1)), 19456)
-        self.assertGreaterEqual(int(m.group(2)), 2)
-        self.assertGreaterEqual(int(m.group(3)), 1)
+        # the tests' configuration (trygg_server.TEST_PASSWORD_COST) is honoured
+        self.assertEqual(int(m.group(1)), 256)
+        self.assertEqual(int(m.group(2)), 1)
+        self.assertEqual(int(m.group(3)), 1)
         self.assertEqual(len(m.group(4)), 22)  # 16-byte salt, unpadded base64
         self.assertEqual(len(m.group(5)), 43)  # 32-byte hash
         StaffClient(self.srv).login("anna", "a wrong guess 1234", expect=401)

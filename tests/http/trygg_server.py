@@ -16,6 +16,8 @@ import uuid
 BIN = os.environ.get("TRYGG_BIN", os.path.join(os.path.dirname(__file__), "../../build/trygg"))
 SOURCE_DIR = os.environ.get("TRYGG_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
 
+TEST_PASSWORD_COST = "password_hash_memory_kib = 256\npassword_hash_iterations = 1\n"
+
 # A point inside central Borås (and inside the demo area "Centrum").
 BORAS = (12.9401, 57.7210)
 
@@ -61,11 +63,15 @@ class TryggServer:
         self.env = dict(os.environ)
         self.env["TRYGG_DATA_DIR"] = self.data_dir
         self.env.pop("TRYGG_CONFIG", None)
-        if config_text is not None:
-            cfg = os.path.join(self.tmp, "trygg.conf")
-            with open(cfg, "w") as f:
+        # Staff passwords are hashed at a low argon2 cost in tests so that they run
+        # fast; the production default (19456 KiB, 2 passes) is checked in
+        # tests/unit/test_accounts.c. A test's own configuration comes after and wins.
+        cfg = os.path.join(self.tmp, "trygg.conf")
+        with open(cfg, "w") as f:
+            f.write(TEST_PASSWORD_COST)
+            if config_text is not None:
                 f.write(config_text)
-            self.env["TRYGG_CONFIG"] = cfg
+        self.env["TRYGG_CONFIG"] = cfg
         self.env.update(env or {})
         self.seed = seed
         self.extra_args = list(extra_args)

@@ -338,6 +338,37 @@ static void test_nearby_truly_nearest(void)
     json_decref(arr);
 }
 
+static int trace_count(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)type;
+    (void)p;
+    (void)x;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* The public list is a bounded number of statements whatever the page size. */
+static void test_list_is_a_bounded_number_of_statements(void)
+{
+    int counts[2] = {0, 0};
+    int64_t limits[2] = {5, 1000};
+    size_t sizes[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        struct obs_filter f = {0};
+        f.limit = limits[i];
+        sqlite3_trace_v2(db.db, SQLITE_TRACE_STMT, trace_count, &counts[i]);
+        json_t *arr = views_observation_list(&db, &f);
+        sqlite3_trace_v2(db.db, 0, NULL, NULL);
+        CHECK(arr != NULL);
+        sizes[i] = json_array_size(arr);
+        json_decref(arr);
+    }
+    printf("list: %zu rows in %d statements, %zu rows in %d statements\n", sizes[0], counts[0],
+           sizes[1], counts[1]);
+    CHECK(sizes[0] == 5 && sizes[1] > 90);
+    CHECK(counts[0] == counts[1] && counts[1] <= 3);
+}
+
 int main(void)
 {
     json_object_seed(1);
@@ -350,6 +381,7 @@ int main(void)
     test_unit_email_refuses_line_breaks();
     test_busy_database();
     test_nearby_truly_nearest();
+    test_list_is_a_bounded_number_of_statements();
     teardown();
     return check_report("test_workflow");
 }

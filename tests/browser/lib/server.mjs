@@ -24,12 +24,12 @@ export async function startServer({ config = "" } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "trygg-browser-"));
   const db = path.join(dir, "trygg.db");
   const env = { ...process.env, TRYGG_DATA_DIR: path.join(dir, "files") };
-  delete env.TRYGG_CONFIG;
-  if (config) {
-    const cfg = path.join(dir, "trygg.conf");
-    (await import("node:fs")).writeFileSync(cfg, config);
-    env.TRYGG_CONFIG = cfg;
-  }
+  // Staff passwords at a low argon2 cost so that the tests run fast; the
+  // production default is checked in tests/unit/test_accounts.c.
+  const cfg = path.join(dir, "trygg.conf");
+  (await import("node:fs")).writeFileSync(
+    cfg, "password_hash_memory_kib = 256\npassword_hash_iterations = 1\n" + config);
+  env.TRYGG_CONFIG = cfg;
   execFileSync(BIN, ["seed-demo", "--db", db], { env, stdio: "ignore" });
   const port = await freePort();
   const logPath = path.join(dir, "server.log");
