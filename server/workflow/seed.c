@@ -2,10 +2,11 @@
  * seed — demo data for Borås. See seed.h. Observations go through
  * wf_observation_file(), the same path as the API, so their SWEREF 99 TM
  * coordinates, light, area and case are computed and routed, not typed in.
- * The reference data (units, routing rules, the demo walk) is one SQL script
- * run in one transaction: it is demo data, not a workflow.
+ * The reference data (units, routing rules, the demo walk) is demo_store's one
+ * SQL script, run in one transaction here.
  */
 #include "seed.h"
+#include "demo_store.h"
 #include "log.h"
 #include "wf_areas.h"
 #include "wf_observations.h"
@@ -17,50 +18,6 @@
 #ifndef TRYGG_SOURCE_DIR
 #define TRYGG_SOURCE_DIR "."
 #endif
-
-static const char seed_units_sql[] =
-    "INSERT OR IGNORE INTO units (code, name, email, internal) VALUES "
-    "('street_lighting', 'Gatubelysning', 'gatubelysning@example.invalid', 1),"
-    "('streets_traffic', 'Gator och trafik', 'gatorochtrafik@example.invalid', 1),"
-    "('parks', 'Parker och natur', 'parker@example.invalid', 1),"
-    "('cleaning', 'Borås rent och snyggt', 'rentochsnyggt@example.invalid', 1),"
-    "('housing', 'AB Bostäder i Borås', 'felanmalan@example.invalid', 0),"
-    "('police', 'Polisen', 'lokalpolis@example.invalid', 0);"
-    "UPDATE categories SET default_unit_id = (SELECT id FROM units WHERE code = CASE "
-    "categories.code "
-    " WHEN 'lighting' THEN 'street_lighting' WHEN 'litter' THEN 'cleaning' "
-    " WHEN 'graffiti' THEN 'cleaning' WHEN 'vegetation' THEN 'parks' WHEN 'path' THEN "
-    " 'streets_traffic' WHEN 'traffic' THEN 'streets_traffic' WHEN 'signage' THEN "
-    " 'streets_traffic' WHEN 'furniture' THEN 'parks' WHEN 'hidden' THEN 'parks' END) "
-    "WHERE default_unit_id IS NULL;"
-    /* Routing: municipality-wide rules per category, plus the housing company's estates in
-     * Hässleholmen (a drawn polygon) where lighting is the housing company's, and an area rule:
-     * in the rural locality Dalsjöfors the lamps along the through roads are the streets and
-     * traffic unit's (demo data, not the real division of responsibility). */
-    "INSERT INTO routing_rules (category, area_id, unit_id, priority, rule_order, note, polygon) "
-    "SELECT r.category, (SELECT id FROM areas WHERE code = r.area), "
-    "(SELECT id FROM units WHERE code = r.unit), r.priority, r.ord, "
-    "r.note, CASE WHEN r.poly IS NULL THEN NULL ELSE CastToMultiPolygon(GeomFromText(r.poly, "
-    "4326)) END FROM (SELECT 'lighting' AS category, NULL AS area, 'housing' AS unit, "
-    " 2 AS priority, 10 AS ord, "
-    " 'Bostäder i Borås: Hässleholmen' AS note, 'POLYGON((12.962 57.736, 12.975 57.736, 12.975 "
-    " 57.745, 12.962 57.745, 12.962 57.736))' AS poly "
-    " UNION ALL SELECT 'lighting', 'dalsjofors', 'streets_traffic', 2, 50, "
-    " 'Dalsjöfors: lamps along the through roads', NULL "
-    " UNION ALL SELECT 'lighting', NULL, 'street_lighting', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'litter', NULL, 'cleaning', 3, 100, NULL, NULL "
-    " UNION ALL SELECT 'graffiti', NULL, 'cleaning', 3, 100, NULL, NULL "
-    " UNION ALL SELECT 'vegetation', NULL, 'parks', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'furniture', NULL, 'parks', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'path', NULL, 'streets_traffic', 2, 100, NULL, NULL "
-    " UNION ALL SELECT 'traffic', NULL, 'streets_traffic', 1, 100, NULL, NULL "
-    " UNION ALL SELECT 'signage', NULL, 'streets_traffic', 3, 100, NULL, NULL) r "
-    "WHERE NOT EXISTS (SELECT 1 FROM routing_rules) "
-    /* an area rule whose area is missing must not turn into a municipality-wide one */
-    "AND (r.area IS NULL OR EXISTS (SELECT 1 FROM areas WHERE code = r.area));"
-    "INSERT OR IGNORE INTO walks (code, title, area_id, starts_at) VALUES "
-    "('NORRBY1', 'Trygghetsvandring Norrby', (SELECT id FROM areas WHERE code = 'norrby'), "
-    " '2026-11-26T18:00:00Z');";
 
 /* Demo observations: category, lon, lat, description, rating, minutes after 17:00Z. */
 static const struct {
@@ -93,7 +50,7 @@ int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
         return -1;
     if (wf_begin(c, err) != 0)
         return -1;
-    if (db_exec(c->db, seed_units_sql) != SQLITE_OK)
+    if (demo_store_load_reference(c) != 0)
         return wf_fail_db(c, err, "demo units and rules");
     if (wf_commit(c, err, "demo units and rules") != 0)
         return -1;
