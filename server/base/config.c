@@ -59,6 +59,8 @@ void config_defaults(struct config *c)
     c->password_hash_memory_kib = 19456; /* argon2id at OWASP's minimum */
     c->password_hash_iterations = 2;
     c->db_busy_timeout_ms = 10000;
+    c->walk_route_max_points = 2000;
+    c->walk_code_failures_per_minute = 30;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -151,6 +153,8 @@ static const struct key_desc keys[] = {
     I("password_hash_memory_kib", password_hash_memory_kib, 8, 4 * 1024 * 1024),
     I("password_hash_iterations", password_hash_iterations, 1, 100),
     I("db_busy_timeout_ms", db_busy_timeout_ms, 1, 600000),
+    I("walk_route_max_points", walk_route_max_points, 2, 100000),
+    I("walk_code_failures_per_minute", walk_code_failures_per_minute, 1, 100000),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

@@ -66,6 +66,10 @@ struct config {
     int password_hash_iterations;
     /* How long a write waits for another writer before answering 503. */
     int db_busy_timeout_ms;
+
+    /* Walks. */
+    int walk_route_max_points;         /* points of a route line */
+    int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
 };
 
 /* Fills *c with the built-in defaults. */
