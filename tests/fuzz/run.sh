@@ -24,7 +24,8 @@ run)
   mkdir -p "$dir/corpus/$name" "$dir/artifacts"
   log="$dir/fuzz_$name.log"
   set +e
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=64 \
+  # -error_exitcode=1: libFuzzer's default, 77, is what CTest treats as "skipped" elsewhere.
+  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=64 -error_exitcode=1 \
          -print_final_stats=1 -artifact_prefix="$dir/artifacts/$name-" \
          "$dir/corpus/$name" "$seeds" >"$log" 2>&1
   status=$?
