@@ -237,6 +237,9 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
             return wf_fail(err, ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "%s", why);
         if (ist == IMAGE_TOO_LARGE)
             return wf_fail(err, ERR_BODY_TOO_LARGE, NULL, "%s", why);
+        if (ist == IMAGE_BUSY)
+            return wf_fail(err, ERR_UNAVAILABLE, NULL,
+                           "every photo decoder is busy; send the photo again shortly");
         return wf_fail(err, ERR_INVALID_IMAGE, NULL, "the photo could not be read as an image: %s",
                        why);
     }
