@@ -294,14 +294,7 @@ static const char SQL_GROUP_OF[] = "SELECT 1 FROM walk_groups WHERE walk_id = ? 
 
 int walk_store_group_of(struct dbc *c, int64_t walk, int64_t group)
 {
-    sqlite3_stmt *st = db_stmt(c, SQL_GROUP_OF);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, walk);
-    sqlite3_bind_int64(st, 2, group);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists_pair(c, SQL_GROUP_OF, walk, group);
 }
 
 /* ---- participants ------------------------------------------------------------- */
@@ -433,16 +426,7 @@ json_t *walk_store_audits(struct dbc *c, int64_t walk, int64_t after)
         return NULL;
     sqlite3_bind_int64(st, 1, walk);
     sqlite3_bind_int64(st, 2, after);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, audit_json(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, audit_json);
 }
 
 static const char SQL_AUDIT_SUMMARY[] =
@@ -752,16 +736,7 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f)
     sqlite3_bind_int64(st, 5, f->organiser_user_id);
     sqlite3_bind_int(st, 6, f->public_only);
     sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 200);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, walk_json(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, walk_json);
 }
 
 #define ITEM_SELECT                                                                                \
@@ -874,16 +849,7 @@ json_t *walk_store_items(struct dbc *c, int64_t walk, int64_t unit_id)
         return NULL;
     sqlite3_bind_int64(st, 1, walk);
     sqlite3_bind_int64(st, 2, unit_id);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, item_json(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, item_json);
 }
 
 static const char SQL_OBS_IDS[] = "SELECT observation_id FROM walk_items WHERE walk_id = ? AND "
