@@ -12,7 +12,10 @@
 #include "delivery.h"
 #include "http.h"
 #include "image.h"
+#include "apikey_store.h"
 #include "log.h"
+#include "validate.h"
+#include "wf_open311.h"
 #include "walkdoc.h"
 #include "migrate.h"
 #include "seed.h"
@@ -57,6 +60,8 @@ static void usage(FILE *out)
         "  user add --username NAME --role ROLE [--unit CODE] [--db FILE]\n"
         "                                      create a staff user; password on stdin\n"
         "  unit token CODE [--db FILE]         new API token for a unit's system (printed once)\n"
+        "  api-key add NAME | list | revoke ID [--db FILE]\n"
+        "                                      API keys of Open311 clients (printed once)\n"
         "\n"
         "options:\n"
         "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
@@ -143,7 +148,8 @@ static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli
             return -1;
         } else if (!cli->command) {
             cli->command = a;
-        } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0) &&
+        } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0 ||
+                    strcmp(cli->command, "api-key") == 0) &&
                    !cli->sub) {
             cli->sub = a;
         } else if (!cli->file) {
@@ -416,6 +422,55 @@ static int cmd_unit(const struct config *cfg, const struct cli *cli)
     return 0;
 }
 
+/* "trygg api-key add NAME | list | revoke ID": Open311 clients' keys. */
+static int cmd_apikey(const struct config *cfg, const struct cli *cli)
+{
+    int add = cli->sub && strcmp(cli->sub, "add") == 0 && cli->file;
+    int list = cli->sub && strcmp(cli->sub, "list") == 0;
+    int revoke = cli->sub && strcmp(cli->sub, "revoke") == 0 && cli->file;
+    int64_t id = 0;
+    if ((!add && !list && !revoke) || (revoke && parse_i64(cli->file, 1, INT64_MAX, &id) != 0)) {
+        fprintf(stderr, "trygg: usage: trygg api-key add NAME | list | revoke ID\n");
+        return 2;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    struct wf_error err;
+    int rc = 0;
+    if (add) {
+        char key[2 * WF_APIKEY_BYTES + 1];
+        rc = wf_apikey_new(&c, cli->file, key, &id, &err);
+        if (rc == 0)
+            printf("%s\n", key);
+        memset(key, 0, sizeof key);
+    } else if (revoke) {
+        rc = wf_apikey_revoke(&c, id, &err);
+    } else {
+        json_t *keys = apikey_store_list(&c);
+        size_t i;
+        json_t *k;
+        json_array_foreach(keys, i, k)
+        {
+            const char *revoked = json_string_value(json_object_get(k, "revoked_at"));
+            printf("%lld\t%s\t%s\t%s\n", (long long)json_integer_value(json_object_get(k, "id")),
+                   json_string_value(json_object_get(k, "name")),
+                   json_string_value(json_object_get(k, "created_at")),
+                   revoked ? revoked : "active");
+        }
+        rc = keys ? 0 : -1;
+        if (!keys)
+            snprintf(err.message, sizeof err.message, "the keys could not be read");
+        json_decref(keys);
+    }
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s\n", err.message);
+        return 1;
+    }
+    return 0;
+}
+
 /* "trygg import-areas FILE" and "trygg import-boundary FILE --code C --name N". */
 static int cmd_import(const struct config *cfg, const struct cli *cli)
 {
@@ -494,6 +549,8 @@ int main(int argc, char **argv)
         return cmd_user(&cfg, &cli);
     if (strcmp(cli.command, "unit") == 0)
         return cmd_unit(&cfg, &cli);
+    if (strcmp(cli.command, "api-key") == 0)
+        return cmd_apikey(&cfg, &cli);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

@@ -157,6 +157,7 @@ static const struct key_desc keys[] = {
     I("password_hash_memory_kib", password_hash_memory_kib, 8, 4 * 1024 * 1024),
     I("password_hash_iterations", password_hash_iterations, 1, 100),
     I("db_busy_timeout_ms", db_busy_timeout_ms, 1, 600000),
+    S("open311_jurisdiction_id", open311_jurisdiction_id),
     I("walk_route_max_points", walk_route_max_points, 2, 100000),
     I("walk_code_failures_per_minute", walk_code_failures_per_minute, 1, 100000),
 };

@@ -68,6 +68,9 @@ struct config {
     /* How long a write waits for another writer before answering 503. */
     int db_busy_timeout_ms;
 
+    /* Open311: the jurisdiction_id clients send; empty = the municipality code. */
+    char open311_jurisdiction_id[64];
+
     /* Walks. */
     int walk_route_max_points;         /* points of a route line */
     int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */

@@ -16,8 +16,7 @@ static int hex_value(char c)
     return -1;
 }
 
-/* Decodes v[0..n) into out (cap bytes). Returns the length or a query_status. */
-static int decode(const char *v, size_t n, char *out, size_t cap)
+int query_decode(const char *v, size_t n, char *out, size_t cap)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
@@ -59,7 +58,7 @@ int query_get(const char *query, const char *name, char *out, size_t cap)
         if (klen == nlen && memcmp(p, name, nlen) == 0) {
             const char *v = eq ? eq + 1 : p + plen;
             size_t vlen = eq ? plen - klen - 1 : 0;
-            int rc = decode(v, vlen, out, cap);
+            int rc = query_decode(v, vlen, out, cap);
             if (rc < 0)
                 out[0] = '\0';
             return rc;

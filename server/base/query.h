@@ -22,4 +22,11 @@ enum query_status {
  */
 int query_get(const char *query, const char *name, char *out, size_t cap);
 
+/*
+ * %-decodes v[0..n) ('+' is a space) into out (cap bytes, NUL-terminated).
+ * Returns the length, QUERY_BAD (bad escape or a NUL byte, raw or decoded) or
+ * QUERY_TOO_LONG. Shared by query strings and form bodies (form.h).
+ */
+int query_decode(const char *v, size_t n, char *out, size_t cap);
+
 #endif

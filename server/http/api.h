@@ -53,6 +53,13 @@ int api_walk_join(struct req *r);            /* POST /api/v1/walks/{code}/join *
 int api_walk_audit(struct req *r);           /* POST /api/v1/walks/{code}/audits */
 int api_walks_ics(struct req *r);            /* GET /walks.ics */
 
+/* api_open311.c: Open311 GeoReport v2 under /open311/v2/ (.xml or .json) */
+int api_open311_get(struct req *r);     /* GET discovery, services, requests */
+int api_open311_post(struct req *r);    /* POST requests (form body, api_key) */
+int api_open311_service(struct req *r); /* GET services/{code} */
+int api_open311_request(struct req *r); /* GET requests/{id} */
+int api_open311_token(struct req *r);   /* GET tokens/{token} */
+
 /* api_photos.c */
 int api_photo_upload(struct req *r); /* POST /api/v1/observations/{id}/photos */
 int api_photo_get(struct req *r);    /* GET /api/v1/photos/{id} */
@@ -84,6 +91,8 @@ int api_rules_put(struct req *r);    /* PUT /api/v1/routing-rules/{id} */
 int api_rules_delete(struct req *r); /* DELETE /api/v1/routing-rules/{id} */
 int api_outbox_list(struct req *r);  /* GET /api/v1/outbox */
 int api_outbox_retry(struct req *r); /* POST /api/v1/outbox/{id}/retry */
+int api_keys_list(struct req *r);    /* GET /api/v1/api-keys (never the keys or hashes) */
+int api_keys_revoke(struct req *r);  /* DELETE /api/v1/api-keys/{id} */
 
 /* api_users.c */
 int api_users_list(struct req *r); /* GET /api/v1/users */

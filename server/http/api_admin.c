@@ -5,7 +5,9 @@
  */
 #include "api.h"
 #include "http.h"
+#include "apikey_store.h"
 #include "outbox_store.h"
+#include "wf_open311.h"
 #include "wf_units.h"
 
 #include <stdlib.h>
@@ -156,4 +158,23 @@ int api_outbox_retry(struct req *r)
         return http_reply_fail(r, &err);
     return http_reply_json(r, 200,
                            json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "pending"));
+}
+
+int api_keys_list(struct req *r)
+{
+    json_t *keys = apikey_store_list(r->dbc);
+    if (!keys)
+        return http_reply_error(r, db_failure(r->dbc), NULL, "the keys could not be read");
+    return http_reply_json(r, 200, json_pack("{s:o}", "api_keys", keys));
+}
+
+int api_keys_revoke(struct req *r)
+{
+    int64_t id;
+    struct wf_error err;
+    if (http_param_id_or_reply(r, 0, &id) != 0)
+        return r->status;
+    if (wf_apikey_revoke(r->dbc, id, &err) != 0)
+        return http_reply_fail(r, &err);
+    return http_reply_bytes(r, 204, NULL, "", 0, NULL);
 }

@@ -35,6 +35,7 @@ enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
     BODY_JSON, /* application/json object, at most max_json_body_bytes */
     BODY_RAW,  /* raw bytes (photos), at most max_photo_bytes */
+    BODY_FORM, /* raw bytes (a form the handler parses with form.h), at most max_json_body_bytes */
 };
 
 struct server;

@@ -44,6 +44,13 @@ const struct route routes[] = {
     {"GET", "/api/v1/photos/{id}", api_photo_get, 0, BODY_NONE},
     {"GET", "/api/v1/photos/{id}/thumb", api_photo_thumb, 0, BODY_NONE},
 
+    /* Open311 GeoReport v2: {doc} is name.xml or name.json */
+    {"GET", "/open311/v2/{doc}", api_open311_get, 0, BODY_NONE},
+    {"POST", "/open311/v2/{doc}", api_open311_post, 0, BODY_FORM},
+    {"GET", "/open311/v2/services/{doc}", api_open311_service, 0, BODY_NONE},
+    {"GET", "/open311/v2/requests/{doc}", api_open311_request, 0, BODY_NONE},
+    {"GET", "/open311/v2/tokens/{doc}", api_open311_token, 0, BODY_NONE},
+
     /* Staff: sessions */
     {"POST", "/api/v1/auth/login", api_login, 0, BODY_JSON},
     {"POST", "/api/v1/auth/logout", api_logout, ROLE_ANY_STAFF, BODY_NONE},
@@ -72,6 +79,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/users", api_users_list, ROLE_ADMIN, BODY_NONE},
     {"POST", "/api/v1/users", api_users_post, ROLE_ADMIN, BODY_JSON},
     {"PUT", "/api/v1/users/{id}", api_users_put, ROLE_ADMIN, BODY_JSON},
+    {"GET", "/api/v1/api-keys", api_keys_list, ROLE_ADMIN, BODY_NONE},
+    {"DELETE", "/api/v1/api-keys/{id}", api_keys_revoke, ROLE_ADMIN, BODY_NONE},
     {"GET", "/api/v1/outbox", api_outbox_list, ROLE_OFFICE, BODY_NONE},
     {"POST", "/api/v1/outbox/{id}/retry", api_outbox_retry, ROLE_OFFICE, BODY_NONE},
 

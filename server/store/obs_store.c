@@ -11,8 +11,8 @@
 static const char SQL_INSERT[] =
     "INSERT INTO observations (client_id, category, lon, lat, accuracy_m, e, n, "
     "observed_at, created_at, description, unsafe_rating, light, sun_elevation, walk_id, "
-    "area_id, geom, geom_sweref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-    "?12, ?13, ?14, ?15, MakePoint(?3, ?4, 4326), MakePoint(?6, ?7, 3006))";
+    "area_id, media_url, geom, geom_sweref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15, ?16, MakePoint(?3, ?4, 4326), MakePoint(?6, ?7, 3006))";
 
 int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
 {
@@ -38,6 +38,7 @@ int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
         sqlite3_bind_int64(st, 14, o->walk_id);
     if (o->area_id > 0)
         sqlite3_bind_int64(st, 15, o->area_id);
+    db_bind_text_or_null(st, 16, o->media_url);
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -330,4 +331,76 @@ json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
     }
     db_done(st);
     return rep;
+}
+
+/* ---- Open311 ---------------------------------------------------------------- */
+
+static const char SQL_OPEN311[] =
+    "SELECT o.id, o.status, k.name_sv, o.category, o.description, u.name, o.created_at, "
+    "coalesce(c.updated_at, o.created_at), c.due_at, a.name, o.lat, o.lon, o.media_url, "
+    "(SELECT p.id FROM photos p WHERE p.observation_id = o.id ORDER BY p.created_at LIMIT 1) "
+    "FROM observations o JOIN categories k ON k.code = o.category "
+    "LEFT JOIN cases c ON c.observation_id = o.id "
+    "LEFT JOIN units u ON u.id = (SELECT c2.unit_id FROM cases c2 WHERE c2.observation_id = "
+    "coalesce(c.duplicate_of, o.id)) LEFT JOIN areas a ON a.id = o.area_id "
+    "WHERE (?1 IS NULL OR o.id IN (SELECT value FROM json_each(?1))) "
+    "AND (?2 IS NULL OR o.category IN (SELECT value FROM json_each(?2))) "
+    "AND (?3 IS NULL OR o.created_at >= ?3) AND (?4 IS NULL OR o.created_at <= ?4) "
+    "AND (?5 = 0 OR (?5 = 1) = (o.status IN " OBS_OPEN_STATES_SQL ")) "
+    "ORDER BY o.id DESC LIMIT ?6";
+enum {
+    R_ID,
+    R_STATUS,
+    R_SERVICE_NAME,
+    R_SERVICE_CODE,
+    R_DESCRIPTION,
+    R_AGENCY,
+    R_REQUESTED,
+    R_UPDATED,
+    R_EXPECTED,
+    R_ADDRESS,
+    R_LAT,
+    R_LON,
+    R_MEDIA,
+    R_PHOTO
+};
+
+static json_t *open311_row(sqlite3_stmt *st)
+{
+    char id[32], media[128];
+    snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, R_ID));
+    const char *status = (const char *)sqlite3_column_text(st, R_STATUS);
+    int open = status && (strcmp(status, "new") == 0 || strcmp(status, "acknowledged") == 0 ||
+                          strcmp(status, "assigned") == 0 || strcmp(status, "in_progress") == 0);
+    json_t *media_url = text_or_null(st, R_MEDIA);
+    if (json_is_null(media_url) && sqlite3_column_type(st, R_PHOTO) != SQLITE_NULL) {
+        snprintf(media, sizeof media, "/api/v1/photos/%s", sqlite3_column_text(st, R_PHOTO));
+        json_decref(media_url);
+        media_url = json_string(media); /* made absolute by the caller */
+    }
+    return json_pack(
+        "{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:n, s:n, s:f, s:f, s:o, s:I}",
+        "service_request_id", id, "status", open ? "open" : "closed", "service_name",
+        text_or_null(st, R_SERVICE_NAME), "service_code", text_or_null(st, R_SERVICE_CODE),
+        "description", text_or_null(st, R_DESCRIPTION), "agency_responsible",
+        text_or_null(st, R_AGENCY), "service_notice", "", "requested_datetime",
+        text_or_null(st, R_REQUESTED), "updated_datetime", text_or_null(st, R_UPDATED),
+        "expected_datetime", text_or_null(st, R_EXPECTED), "address", text_or_null(st, R_ADDRESS),
+        "address_id", "zipcode", "lat", sqlite3_column_double(st, R_LAT), "long",
+        sqlite3_column_double(st, R_LON), "media_url", media_url, "id",
+        (json_int_t)sqlite3_column_int64(st, R_ID));
+}
+
+json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_OPEN311);
+    if (!st)
+        return NULL;
+    db_bind_text_or_null(st, 1, f->ids);
+    db_bind_text_or_null(st, 2, f->service_codes);
+    db_bind_text_or_null(st, 3, f->start);
+    db_bind_text_or_null(st, 4, f->end);
+    sqlite3_bind_int(st, 5, f->status);
+    sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 1000);
+    return db_json_rows(st, open311_row);
 }

@@ -27,6 +27,7 @@ struct obs_row {
     int unsafe_rating; /* 0: not given */
     const char *observed_at, *created_at, *light;
     int64_t walk_id, area_id; /* 0: none */
+    const char *media_url;    /* a link an Open311 client sent (never fetched), or NULL */
 };
 
 /*
@@ -100,6 +101,22 @@ struct obs_map_filter {
 
 /* Calls fn for every observation matching f. 0 or -1. */
 int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_point_fn fn, void *ctx);
+
+/* Filters of the Open311 request list. Strings are JSON array texts or values; NULL = any. */
+struct obs_open311_filter {
+    const char *ids, *service_codes, *start, *end;
+    int status; /* 0 any, 1 open, 2 closed */
+    int limit;
+};
+
+/*
+ * Service requests in Open311 GeoReport v2's shape (without status_notes),
+ * newest first: {"service_request_id","status","service_name","service_code",
+ * "description","agency_responsible","service_notice","requested_datetime",
+ * "updated_datetime","expected_datetime","address","address_id","zipcode",
+ * "lat","long","media_url","id"}. NULL on error.
+ */
+json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f);
 
 /* The contact details of observation id's reporter as {"name","email","phone"},
  * or JSON null. Staff views only. */

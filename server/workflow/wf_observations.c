@@ -89,6 +89,7 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     o.sun_elevation = sun_elevation_deg(in->lon, in->lat, in->observed_at);
     o.light = sun_light_name(sun_light_from_elevation(o.sun_elevation));
     o.walk_id = walk_id;
+    o.media_url = in->media_url;
     o.area_id = area_store_at(c, in->lon, in->lat);
     if (o.area_id < 0)
         return wf_fail_db(c, err, "the area could not be found");
