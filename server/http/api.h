@@ -60,6 +60,14 @@ int api_open311_service(struct req *r); /* GET services/{code} */
 int api_open311_request(struct req *r); /* GET requests/{id} */
 int api_open311_token(struct req *r);   /* GET tokens/{token} */
 
+/* api_ogc.c: OGC API - Features under /ogc */
+int api_ogc_landing(struct req *r);     /* GET /ogc and /ogc/ */
+int api_ogc_conformance(struct req *r); /* GET /ogc/conformance */
+int api_ogc_collections(struct req *r); /* GET /ogc/collections */
+int api_ogc_collection(struct req *r);  /* GET /ogc/collections/{id} */
+int api_ogc_items(struct req *r);       /* GET /ogc/collections/{id}/items */
+int api_ogc_item(struct req *r);        /* GET /ogc/collections/{id}/items/{featureId} */
+
 /* api_photos.c */
 int api_photo_upload(struct req *r); /* POST /api/v1/observations/{id}/photos */
 int api_photo_get(struct req *r);    /* GET /api/v1/photos/{id} */

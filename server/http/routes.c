@@ -51,6 +51,15 @@ const struct route routes[] = {
     {"GET", "/open311/v2/requests/{doc}", api_open311_request, 0, BODY_NONE},
     {"GET", "/open311/v2/tokens/{doc}", api_open311_token, 0, BODY_NONE},
 
+    /* OGC API - Features, Part 1 Core */
+    {"GET", "/ogc", api_ogc_landing, 0, BODY_NONE},
+    {"GET", "/ogc/", api_ogc_landing, 0, BODY_NONE},
+    {"GET", "/ogc/conformance", api_ogc_conformance, 0, BODY_NONE},
+    {"GET", "/ogc/collections", api_ogc_collections, 0, BODY_NONE},
+    {"GET", "/ogc/collections/{id}", api_ogc_collection, 0, BODY_NONE},
+    {"GET", "/ogc/collections/{id}/items", api_ogc_items, 0, BODY_NONE},
+    {"GET", "/ogc/collections/{id}/items/{fid}", api_ogc_item, 0, BODY_NONE},
+
     /* Staff: sessions */
     {"POST", "/api/v1/auth/login", api_login, 0, BODY_JSON},
     {"POST", "/api/v1/auth/logout", api_logout, ROLE_ANY_STAFF, BODY_NONE},

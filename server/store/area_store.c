@@ -3,6 +3,7 @@
  * named position.
  */
 #include "area_store.h"
+#include "ogc_query.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -208,4 +209,48 @@ static const char SQL_AREA_BY_CODE[] = "SELECT id FROM areas WHERE code = ?";
 int64_t area_store_id_by_code(struct dbc *c, const char *code)
 {
     return db_lookup_id(c, SQL_AREA_BY_CODE, code);
+}
+
+#define AREA_OGC_WHERE                                                                             \
+    "WHERE (?1 = 0 OR (MbrMaxX(geom) >= ?2 AND MbrMinX(geom) <= ?4 AND MbrMaxY(geom) >= ?3 AND "   \
+    "MbrMinY(geom) <= ?5)) AND (?6 IS NULL OR code = ?6) AND (?7 = 0 OR id = ?7) "
+static const char SQL_AREA_OGC_COUNT[] = "SELECT count(*) FROM areas " AREA_OGC_WHERE;
+static const char SQL_AREA_OGC[] =
+    "SELECT id, code, name, AsGeoJSON(geom, 6) FROM areas " AREA_OGC_WHERE
+    "ORDER BY id LIMIT ?8 OFFSET ?9";
+
+static json_t *area_feature(sqlite3_stmt *st)
+{
+    const char *g = (const char *)sqlite3_column_text(st, 3);
+    json_t *geom = g ? json_loads(g, 0, NULL) : NULL;
+    json_int_t id = (json_int_t)sqlite3_column_int64(st, 0);
+    return json_pack("{s:s, s:I, s:o, s:{s:s, s:s}}", "type", "Feature", "id", id, "geometry",
+                     geom ? geom : json_null(), "properties", "code", sqlite3_column_text(st, 1),
+                     "name", sqlite3_column_text(st, 2));
+}
+
+static void bind_area_ogc(sqlite3_stmt *st, const struct ogc_query *q)
+{
+    sqlite3_bind_int(st, 1, q->has_bbox);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, 2 + i, q->bbox[i]);
+    db_bind_text_or_null(st, 6, q->code);
+    sqlite3_bind_int64(st, 7, q->feature_id);
+}
+
+json_t *area_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_AREA_OGC_COUNT);
+    if (!st)
+        return NULL;
+    bind_area_ogc(st, q);
+    int rc = sqlite3_step(st);
+    *matched = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (rc != SQLITE_ROW || !(st = db_stmt(c, SQL_AREA_OGC)))
+        return NULL;
+    bind_area_ogc(st, q);
+    sqlite3_bind_int64(st, 8, q->limit);
+    sqlite3_bind_int64(st, 9, q->offset);
+    return db_json_rows(st, area_feature);
 }

@@ -76,4 +76,10 @@ struct municipality {
 /* Loads the municipality into *out: 1 found, 0 none stored, -1 on error. */
 int area_store_municipality(struct dbc *c, struct municipality *out);
 
+struct ogc_query;
+
+/* Areas matching q (bbox, code, feature_id) as GeoJSON Features, and the total
+ * into *matched. NULL on error. */
+json_t *area_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);
+
 #endif

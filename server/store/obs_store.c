@@ -3,6 +3,7 @@
  * HTTP; every column read from a SELECT is read by its named position.
  */
 #include "obs_store.h"
+#include "ogc_query.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -403,4 +404,87 @@ json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f)
     sqlite3_bind_int(st, 5, f->status);
     sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 1000);
     return db_json_rows(st, open311_row);
+}
+
+/* ---- OGC API - Features ----------------------------------------------------- */
+
+#define OGC_WHERE                                                                                  \
+    "WHERE (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = "              \
+    "'observations' AND f_geometry_column = 'geom' AND search_frame = "                            \
+    "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "   \
+    "AND (?6 IS NULL OR o.observed_at >= ?6) AND (?7 IS NULL OR o.observed_at <= ?7) "             \
+    "AND (?8 IS NULL OR o.category = ?8) AND (?9 IS NULL OR o.status = ?9) "                       \
+    "AND (?10 IS NULL OR a.code = ?10) AND (?11 = 0 OR o.id = ?11) "
+
+static const char SQL_OGC_COUNT[] =
+    "SELECT count(*) FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE;
+static const char SQL_OGC_ITEMS[] =
+    "SELECT o.id, o.lon, o.lat, o.category, o.status, o.description, o.observed_at, "
+    "o.created_at, a.code, o.unsafe_rating, o.light, "
+    "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id) "
+    "FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE
+    "ORDER BY o.id LIMIT ?12 OFFSET ?13";
+enum {
+    G_ID,
+    G_LON,
+    G_LAT,
+    G_CATEGORY,
+    G_STATUS,
+    G_DESCRIPTION,
+    G_OBSERVED,
+    G_CREATED,
+    G_AREA,
+    G_RATING,
+    G_LIGHT,
+    G_SUPPORT
+};
+
+static void bind_ogc(sqlite3_stmt *st, const struct ogc_query *q)
+{
+    sqlite3_bind_int(st, 1, q->has_bbox);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, 2 + i, q->bbox[i]);
+    db_bind_text_or_null(st, 6, q->from);
+    db_bind_text_or_null(st, 7, q->to);
+    db_bind_text_or_null(st, 8, q->category);
+    db_bind_text_or_null(st, 9, q->status);
+    db_bind_text_or_null(st, 10, q->area);
+    sqlite3_bind_int64(st, 11, q->feature_id);
+}
+
+static json_t *ogc_feature(sqlite3_stmt *st)
+{
+    json_int_t id = (json_int_t)sqlite3_column_int64(st, G_ID);
+    return json_pack(
+        "{s:s, s:I, s:{s:s, s:[f,f]}, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}}", "type",
+        "Feature", "id", id, "geometry", "type", "Point", "coordinates",
+        sqlite3_column_double(st, G_LON), sqlite3_column_double(st, G_LAT), "properties",
+        "category", text_or_null(st, G_CATEGORY), "status", text_or_null(st, G_STATUS),
+        "description", text_or_null(st, G_DESCRIPTION), "observed_at", text_or_null(st, G_OBSERVED),
+        "created_at", text_or_null(st, G_CREATED), "area", text_or_null(st, G_AREA),
+        "unsafe_rating",
+        sqlite3_column_type(st, G_RATING) == SQLITE_NULL
+            ? json_null()
+            : json_integer(sqlite3_column_int(st, G_RATING)),
+        "light", text_or_null(st, G_LIGHT), "support_count", sqlite3_column_int(st, G_SUPPORT));
+}
+
+json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_OGC_COUNT);
+    if (!st)
+        return NULL;
+    bind_ogc(st, q);
+    int rc = sqlite3_step(st);
+    *matched = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return NULL;
+    st = db_stmt(c, SQL_OGC_ITEMS);
+    if (!st)
+        return NULL;
+    bind_ogc(st, q);
+    sqlite3_bind_int64(st, 12, q->limit);
+    sqlite3_bind_int64(st, 13, q->offset);
+    return db_json_rows(st, ogc_feature);
 }

@@ -118,6 +118,12 @@ struct obs_open311_filter {
  */
 json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f);
 
+struct ogc_query;
+
+/* Public observations matching q as GeoJSON Features (never contact details), and
+ * how many match in all into *matched. NULL on error. */
+json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);
+
 /* The contact details of observation id's reporter as {"name","email","phone"},
  * or JSON null. Staff views only. */
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id);

@@ -2,6 +2,7 @@
  * walk_store — see walk_store.h. Every SELECT's columns are read by named position.
  */
 #include "walk_store.h"
+#include "ogc_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -886,4 +887,58 @@ char *walk_store_area_outline(struct dbc *c, int64_t walk)
     char *s = sqlite3_step(st) == SQLITE_ROW ? dup_text(st, 0) : NULL;
     db_done(st);
     return s;
+}
+
+#define WALK_OGC_WHERE                                                                             \
+    "WHERE w.public = 1 AND coalesce(w.route, w.meeting_point) IS NOT NULL "                       \
+    "AND (?1 = 0 OR (MbrMaxX(coalesce(w.route, w.meeting_point)) >= ?2 AND "                       \
+    "MbrMinX(coalesce(w.route, w.meeting_point)) <= ?4 AND "                                       \
+    "MbrMaxY(coalesce(w.route, w.meeting_point)) >= ?3 AND "                                       \
+    "MbrMinY(coalesce(w.route, w.meeting_point)) <= ?5)) "                                         \
+    "AND (?6 IS NULL OR w.starts_at >= ?6) AND (?7 IS NULL OR w.starts_at <= ?7) "                 \
+    "AND (?8 IS NULL OR w.state = ?8) AND (?9 IS NULL OR a.code = ?9) AND (?10 = 0 OR w.id = "     \
+    "?10) "
+static const char SQL_WALK_OGC_COUNT[] =
+    "SELECT count(*) FROM walks w LEFT JOIN areas a ON a.id = w.area_id " WALK_OGC_WHERE;
+static const char SQL_WALK_OGC[] =
+    "SELECT w.id, w.code, w.title, w.state, w.starts_at, w.ends_at, a.code, w.meeting_text, "
+    "AsGeoJSON(coalesce(w.route, w.meeting_point), 7) FROM walks w LEFT JOIN areas a ON "
+    "a.id = w.area_id " WALK_OGC_WHERE "ORDER BY w.id LIMIT ?11 OFFSET ?12";
+
+static json_t *walk_feature(sqlite3_stmt *st)
+{
+    return json_pack("{s:s, s:I, s:o, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}}", "type", "Feature",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0), "geometry", col_geojson(st, 8),
+                     "properties", "code", col_text(st, 1), "title", col_text(st, 2), "state",
+                     col_text(st, 3), "starts_at", col_text(st, 4), "ends_at", col_text(st, 5),
+                     "area", col_text(st, 6), "meeting_text", col_text(st, 7));
+}
+
+static void bind_walk_ogc(sqlite3_stmt *st, const struct ogc_query *q)
+{
+    sqlite3_bind_int(st, 1, q->has_bbox);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, 2 + i, q->bbox[i]);
+    db_bind_text_or_null(st, 6, q->from);
+    db_bind_text_or_null(st, 7, q->to);
+    db_bind_text_or_null(st, 8, q->status);
+    db_bind_text_or_null(st, 9, q->area);
+    sqlite3_bind_int64(st, 10, q->feature_id);
+}
+
+json_t *walk_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_WALK_OGC_COUNT);
+    if (!st)
+        return NULL;
+    bind_walk_ogc(st, q);
+    int rc = sqlite3_step(st);
+    *matched = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (rc != SQLITE_ROW || !(st = db_stmt(c, SQL_WALK_OGC)))
+        return NULL;
+    bind_walk_ogc(st, q);
+    sqlite3_bind_int64(st, 11, q->limit);
+    sqlite3_bind_int64(st, 12, q->offset);
+    return db_json_rows(st, walk_feature);
 }

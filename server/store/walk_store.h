@@ -159,6 +159,13 @@ json_t *walk_store_audit_summary(struct dbc *c, int64_t walk);
 /* Observation ids of walk id greater than after, ascending (the live feed). */
 json_t *walk_store_observation_ids(struct dbc *c, int64_t walk, int64_t after);
 
+struct ogc_query;
+
+/* Public walks matching q (bbox on the route or meeting point, from/to on the start,
+ * status = walk state, area code, feature_id) as GeoJSON Features with the route
+ * (or else the meeting point) as geometry; the total into *matched. NULL on error. */
+json_t *walk_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);
+
 /* The area's outline (GeoJSON geometry text, malloc'd) of walk id, or NULL. */
 char *walk_store_area_outline(struct dbc *c, int64_t walk);
 
