@@ -11,6 +11,7 @@
 #include "db.h"
 #include "delivery.h"
 #include "http.h"
+#include "image.h"
 #include "log.h"
 #include "migrate.h"
 #include "seed.h"
@@ -454,8 +455,9 @@ int main(int argc, char **argv)
     int pa = parse_args(argc, argv, &cfg, &cli);
     if (pa != 0)
         return pa > 0 ? 0 : 2;
-    curl_global_init(CURL_GLOBAL_DEFAULT);       /* once, before any thread */
-    db_set_busy_timeout(cfg.db_busy_timeout_ms); /* before any connection opens */
+    curl_global_init(CURL_GLOBAL_DEFAULT);                        /* once, before any thread */
+    db_set_busy_timeout(cfg.db_busy_timeout_ms);                  /* before any connection opens */
+    image_set_max_concurrent_decodes(cfg.max_concurrent_decodes); /* before any upload */
     struct dbc c;
     struct wf_error err;
     int rc = 0;

@@ -32,8 +32,11 @@ void config_defaults(struct config *c)
     c->request_timeout_ms = 30000;
     c->max_json_body_bytes = 64 * 1024;
     c->max_photo_bytes = 15L * 1024 * 1024;
-    c->max_photo_pixels = 50L * 1000 * 1000;
+    /* 25 MP: an iPhone 15/16 photo (5712 x 4284 = 24.5 MP) and every phone's default
+     * 12 MP (4032 x 3024) pass; 48-200 MP full-sensor modes are refused. */
+    c->max_photo_pixels = 25L * 1000 * 1000;
     c->photo_max_side = 2048;
+    c->max_concurrent_decodes = 2;
     c->max_photos_per_observation = 5;
     c->max_description_chars = 2000;
     c->max_name_chars = 200;
@@ -59,6 +62,8 @@ void config_defaults(struct config *c)
     c->password_hash_memory_kib = 19456; /* argon2id at OWASP's minimum */
     c->password_hash_iterations = 2;
     c->db_busy_timeout_ms = 10000;
+    c->walk_route_max_points = 2000;
+    c->walk_code_failures_per_minute = 30;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -120,6 +125,7 @@ static const struct key_desc keys[] = {
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),
     L("max_photo_pixels", max_photo_pixels, 10000, 400L * 1000 * 1000),
     I("photo_max_side", photo_max_side, 320, 8192),
+    I("max_concurrent_decodes", max_concurrent_decodes, 1, 64),
     I("max_photos_per_observation", max_photos_per_observation, 0, 50),
     I("max_description_chars", max_description_chars, 1, 100000),
     I("max_name_chars", max_name_chars, 1, 10000),
@@ -151,6 +157,8 @@ static const struct key_desc keys[] = {
     I("password_hash_memory_kib", password_hash_memory_kib, 8, 4 * 1024 * 1024),
     I("password_hash_iterations", password_hash_iterations, 1, 100),
     I("db_busy_timeout_ms", db_busy_timeout_ms, 1, 600000),
+    I("walk_route_max_points", walk_route_max_points, 2, 100000),
+    I("walk_code_failures_per_minute", walk_code_failures_per_minute, 1, 100000),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

@@ -28,10 +28,11 @@ struct config {
     int request_timeout_ms;
 
     /* Named limits. */
-    long max_json_body_bytes; /* JSON request bodies */
-    long max_photo_bytes;     /* one photo upload */
-    long max_photo_pixels;    /* width*height of a decoded photo */
-    int photo_max_side;       /* long side of the stored full-size photo */
+    long max_json_body_bytes;   /* JSON request bodies */
+    long max_photo_bytes;       /* one photo upload */
+    long max_photo_pixels;      /* width*height of a decoded photo */
+    int photo_max_side;         /* long side of the stored full-size photo */
+    int max_concurrent_decodes; /* photos decoded at once; bounds decoding memory (image.h) */
     int max_photos_per_observation;
     int max_description_chars; /* UTF-8 characters, not bytes */
     int max_name_chars;        /* reporter name, e-mail, phone */
@@ -66,6 +67,10 @@ struct config {
     int password_hash_iterations;
     /* How long a write waits for another writer before answering 503. */
     int db_busy_timeout_ms;
+
+    /* Walks. */
+    int walk_route_max_points;         /* points of a route line */
+    int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
 };
 
 /* Fills *c with the built-in defaults. */

@@ -8,13 +8,14 @@
 #ifndef TRYGG_API_H
 #define TRYGG_API_H
 
+#include <stdint.h>
+
 struct req;
 
 /* api_catalog.c: reference data and health */
 int api_health(struct req *r);        /* GET /healthz */
 int api_client_config(struct req *r); /* GET /api/v1/config */
 int api_categories(struct req *r);    /* GET /api/v1/categories */
-int api_walk_by_code(struct req *r);  /* GET /api/v1/walks/{code} */
 
 /* api_areas.c */
 int api_areas_list(struct req *r);   /* GET /api/v1/areas */
@@ -27,6 +28,30 @@ int api_obs_nearby(struct req *r);   /* GET /api/v1/observations/nearby */
 int api_obs_get(struct req *r);      /* GET /api/v1/observations/{id} */
 int api_obs_support(struct req *r);  /* POST /api/v1/observations/{id}/support */
 int api_map_clusters(struct req *r); /* GET /api/v1/map/clusters */
+
+/* POST /api/v1/walks/{id}/observations: the same as api_obs_create, filed on walk_id
+ * (an organiser's paper notes); walk_id 0 = as api_obs_create. */
+int api_obs_create_on_walk(struct req *r, int64_t walk_id);
+
+/* api_walks.c: safety walks */
+int api_walks_create(struct req *r);         /* POST /api/v1/walks */
+int api_walks_list(struct req *r);           /* GET /api/v1/walks */
+int api_walk_get(struct req *r);             /* GET /api/v1/walks/{id or code} */
+int api_walk_put(struct req *r);             /* PUT /api/v1/walks/{id} */
+int api_walk_qr_svg(struct req *r);          /* GET /api/v1/walks/{id}/qr.svg */
+int api_walk_qr_png(struct req *r);          /* GET /api/v1/walks/{id}/qr.png */
+int api_walk_poster(struct req *r);          /* GET /api/v1/walks/{id}/poster.pdf */
+int api_walk_protocol_pdf(struct req *r);    /* GET /api/v1/walks/{id}/protocol.pdf */
+int api_walk_protocol_csv(struct req *r);    /* GET /api/v1/walks/{id}/protocol.csv */
+int api_walk_live(struct req *r);            /* GET /api/v1/walks/{id}/live */
+int api_walk_items(struct req *r);           /* GET /api/v1/walks/{id}/items */
+int api_walk_item_put(struct req *r);        /* PUT /api/v1/walks/{id}/items/{observation_id} */
+int api_walk_item_answer(struct req *r);     /* POST .../items/{observation_id}/answer */
+int api_walk_observation_add(struct req *r); /* POST /api/v1/walks/{id}/observations */
+int api_walk_publish(struct req *r);         /* POST /api/v1/walks/{id}/publish */
+int api_walk_join(struct req *r);            /* POST /api/v1/walks/{code}/join */
+int api_walk_audit(struct req *r);           /* POST /api/v1/walks/{code}/audits */
+int api_walks_ics(struct req *r);            /* GET /walks.ics */
 
 /* api_photos.c */
 int api_photo_upload(struct req *r); /* POST /api/v1/observations/{id}/photos */

@@ -273,6 +273,21 @@ int api_unit_updates(struct req *r)
                                   &u.comment) ||
         http_json_string_or_reply(r, r->json, "external_ref", NULL, 0, 200, &u.external_ref))
         return r->status;
+    json_t *wa = json_object_get(r->json, "walk_answer");
+    if (wa && !json_is_null(wa)) {
+        if (!json_is_object(wa))
+            return http_reply_error(r, ERR_INVALID_TYPE, "walk_answer",
+                                    "'walk_answer' is {\"answer\", \"by\", \"reason\", "
+                                    "\"passed_to\"}");
+        if (http_json_string_or_reply(r, wa, "answer", "walk_answer.answer", 1, 16,
+                                      &u.walk_answer) ||
+            http_json_string_or_reply(r, wa, "by", "walk_answer.by", 0, 10, &u.walk_answer_by) ||
+            http_json_string_or_reply(r, wa, "reason", "walk_answer.reason", 0,
+                                      WF_COMMENT_MAX_CHARS, &u.walk_answer_reason) ||
+            http_json_string_or_reply(r, wa, "passed_to", "walk_answer.passed_to", 0, 200,
+                                      &u.walk_answer_passed_to))
+            return r->status;
+    }
     if (wf_unit_update(r->dbc, r->cfg, r->param[0], token, &u, &err) != 0)
         return http_reply_fail(r, &err);
     return http_reply_json(

@@ -19,20 +19,6 @@ int api_categories(struct req *r)
     return http_reply_json(r, 200, json_pack("{s:o}", "categories", arr));
 }
 
-int api_walk_by_code(struct req *r)
-{
-    const char *code = r->param[0];
-    if (strlen(code) > CATALOG_WALK_CODE_MAX)
-        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no walk has this code");
-    int failed;
-    json_t *walk = catalog_store_walk_json(r->dbc, code, &failed);
-    if (failed)
-        return http_reply_error(r, db_failure(r->dbc), NULL, "the walk could not be read");
-    if (!walk)
-        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no walk has this code");
-    return http_reply_json(r, 200, walk);
-}
-
 int api_client_config(struct req *r)
 {
     const struct config *cfg = r->cfg;

@@ -55,7 +55,8 @@ static int parse_new_obs_or_reply(struct req *r, struct wf_obs_input *o)
                                   &o->description) != 0 ||
         http_json_string_or_reply(r, j, "walk", NULL, 0, OBS_WALK_CODE_MAX_CHARS, &o->walk_code) !=
             0 ||
-        http_json_string_or_reply(r, j, "observed_at", NULL, 0, 40, &observed_at) != 0)
+        http_json_string_or_reply(r, j, "observed_at", NULL, 0, 40, &observed_at) != 0 ||
+        http_json_int_or_reply(r, j, "walk_group", 0, 1, INT64_MAX, &o->walk_group, NULL) != 0)
         return -1;
     o->accuracy_m = has_accuracy ? accuracy : -1;
     o->unsafe_rating = has_rating ? (int)rating : 0;
@@ -112,12 +113,21 @@ static int reply_observation(struct req *r, int status, int64_t id, const char *
 
 int api_obs_create(struct req *r)
 {
+    return api_obs_create_on_walk(r, 0);
+}
+
+int api_obs_create_on_walk(struct req *r, int64_t walk_id)
+{
     struct wf_obs_input o;
     struct wf_error err;
     int64_t id = 0;
     int repeat = 0;
     if (parse_new_obs_or_reply(r, &o) != 0)
         return r->status;
+    if (walk_id) {
+        o.walk_id = walk_id;
+        o.walk_code = NULL;
+    }
     if (wf_observation_file(r->dbc, r->cfg, &o, &id, &repeat, &err) != 0)
         return http_reply_fail(r, &err);
     if (repeat)

@@ -517,7 +517,8 @@ static int reply_405(struct req *r)
     }
     char hdr[160];
     snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-    json_t *body = error_body(errors_code(ERR_METHOD_NOT_ALLOWED), NULL, "this method is not allowed here");
+    json_t *body =
+        error_body(errors_code(ERR_METHOD_NOT_ALLOWED), NULL, "this method is not allowed here");
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int rc = http_reply_bytes(r, 405, "application/json", s ? s : "{}", s ? strlen(s) : 2, hdr);

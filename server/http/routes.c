@@ -7,13 +7,33 @@
 #include "http.h"
 #include "web.h"
 
+#define WALK_PLANNERS (ROLE_ORGANISER | ROLE_OFFICE)
+
 const struct route routes[] = {
     /* method  pattern                                  handler            roles  body */
     {"GET", "/healthz", api_health, 0, BODY_NONE},
     {"GET", "/api/v1/config", api_client_config, 0, BODY_NONE},
     {"GET", "/api/v1/categories", api_categories, 0, BODY_NONE},
     {"GET", "/api/v1/areas", api_areas_list, 0, BODY_NONE},
-    {"GET", "/api/v1/walks/{code}", api_walk_by_code, 0, BODY_NONE},
+    /* Walks: {key} is an id (digits: staff) or a join code (public); see api_walks.c */
+    {"GET", "/api/v1/walks", api_walks_list, 0, BODY_NONE},
+    {"POST", "/api/v1/walks", api_walks_create, WALK_PLANNERS, BODY_JSON},
+    {"GET", "/api/v1/walks/{key}", api_walk_get, 0, BODY_NONE},
+    {"PUT", "/api/v1/walks/{id}", api_walk_put, WALK_PLANNERS, BODY_JSON},
+    {"GET", "/api/v1/walks/{id}/qr.svg", api_walk_qr_svg, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/qr.png", api_walk_qr_png, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/poster.pdf", api_walk_poster, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/protocol.pdf", api_walk_protocol_pdf, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/protocol.csv", api_walk_protocol_csv, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/live", api_walk_live, WALK_PLANNERS, BODY_NONE},
+    {"GET", "/api/v1/walks/{id}/items", api_walk_items, WALK_PLANNERS | ROLE_UNIT, BODY_NONE},
+    {"PUT", "/api/v1/walks/{id}/items/{obs}", api_walk_item_put, WALK_PLANNERS, BODY_JSON},
+    {"POST", "/api/v1/walks/{id}/items/{obs}/answer", api_walk_item_answer, ROLE_OFFICE | ROLE_UNIT,
+     BODY_JSON},
+    {"POST", "/api/v1/walks/{id}/observations", api_walk_observation_add, WALK_PLANNERS, BODY_JSON},
+    {"POST", "/api/v1/walks/{id}/publish", api_walk_publish, WALK_PLANNERS, BODY_NONE},
+    {"POST", "/api/v1/walks/{code}/join", api_walk_join, 0, BODY_JSON},
+    {"POST", "/api/v1/walks/{code}/audits", api_walk_audit, 0, BODY_JSON},
     {"POST", "/api/v1/observations", api_obs_create, 0, BODY_JSON},
     {"GET", "/api/v1/observations", api_obs_list, 0, BODY_NONE},
     {"GET", "/api/v1/observations/nearby", api_obs_nearby, 0, BODY_NONE},
@@ -59,6 +79,9 @@ const struct route routes[] = {
     {"GET", "/", web_field_app, 0, BODY_NONE},
     {"GET", "/w/{code}", web_field_app, 0, BODY_NONE},
     {"GET", "/map", web_public_map, 0, BODY_NONE},
+    {"GET", "/walks", web_walks, 0, BODY_NONE},
+    {"GET", "/walks.ics", api_walks_ics, 0, BODY_NONE},
+    {"GET", "/walks/{code}", web_walks, 0, BODY_NONE},
     {"GET", "/staff", web_staff, 0, BODY_NONE},
     {"GET", "/sw.js", web_root_file, 0, BODY_NONE},
     {"GET", "/manifest.webmanifest", web_root_file, 0, BODY_NONE},

@@ -94,6 +94,37 @@ int session_require_or_reply(struct req *r, unsigned roles)
     return 0;
 }
 
+int session_optional(struct req *r)
+{
+    char token[WF_SESSION_TOKEN_HEX + 8];
+    struct wf_session ws;
+    struct wf_error err;
+    if (r->session)
+        return 1;
+    if (session_cookie_token(r, token, sizeof token) != 0)
+        return 0;
+    int found = wf_session_find(r->dbc, r->cfg, token, &ws, &err);
+    if (found < 0) {
+        http_reply_fail(r, &err);
+        return -1;
+    }
+    if (!found)
+        return 0;
+    struct session *s = calloc(1, sizeof *s);
+    if (!s) {
+        http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    s->session_id = ws.session_id;
+    s->user_id = ws.user_id;
+    s->role = ws.role;
+    s->unit_id = ws.unit_id;
+    snprintf(s->username, sizeof s->username, "%s", ws.username);
+    snprintf(s->csrf, sizeof s->csrf, "%s", ws.csrf);
+    r->session = s;
+    return 1;
+}
+
 void session_release(struct session *s)
 {
     free(s);

@@ -33,6 +33,13 @@ struct session {
  */
 int session_require_or_reply(struct req *r, unsigned roles);
 
+/*
+ * For public GET routes that show more to staff: attaches the session when the
+ * request carries a valid one (no role or CSRF check). 1 attached, 0 none, or
+ * -1 after replying (the database failed).
+ */
+int session_optional(struct req *r);
+
 /* Frees what session_require_or_reply attached to the request. */
 void session_release(struct session *s);
 

@@ -10,6 +10,8 @@ struct req;
 int web_field_app(struct req *r);
 /* GET /map: the public map. */
 int web_public_map(struct req *r);
+/* GET /walks and GET /walks/{code}: the public walk pages. */
+int web_walks(struct req *r);
 /* GET /staff: the staff app (triage, cases, administration). */
 int web_staff(struct req *r);
 /* GET /static/{*}: files under web/static/. */

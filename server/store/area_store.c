@@ -183,3 +183,29 @@ int area_store_municipality(struct dbc *c, struct municipality *out)
     db_done(st);
     return found;
 }
+
+static const char SQL_LINE_INSIDE[] =
+    "SELECT ST_Within(SetSRID(GeomFromGeoJSON(?1), 4326), geom) FROM municipality "
+    "WHERE id = 1 AND geom IS NOT NULL";
+
+int area_store_line_inside_municipality(struct dbc *c, const char *line_geojson)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_LINE_INSIDE);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, line_geojson, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st), inside;
+    if (rc == SQLITE_ROW)
+        inside = sqlite3_column_int(st, 0) == 1;
+    else
+        inside = rc == SQLITE_DONE ? 1 : -1;
+    db_done(st);
+    return inside;
+}
+
+static const char SQL_AREA_BY_CODE[] = "SELECT id FROM areas WHERE code = ?";
+
+int64_t area_store_id_by_code(struct dbc *c, const char *code)
+{
+    return db_lookup_id(c, SQL_AREA_BY_CODE, code);
+}

@@ -59,6 +59,13 @@ int area_store_boundary_valid(struct dbc *c);
  * 0 outside, -1 on error. */
 int area_store_inside_municipality(struct dbc *c, double lon, double lat);
 
+/* 1 when the GeoJSON line (WGS 84) lies within the municipality (or no
+ * boundary is configured), 0 when any part leaves it, -1 on error. */
+int area_store_line_inside_municipality(struct dbc *c, const char *line_geojson);
+
+/* The id of the area with code, 0 when none, -1 on error. */
+int64_t area_store_id_by_code(struct dbc *c, const char *code);
+
 /* The municipality as stored. */
 struct municipality {
     char code[16], name[128];

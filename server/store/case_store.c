@@ -173,14 +173,7 @@ static const char SQL_IS_UNITS[] = "SELECT 1 FROM cases WHERE observation_id = ?
 
 int case_store_is_units(struct dbc *c, int64_t id, int64_t unit_id)
 {
-    sqlite3_stmt *st = db_stmt(c, SQL_IS_UNITS);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, unit_id);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists_pair(c, SQL_IS_UNITS, id, unit_id);
 }
 
 /* A duplicate follows its primary: the primary's public answers are its answers too. */
@@ -321,21 +314,10 @@ static const char SQL_SUMMARY_ONE[] = CASE_SUMMARY_SELECT "WHERE c.observation_i
 
 json_t *case_store_summary(struct dbc *c, int64_t id, int *failed)
 {
-    *failed = 0;
     sqlite3_stmt *st = db_stmt(c, SQL_SUMMARY_ONE);
-    if (!st) {
-        *failed = 1;
-        return NULL;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    json_t *o = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        o = summary_json(st);
-    else if (rc != SQLITE_DONE)
-        *failed = 1;
-    db_done(st);
-    return o;
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return db_json_row(st, summary_json, failed);
 }
 
 #define CASE_WHERE                                                                                 \

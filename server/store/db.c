@@ -223,6 +223,49 @@ int64_t db_lookup_id(struct dbc *c, const char *sql, const char *text)
     return id;
 }
 
+json_t *db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st))
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, row(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+json_t *db_json_row(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), int *failed)
+{
+    *failed = 0;
+    if (!st) {
+        *failed = 1;
+        return NULL;
+    }
+    json_t *o = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        o = row(st);
+    else if (rc != SQLITE_DONE)
+        *failed = 1;
+    sqlite3_reset(st);
+    return o;
+}
+
+int db_exists_pair(struct dbc *c, const char *sql, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = db_stmt(c, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 {
     if (!s)

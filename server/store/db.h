@@ -10,6 +10,7 @@
 #ifndef TRYGG_DB_H
 #define TRYGG_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +94,20 @@ int db_exists(struct dbc *c, const char *sql, int64_t id);
 /* Runs static sql (one "?" bound to text); the first column of the first row as
  * an integer, 0 when there is no row, -1 on error. */
 int64_t db_lookup_id(struct dbc *c, const char *sql, const char *text);
+
+/*
+ * Steps st (from db_stmt) to the end, turning each row into a JSON value with
+ * row(st), and hands st back. Returns the array (caller owns it), or NULL when
+ * a step failed (the reason stays on the handle).
+ */
+json_t *db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st));
+
+/* Steps st (from db_stmt, may be NULL) once: the row as row(st), or NULL when
+ * there is none; *failed is 1 when st is NULL or the step failed. Hands st back. */
+json_t *db_json_row(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), int *failed);
+
+/* Runs static sql with two integers bound: 1 when it returns a row, 0 when not, -1 on error. */
+int db_exists_pair(struct dbc *c, const char *sql, int64_t a, int64_t b);
 
 /* Binds text, or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);

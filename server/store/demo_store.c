@@ -46,7 +46,11 @@ static const char seed_units_sql[] =
     "AND (r.area IS NULL OR EXISTS (SELECT 1 FROM areas WHERE code = r.area));"
     "INSERT OR IGNORE INTO walks (code, title, area_id, starts_at) VALUES "
     "('NORRBY1', 'Trygghetsvandring Norrby', (SELECT id FROM areas WHERE code = 'norrby'), "
-    " '2026-11-26T18:00:00Z');";
+    " '2026-11-26T18:00:00Z');"
+    "UPDATE walks SET ends_at = '2026-11-26T20:00:00Z', meeting_text = 'Vid Norrby torg', "
+    "meeting_point = MakePoint(12.9405, 57.7330, 4326), route = GeomFromText('LINESTRING("
+    "12.9405 57.7330, 12.9440 57.7345, 12.9467 57.7335, 12.9500 57.7360)', 4326), "
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE code = 'NORRBY1' AND route IS NULL;";
 
 int demo_store_load_reference(struct dbc *c)
 {

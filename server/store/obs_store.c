@@ -213,21 +213,10 @@ static const char SQL_PUBLIC_ONE[] = PUBLIC_SELECT PUBLIC_FROM "WHERE o.id = ?";
 
 json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed)
 {
-    *failed = 0;
     sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_ONE);
-    if (!st) {
-        *failed = 1;
-        return NULL;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    json_t *o = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        o = public_row(st);
-    else if (rc != SQLITE_DONE)
-        *failed = 1;
-    db_done(st);
-    return o;
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return db_json_row(st, public_row, failed);
 }
 
 static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
@@ -251,16 +240,7 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id);
     sqlite3_bind_int64(st, 10, f->limit);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, public_row(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, public_row);
 }
 
 /* The e/n BETWEEN box uses the observations_en index; the exact circle and the

@@ -25,11 +25,39 @@ int outbox_store_insert(struct dbc *c, const char *kind, int64_t unit_id, int64_
     return db_run(st);
 }
 
+static const char SQL_INSERT_PARTICIPANT[] =
+    "INSERT INTO outbox (kind, walk_id, target, payload, next_attempt_at) VALUES "
+    "('participant_email', ?, ?, ?, ?)";
+
+int outbox_store_insert_participant(struct dbc *c, int64_t walk_id, const char *email,
+                                    const char *payload, int64_t due_ms)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_INSERT_PARTICIPANT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, walk_id);
+    sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, payload, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, due_ms);
+    return db_run(st);
+}
+
 static const char SQL_DUE[] =
-    "SELECT o.id, o.kind, o.unit_id, o.case_id, o.target, o.payload, o.attempts, "
-    "u.webhook_secret FROM outbox o JOIN units u ON u.id = o.unit_id WHERE o.state = "
+    "SELECT o.id, o.kind, coalesce(o.unit_id, 0), coalesce(o.case_id, 0), o.target, o.payload, "
+    "o.attempts, u.webhook_secret, coalesce(o.walk_id, 0) FROM outbox o LEFT JOIN units u ON "
+    "u.id = o.unit_id WHERE o.state = "
     "'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?";
-enum { DUE_ID, DUE_KIND, DUE_UNIT, DUE_CASE, DUE_TARGET, DUE_PAYLOAD, DUE_ATTEMPTS, DUE_SECRET };
+enum {
+    DUE_ID,
+    DUE_KIND,
+    DUE_UNIT,
+    DUE_CASE,
+    DUE_TARGET,
+    DUE_PAYLOAD,
+    DUE_ATTEMPTS,
+    DUE_SECRET,
+    DUE_WALK
+};
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -56,6 +84,7 @@ int outbox_store_due(struct dbc *c, int64_t now_ms, struct outbox_message *out, 
         m->payload = dup_col(st, DUE_PAYLOAD);
         m->attempts = sqlite3_column_int(st, DUE_ATTEMPTS);
         m->secret = dup_col(st, DUE_SECRET);
+        m->walk_id = sqlite3_column_int64(st, DUE_WALK);
         n++;
         if (!m->target || !m->payload) {
             db_done(st);
@@ -126,8 +155,9 @@ int outbox_store_retry(struct dbc *c, int64_t id, int64_t now_ms)
 }
 
 static const char SQL_LIST[] =
-    "SELECT o.id, o.kind, o.case_id, u.code, o.target, o.state, o.attempts, o.last_error, "
-    "o.created_at, o.sent_at, o.next_attempt_at FROM outbox o JOIN units u ON u.id = o.unit_id "
+    "SELECT o.id, o.kind, coalesce(o.case_id, 0), u.code, o.target, o.state, o.attempts, "
+    "o.last_error, o.created_at, o.sent_at, o.next_attempt_at FROM outbox o LEFT JOIN units u ON "
+    "u.id = o.unit_id "
     "WHERE (?1 IS NULL OR o.state = ?1) ORDER BY o.id DESC LIMIT 500";
 enum {
     L_ID,

@@ -19,9 +19,13 @@
 int outbox_store_insert(struct dbc *c, const char *kind, int64_t unit_id, int64_t case_id,
                         const char *target, const char *payload, int64_t due_ms);
 
+/* Queues an e-mail to a walk participant (no unit, no case). 0 or -1. */
+int outbox_store_insert_participant(struct dbc *c, int64_t walk_id, const char *email,
+                                    const char *payload, int64_t due_ms);
+
 /* A message due for delivery; strings are malloc'd (outbox_store_message_free). */
 struct outbox_message {
-    int64_t id, unit_id, case_id;
+    int64_t id, unit_id, case_id, walk_id; /* unit_id, case_id 0 for participant e-mails */
     int attempts;
     char kind[OUTBOX_KIND_MAX];
     char *target, *payload, *secret; /* secret: the unit's webhook secret, or NULL */

@@ -162,16 +162,7 @@ json_t *rule_store_list(struct dbc *c)
     sqlite3_stmt *st = db_stmt(c, SQL_LIST);
     if (!st)
         return NULL;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, rule_json(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, rule_json);
 }
 
 json_t *rule_store_get(struct dbc *c, int64_t id)

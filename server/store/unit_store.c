@@ -179,16 +179,7 @@ json_t *unit_store_list(struct dbc *c)
     sqlite3_stmt *st = db_stmt(c, SQL_LIST);
     if (!st)
         return NULL;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, unit_json(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, unit_json);
 }
 
 json_t *unit_store_get(struct dbc *c, int64_t id)

@@ -153,37 +153,17 @@ json_t *user_store_list(struct dbc *c)
     sqlite3_stmt *st = db_stmt(c, SQL_LIST);
     if (!st)
         return NULL;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, user_row(st));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    return db_json_rows(st, user_row);
 }
 
 static const char SQL_GET[] = USER_SELECT "WHERE id = ?";
 
 json_t *user_store_get(struct dbc *c, int64_t id, int *failed)
 {
-    *failed = 0;
     sqlite3_stmt *st = db_stmt(c, SQL_GET);
-    if (!st) {
-        *failed = 1;
-        return NULL;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    json_t *o = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        o = user_row(st);
-    else if (rc != SQLITE_DONE)
-        *failed = 1;
-    db_done(st);
-    return o;
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return db_json_row(st, user_row, failed);
 }
 
 static const char SQL_PROFILE[] =

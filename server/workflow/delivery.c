@@ -189,6 +189,59 @@ static void b64(const char *in, char *out, size_t cap)
     EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)in, (int)n);
 }
 
+/* Sends msg (a whole RFC 5322 message) to target through SMTP; 0 when accepted. */
+static int smtp_send(CURL *curl, const struct config *cfg, const char *target, const char *msg,
+                     char *err, size_t errlen)
+{
+    char rcpt[300], from[300];
+    snprintf(rcpt, sizeof rcpt, "<%s>", target);
+    snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
+    struct curl_slist *to = curl_slist_append(NULL, rcpt);
+    struct upload up = {msg, strlen(msg), 0};
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, to);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DELIVERY_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)DELIVERY_TOTAL_TIMEOUT_S);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(to);
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Tells a walk participant that the protocol and the answers are ready. */
+static int deliver_participant_email(CURL *curl, const struct config *cfg,
+                                     const struct outbox_message *m, json_t *p, char *err,
+                                     size_t errlen)
+{
+    const char *title = str_or(json_string_value(json_object_get(p, "title")), "");
+    char subject[400], subj64[600], msg[4096];
+    snprintf(subject, sizeof subject, "Protokollet är klart: %s / The protocol is ready", title);
+    b64(subject, subj64, sizeof subj64);
+    snprintf(msg, sizeof msg,
+             "From: <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\nX-Trygg-Delivery: %lld\r\n\r\n"
+             "Tack för att du var med på trygghetsvandringen \"%s\".\r\n"
+             "Protokollet och svaren från de ansvariga finns här:\r\n%s\r\n\r\n"
+             "Thank you for taking part in the safety walk. The protocol and the answers of "
+             "those responsible are here:\r\n%s\r\n\r\n"
+             "Du fick detta mejl för att du lämnade din adress när du gick med. / You get this "
+             "because you left your address when you joined.\r\n",
+             cfg->smtp_from, m->target, subj64, (long long)m->id, title,
+             str_or(json_string_value(json_object_get(p, "url")), ""),
+             str_or(json_string_value(json_object_get(p, "url")), ""));
+    return smtp_send(curl, cfg, m->target, msg, err, errlen);
+}
+
 /* Sends the e-mail through SMTP; 0 when the server accepted it. */
 static int deliver_email(CURL *curl, const struct config *cfg, const struct outbox_message *m,
                          char *err, size_t errlen)
@@ -199,6 +252,11 @@ static int deliver_email(CURL *curl, const struct config *cfg, const struct outb
     }
     json_t *p = json_loads(m->payload, 0, NULL);
     json_t *c = json_object_get(p, "case");
+    if (strcmp(m->kind, "participant_email") == 0) {
+        int rc = deliver_participant_email(curl, cfg, m, p, err, errlen);
+        json_decref(p);
+        return rc;
+    }
     char subject[200], subj64[300];
     snprintf(subject, sizeof subject, "Nytt ärende #%lld / New case #%lld", (long long)m->case_id,
              (long long)m->case_id);
@@ -225,30 +283,9 @@ static int deliver_email(CURL *curl, const struct config *cfg, const struct outb
              str_or(json_string_value(json_object_get(c, "url")), ""), pretty ? pretty : "");
     free(pretty);
     json_decref(p);
-    char rcpt[300], from[300];
-    snprintf(rcpt, sizeof rcpt, "<%s>", m->target);
-    snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
-    struct curl_slist *to = curl_slist_append(NULL, rcpt);
-    struct upload up = {msg, strlen(msg), 0};
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, to);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DELIVERY_CONNECT_TIMEOUT_S);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)DELIVERY_TOTAL_TIMEOUT_S);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(to);
+    int rc = smtp_send(curl, cfg, m->target, msg, err, errlen);
     free(msg);
-    if (rc != CURLE_OK) {
-        snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /*
@@ -268,7 +305,7 @@ static void record_result(struct dbc *c, const struct config *cfg, const struct 
     int rc;
     if (ok) {
         rc = outbox_store_mark_sent(c, m->id);
-        if (rc == 1) {
+        if (rc == 1 && m->case_id > 0) {
             char note[64];
             snprintf(note, sizeof note, "%s delivered (outbox %lld)", m->kind, (long long)m->id);
             if (case_store_add_event(c, m->case_id, 0, "system", "notified", NULL, NULL, note, 0) !=

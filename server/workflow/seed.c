@@ -25,17 +25,18 @@ static const struct {
     double lon, lat;
     const char *text;
     int rating;
+    const char *walk;
 } demo_obs[] = {
-    {"lighting", 12.9412, 57.7213, "Gatlampan vid busshållplatsen är trasig.", 4},
-    {"lighting", 12.9467, 57.7335, "Mörk gångtunnel, ingen belysning alls.", 5},
-    {"vegetation", 12.9438, 57.7352, "Buskarna skymmer sikten längs gångvägen.", 3},
-    {"litter", 12.9380, 57.7195, "Nedskräpat vid återvinningsstationen.", 2},
-    {"graffiti", 12.9321, 57.7228, "Klotter på väggen mot parkeringen.", 2},
-    {"traffic", 12.9712, 57.7405, "Bilar kör fort förbi övergångsstället.", 4},
-    {"hidden", 12.9060, 57.7370, "Öde parkering bakom centrumhuset.", 4},
-    {"safe_place", 12.9395, 57.7205, "Välbelyst torg med folk i rörelse.", 1},
-    {"path", 13.0010, 57.7350, "Trasig asfalt på cykelvägen.", 2},
-    {"furniture", 13.0880, 57.7190, "Lekplatsens staket är sönder.", 2},
+    {"lighting", 12.9412, 57.7213, "Gatlampan vid busshållplatsen är trasig.", 4, NULL},
+    {"lighting", 12.9467, 57.7335, "Mörk gångtunnel, ingen belysning alls.", 5, NULL},
+    {"vegetation", 12.9438, 57.7352, "Buskarna skymmer sikten längs gångvägen.", 3, NULL},
+    {"litter", 12.9380, 57.7195, "Nedskräpat vid återvinningsstationen.", 2, NULL},
+    {"graffiti", 12.9321, 57.7228, "Klotter på väggen mot parkeringen.", 2, NULL},
+    {"traffic", 12.9712, 57.7405, "Bilar kör fort förbi övergångsstället.", 4, NULL},
+    {"hidden", 12.9060, 57.7370, "Öde parkering bakom centrumhuset.", 4, NULL},
+    {"safe_place", 12.9395, 57.7205, "Välbelyst torg med folk i rörelse.", 1, NULL},
+    {"path", 13.0010, 57.7350, "Trasig asfalt på cykelvägen.", 2, NULL},
+    {"furniture", 13.0880, 57.7190, "Lekplatsens staket är sönder.", 2, NULL},
 };
 
 int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
@@ -68,6 +69,7 @@ int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
         o.unsafe_rating = demo_obs[i].rating;
         o.accuracy_m = 8;
         o.observed_at = base + (int64_t)i * 600;
+        o.walk_code = demo_obs[i].walk;
         int64_t id;
         int repeat;
         if (wf_observation_file(c, cfg, &o, &id, &repeat, err) != 0)

@@ -15,6 +15,7 @@
 #include "obs_store.h"
 #include "rule_store.h"
 #include "unit_store.h"
+#include "walk_store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -432,6 +433,18 @@ int wf_unit_update(struct dbc *c, const struct config *cfg, const char *unit_cod
         return -1;
     if (u->state && check_target(u->state, NULL, err) != 0)
         return -1;
+    if (u->walk_answer) {
+        static const char *const answers[] = {"will_do", "done", "wont_do", "not_ours", NULL};
+        if (!in_list(u->walk_answer, answers))
+            return wf_fail(err, ERR_INVALID_FORMAT, "walk_answer",
+                           "'walk_answer.answer' is will_do, done, wont_do or not_ours");
+        if (strcmp(u->walk_answer, "wont_do") == 0 &&
+            (!u->walk_answer_reason || !*u->walk_answer_reason))
+            return wf_fail(err, ERR_MISSING_FIELD, "walk_answer", "say why it will not be done");
+        if (strcmp(u->walk_answer, "not_ours") == 0 &&
+            (!u->walk_answer_passed_to || !*u->walk_answer_passed_to))
+            return wf_fail(err, ERR_MISSING_FIELD, "walk_answer", "say whom it was passed to");
+    }
     char label[160];
     snprintf(label, sizeof label, "unit:%s", unit_code);
     struct wf_actor actor = {0, label, ROLE_UNIT, unit_id};
@@ -453,6 +466,22 @@ int wf_unit_update(struct dbc *c, const struct config *cfg, const char *unit_cod
     } else if (u->comment && *u->comment &&
                event(c, cr.id, &actor, "external_update", NULL, NULL, u->comment, 0) != 0) {
         return wf_fail_db(c, err, "the update could not be saved");
+    }
+    if (u->walk_answer) {
+        int64_t walk = walk_store_item_walk(c, cr.id);
+        int64_t owner = walk > 0 ? walk_store_item_unit(c, walk, cr.id) : -1;
+        if (walk < 0)
+            return wf_fail_db(c, err, "the walk item could not be read");
+        if (walk == 0 || owner != unit_id) {
+            db_rollback(c);
+            return wf_fail(err, ERR_NOT_FOUND, "walk_answer",
+                           "case %lld is no walk item of this unit", (long long)cr.id);
+        }
+        struct walk_item_answer a = {
+            u->walk_answer,           u->walk_answer_by, u->walk_answer_reason,
+            u->walk_answer_passed_to, u->comment,        label};
+        if (walk_store_answer_item(c, walk, cr.id, &a) <= 0)
+            return wf_fail_db(c, err, "the answer could not be saved");
     }
     if (u->external_ref) {
         char note[260];

@@ -75,6 +75,9 @@ int wf_cases_bulk(struct dbc *c, const struct config *cfg, const struct wf_actor
 struct wf_unit_update {
     int64_t case_id;
     const char *state, *comment, *external_ref; /* each may be NULL */
+    /* the answer to the case's walk protocol item (answer NULL: none); the
+     * item must be this unit's responsibility */
+    const char *walk_answer, *walk_answer_by, *walk_answer_reason, *walk_answer_passed_to;
 };
 int wf_unit_update(struct dbc *c, const struct config *cfg, const char *unit_code,
                    const char *token, const struct wf_unit_update *u, struct wf_error *err);

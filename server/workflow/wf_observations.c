@@ -7,10 +7,12 @@
 #include "catalog_store.h"
 #include "crypto.h"
 #include "image.h"
+#include "joincode.h"
 #include "log.h"
 #include "obs_store.h"
 #include "photo_store.h"
 #include "sun.h"
+#include "walk_store.h"
 #include "validate.h"
 #include "wf_cases.h"
 
@@ -49,9 +51,12 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     if (!active)
         return wf_fail(err, ERR_UNKNOWN_CATEGORY, "category",
                        "unknown category '%s' (see GET /api/v1/categories)", in->category);
-    int64_t walk_id = 0;
-    if (in->walk_code) {
-        walk_id = catalog_store_walk_id(c, in->walk_code);
+    int64_t walk_id = in->walk_id;
+    if (!walk_id && in->walk_code) {
+        char code[JOINCODE_BUF];
+        walk_id = joincode_normalize(in->walk_code, code, sizeof code) == 0
+                      ? catalog_store_walk_id(c, code)
+                      : 0;
         if (walk_id < 0)
             return wf_fail_db(c, err, "the walk could not be checked");
         if (walk_id == 0)
@@ -102,6 +107,18 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
         return 0;
     }
     if (ins != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
+    if (walk_id > 0 && in->walk_group > 0) {
+        int g = walk_store_group_of(c, walk_id, in->walk_group);
+        if (g < 0)
+            return wf_fail_db(c, err, "the walk group could not be checked");
+        if (!g) {
+            db_rollback(c);
+            return wf_fail(err, ERR_INVALID_FORMAT, "walk_group", "no such group on this walk");
+        }
+    }
+    /* A report filed on a walk is one of its protocol items, in the same transaction. */
+    if (walk_id > 0 && walk_store_add_item(c, walk_id, *id, in->walk_group) != 0)
         return wf_fail_db(c, err, "the observation could not be stored");
     if ((in->name || in->email || in->phone) &&
         obs_store_insert_reporter(c, *id, in->name, in->email, in->phone) != 0)
@@ -220,6 +237,9 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
             return wf_fail(err, ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "%s", why);
         if (ist == IMAGE_TOO_LARGE)
             return wf_fail(err, ERR_BODY_TOO_LARGE, NULL, "%s", why);
+        if (ist == IMAGE_BUSY)
+            return wf_fail(err, ERR_UNAVAILABLE, NULL,
+                           "every photo decoder is busy; send the photo again shortly");
         return wf_fail(err, ERR_INVALID_IMAGE, NULL, "the photo could not be read as an image: %s",
                        why);
     }

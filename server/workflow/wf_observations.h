@@ -25,6 +25,8 @@ struct wf_obs_input {
     double accuracy_m;   /* < 0: not given */
     int unsafe_rating;   /* 0: not given */
     int64_t observed_at; /* Unix seconds */
+    int64_t walk_group;  /* a group of the walk, or 0 */
+    int64_t walk_id;     /* the walk by id (staff adding paper notes), or 0: walk_code decides */
 };
 
 /*

@@ -224,7 +224,8 @@ static void test_unit_updates(void)
     char token[65];
     CHECK(wf_unit_token_new(&db, "lights", token, &err) == 0);
     int64_t id = file_obs("lighting", 12.99, 57.75); /* assigned to lights */
-    struct wf_unit_update u = {id, "in_progress", "crew sent", "WO-1"};
+    struct wf_unit_update u = {
+        .case_id = id, .state = "in_progress", .comment = "crew sent", .external_ref = "WO-1"};
     char wrong[65];
     memcpy(wrong, token, sizeof wrong);
     wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
@@ -242,7 +243,8 @@ static void test_unit_updates(void)
              (long long)id);
     CHECK(count_rows(sql) == 1);
     /* a refused state change writes neither the reference nor the comment */
-    struct wf_unit_update bad = {id, "acknowledged", "no", "WO-2"};
+    struct wf_unit_update bad = {
+        .case_id = id, .state = "acknowledged", .comment = "no", .external_ref = "WO-2"};
     CHECK(wf_unit_update(&db, &cfg, "lights", token, &bad, &err) != 0);
     CHECK(err.code == ERR_INVALID_TRANSITION);
     snprintf(sql, sizeof sql,
@@ -251,7 +253,7 @@ static void test_unit_updates(void)
     CHECK(count_rows(sql) == 0);
     /* another unit's case is not found */
     int64_t other = file_obs("litter", 12.99, 57.75); /* streets */
-    struct wf_unit_update o = {other, NULL, "hi", NULL};
+    struct wf_unit_update o = {.case_id = other, .comment = "hi"};
     CHECK(wf_unit_update(&db, &cfg, "lights", token, &o, &err) != 0 && err.code == ERR_NOT_FOUND);
 }
 
