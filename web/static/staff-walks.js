@@ -39,7 +39,7 @@ export function route(hash) {
   if (hash === "#/walks/new" || hash.indexOf("#/walks/new?") === 0) { showPlan(null); return true; }
   if ((m = hash.match(/^#\/walks\/(\d+)\/edit$/))) { showPlan(Number(m[1])); return true; }
   if ((m = hash.match(/^#\/walks\/(\d+)$/))) { showWalk(Number(m[1])); return true; }
-  if (hash.indexOf("#/walk-items") === 0) { showUnitItems(); return true; }
+  if ((m = hash.match(/^#\/walk-items(?:\/(\d+))?$/))) { showUnitItems(m[1] ? Number(m[1]) : null); return true; }
   return false;
 }
 
@@ -518,7 +518,8 @@ function renderWalk(w) {
       el("li", {}, [el("a", { href: "/api/v1/walks/" + w.id + "/poster.pdf?lang=en", text: t("poster_en") })]),
       el("li", {}, [el("a", { href: "/api/v1/walks/" + w.id + "/protocol.pdf", text: t("protocol_pdf") })]),
       el("li", {}, [el("a", { href: "/api/v1/walks/" + w.id + "/protocol.csv", text: t("protocol_csv") })]),
-      w.public ? el("li", {}, [el("a", { href: "/walks/" + encodeURIComponent(w.code), text: t("public_page") })]) : null])]);
+      w.public ? el("li", {}, [el("a", { href: "/walks/" + encodeURIComponent(w.code), text: t("public_page") })]) : null,
+      el("li", {}, [el("a", { href: "/staff#/walk-items/" + w.id, text: t("unit_link") })])])]);
 
   var actions = el("div", { className: "walk-actions no-print", role: "group", "aria-label": t("walk_actions") });
   function setState(s, confirmKey) {
@@ -577,17 +578,20 @@ function renderWalk(w) {
     }).catch(function () { /* not ours to see, or gone */ });
   }
 
-  var seenObs = {}, seenAudits = {}, audits = [], cursor = 0;
+  // The cursor is opaque ("0" = everything); observations arrive as protocol items (observation_id).
+  var seenObs = {}, seenAudits = {}, audits = [], cursor = "0";
+  function obsId(o) { return o.observation_id || o.id; }
   function describeObs(o) {
-    return "#" + o.id + " " + categoryName(o.category) + (o.description ? " – " + o.description : "");
+    return "#" + obsId(o) + " " + categoryName(o.category) + (o.description ? " – " + o.description : "");
   }
   function addObservation(o) {
-    if (seenObs[o.id]) return false;
-    seenObs[o.id] = true;
+    var oid = obsId(o);
+    if (seenObs[oid]) return false;
+    seenObs[oid] = true;
     observationMarker(o, describeObs(o)).addTo(points);
-    liveList.insertBefore(el("li", { className: "live-obs", "data-id": String(o.id) }, [
+    liveList.insertBefore(el("li", { className: "live-obs", "data-id": String(oid) }, [
       el("span", { className: "when", text: new Date(o.observed_at || o.created_at).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) + " " }),
-      el("a", { href: "#/case/" + o.id, text: describeObs(o) })]), liveList.firstChild);
+      el("a", { href: "#/case/" + oid, text: describeObs(o) })]), liveList.firstChild);
     return true;
   }
   function addAudit(a) {
@@ -617,12 +621,12 @@ function renderWalk(w) {
     auditBox.appendChild(el("p", { className: "hint", text: t("audit_scale") }));
   }
   function poll() {
-    return api("GET", "/api/v1/walks/" + w.id + "/live?after=" + cursor).then(function (b) {
+    return api("GET", "/api/v1/walks/" + w.id + "/live?after=" + encodeURIComponent(cursor)).then(function (b) {
       if (!live || live.walkId !== w.id) return;
       var nObs = 0, nAud = 0;
       (b.observations || []).forEach(function (o) { if (addObservation(o)) nObs++; });
       (b.audits || []).forEach(function (a) { if (addAudit(a)) nAud++; });
-      if (typeof b.cursor === "number" && b.cursor > cursor) cursor = b.cursor;
+      if (b.cursor !== undefined && b.cursor !== null) cursor = String(b.cursor);
       if (b.counts) countsDd.textContent = t("counts_text", { p: b.counts.participants || 0, o: b.counts.observations || 0, a: b.counts.audits || 0 });
       if (nAud) renderAudits();
       if (nObs || nAud) {
@@ -680,6 +684,16 @@ function responsibleText(r) {
   return (r.unit ? r.unit.name : "") + (r.unit && r.name && r.name !== r.unit.name ? " / " : "") + (r.name && (!r.unit || r.name !== r.unit.name) ? r.name : "") || t("none");
 }
 
+/* Where an item is: the server's "place" when it has one, else its area and SWEREF 99 TM coordinates. */
+function placeText(it) {
+  if (it.place) return it.place;
+  var parts = [];
+  if (it.area_name) parts.push(it.area_name);
+  if (it.sweref99tm) parts.push("E " + Math.round(it.sweref99tm.e) + " N " + Math.round(it.sweref99tm.n));
+  else if (typeof it.lat === "number") parts.push(it.lat.toFixed(5) + ", " + it.lon.toFixed(5));
+  return parts.join(", ") || t("none");
+}
+
 function groupName(g) { return g ? (typeof g === "object" ? g.name : String(g)) : ""; }
 
 function loadItems(w, box, err) {
@@ -713,7 +727,7 @@ function renderItems(w, items, box, err) {
       var row = el("tr", { id: "item-" + it.observation_id }, [
         el("td", { text: String(it.number) }),
         el("td", {}, [el("a", { href: "#/case/" + it.observation_id, text: categoryName(it.category) })]),
-        el("td", { text: it.place || (typeof it.lat === "number" ? it.lat.toFixed(5) + ", " + it.lon.toFixed(5) : t("none")) }),
+        el("td", { text: placeText(it) }),
         el("td", { text: it.description || t("none") }),
         el("td", {}, [it.thumb_url ? el("img", { src: it.thumb_url, alt: t("photo_of", { n: it.number }), width: "64", height: "64", className: "thumb" }) : t("none")]),
         el("td", { text: it.unsafe_rating ? String(it.unsafe_rating) : t("none") }),
@@ -892,15 +906,23 @@ function publishBox(w, err) {
 
 /* ---- a unit's walk items -------------------------------------------------------------------- */
 
-function showUnitItems() {
+/*
+ * The items a unit answers, walk by walk. A unit's session lists walks as the
+ * public does, without ids (see the report: an API gap), so the page also
+ * opens one walk by its id (#/walk-items/{id}), the link the walk page gives
+ * the organiser to send to the units.
+ */
+function showUnitItems(walkId) {
   var err = page(t("unit_items_title"));
   h.main.appendChild(el("h1", { text: t("unit_items_title") }));
   h.main.appendChild(el("p", { text: t("unit_items_help") }));
   h.main.appendChild(err);
   var box = el("div");
   h.main.appendChild(box);
-  api("GET", "/api/v1/walks").then(function (b) {
-    var walks = walkList(b).filter(function (w) { return w.state !== "cancelled"; });
+  var listed = walkId ? Promise.resolve([{ id: walkId, title: t("walk_n", { id: walkId }), state: "" }])
+    : api("GET", "/api/v1/walks").then(function (b) { return walkList(b).filter(function (w) { return w.id; }); });
+  listed.then(function (list) {
+    var walks = list.filter(function (w) { return w.state !== "cancelled"; });
     return Promise.all(walks.map(function (w) {
       return api("GET", "/api/v1/walks/" + w.id + "/items").then(function (x) { return { walk: w, items: itemList(x) }; })
         .catch(function () { return { walk: w, items: [] }; });
@@ -911,19 +933,19 @@ function showUnitItems() {
     groups.forEach(function (g) {
       var w = g.walk;
       var sec = el("section", { className: "unit-walk", "aria-labelledby": "h-uw-" + w.id }, [
-        el("h2", { id: "h-uw-" + w.id, text: w.title + " – " + fmtDay(w.starts_at) })]);
+        el("h2", { id: "h-uw-" + w.id, text: w.title + (w.starts_at ? " – " + fmtDay(w.starts_at) : "") })]);
       g.items.forEach(function (it) {
         sec.appendChild(el("article", { className: "unit-item", "aria-labelledby": "h-ui-" + it.observation_id }, [
           el("h3", { id: "h-ui-" + it.observation_id, text: t("item_title", { n: it.number, cat: categoryName(it.category) }) }),
           h.dl([
-            [t("place"), document.createTextNode(it.place || t("none"))],
+            [t("place"), document.createTextNode(placeText(it))],
             [t("description"), document.createTextNode(it.description || t("none"))],
             [t("action"), document.createTextNode(it.action || t("none"))],
             [t("priority"), document.createTextNode(it.priority ? String(it.priority) : t("none"))],
             [t("deadline"), document.createTextNode(it.deadline ? fmtDay(it.deadline) : t("none"))],
             [t("col_state"), it.state ? h.stateBadge(it.state) : document.createTextNode(t("none"))],
             [t("answer"), document.createTextNode(answerText(it.answer))]]),
-          answerForm(w, it, null, showUnitItems)]));
+          answerForm(w, it, null, function () { showUnitItems(walkId); })]));
       });
       box.appendChild(sec);
     });

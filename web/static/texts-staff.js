@@ -100,7 +100,7 @@ export default {
     publish: "Publicera protokollet", publish_again: "Publicera igen", published: "Protokollet är publicerat.", published_at: "Publicerat {at}.",
     confirm_publish: "Publicera protokollet och meddela deltagarna?",
     unit_items_title: "Vandringspunkter att svara på", unit_items_help: "Punkter från trygghetsvandringar där er enhet är ansvarig. Svara före uppföljningsmötet.",
-    unit_items_none: "Inga punkter väntar på er.", item_title: "Punkt {n} – {cat}"
+    unit_items_none: "Inga punkter väntar på er.", unit_link: "Länk för enheterna att svara på sina punkter", item_title: "Punkt {n} – {cat}"
   },
   en: {
     skip: "Skip to content", title: "Trygg – case handling", lang_switch: "Svenska", lang_switch_label: "Switch language to Swedish",
@@ -199,6 +199,6 @@ export default {
     publish: "Publish the protocol", publish_again: "Publish again", published: "The protocol is published.", published_at: "Published {at}.",
     confirm_publish: "Publish the protocol and tell the participants?",
     unit_items_title: "Walk items to answer", unit_items_help: "Items from safety walks your unit is responsible for. Answer before the follow-up meeting.",
-    unit_items_none: "No items wait for you.", item_title: "Item {n} – {cat}"
+    unit_items_none: "No items wait for you.", unit_link: "Link for the units to answer their items", item_title: "Item {n} – {cat}"
   }
 };

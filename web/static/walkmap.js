@@ -80,7 +80,7 @@ export function fit(map, bounds, fallback) {
 
 /* A circle marker for observation o (category colour) with label text. */
 export function observationMarker(o, label) {
-  var m = L.circleMarker([o.lat, o.lon], { radius: 8, color: "#111", weight: 2, fillColor: colour(o.category), fillOpacity: 0.9 });
+  var m = L.circleMarker([o.lat, o.lon], { radius: 8, color: "#111", weight: 2, fillColor: colour(o.category), fillOpacity: 0.9, className: "walk-obs" });
   if (label) m.bindTooltip(label);
   return m;
 }

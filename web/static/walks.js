@@ -97,8 +97,8 @@ function bboxOf(bounds) {
 /*
  * What the walk led to. The public view of a walk has no protocol items yet
  * (see the report: an API gap), so they are its public observations: those
- * filed with the walk's code, found in the walk's part of the map from the
- * day before the walk on. When the view carries "items", those are used.
+ * filed with the walk's code, found in the walk's part of the map from a
+ * week before the walk on. When the view carries "items", those are used.
  */
 function loadOutcome(w, bounds) {
   if (Array.isArray(w.items)) return Promise.resolve(w.items.map(function (it) {
@@ -106,7 +106,9 @@ function loadOutcome(w, bounds) {
       state: it.state, answer: it.answer || null, action: it.action || null, comments: [] };
   }));
   var bbox = bboxOf(bounds);
-  var since = new Date(new Date(w.starts_at).getTime() - 864e5).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // From a week before the walk (people open the link early), or yesterday for a walk still to come.
+  var from = Math.min(new Date(w.starts_at).getTime() - 7 * 864e5, Date.now() - 864e5);
+  var since = new Date(from).toISOString().replace(/\.\d{3}Z$/, "Z");
   var q = "/api/v1/observations?limit=1000&since=" + encodeURIComponent(since) + (bbox ? "&bbox=" + bbox : "");
   return getJSON(q).then(function (fc) {
     var mine = fc.features.filter(function (f) { return String(f.properties.walk || "").toUpperCase() === w.code.toUpperCase(); });
