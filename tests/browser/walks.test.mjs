@@ -206,7 +206,7 @@ test("the organiser's walk page shows reports and an audit as they arrive", asyn
   await list.getByRole("link", { name: new RegExp(`^#${b.id} Öde eller dold plats`) }).waitFor({ timeout: 15000 });
   await list.getByText(/Trygghetsinventering, medel/).waitFor({ timeout: 15000 });
   // On the map too (two observations and an audit), and in the protocol.
-  await until(async () => (await page.locator("path.walk-obs").count()) === 2, "two observations on the map");
+  await until(async () => (await page.locator(".walk-obs-pin").count()) === 2, "two numbered observations on the map");
   await page.locator(".walk-audit").first().waitFor();
   await page.locator(`#item-${a.id}`).waitFor();
   await page.getByText("2 iakttagelser", { exact: false }).first().waitFor();
@@ -309,6 +309,56 @@ test("the plan form, the walk page and the protocol items, with axe on each", as
   await page.screenshot({ path: path.join(ARTIFACTS, "walk-protocol-print.png"), fullPage: true });
   assert.equal(await page.getByRole("button", { name: "Starta vandringen" }).isVisible(), false, "no buttons in print");
   await page.emulateMedia({ media: "screen" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("paper notes, the follow-up meeting, publishing and a follow-up walk from the walk page", async () => {
+  const walk = await planWalk();
+  const { context, page, errors } = await staffPage("olle");
+  page.on("dialog", (d) => d.accept());
+  await page.goto(srv.base + `/staff#/walks/${walk.id}`);
+  await page.getByRole("heading", { name: walk.title, level: 1 }).waitFor();
+  // An observation from paper notes, placed by its coordinates.
+  await page.getByText("Lägg till en iakttagelse från papperslappar").click();
+  await page.getByLabel("Kategori").selectOption({ label: "Klotter och skadegörelse" });
+  await page.getByLabel("Latitud").fill("57.7335");
+  await page.getByLabel("Longitud").fill("12.9405");
+  await page.getByLabel("Beskrivning", { exact: true }).fill("Från papperslapp: klotter på elskåpet");
+  await page.getByRole("button", { name: "Lägg till iakttagelsen" }).click();
+  await page.locator("#live-list").getByText(/Klotter och skadegörelse – Från papperslapp/).waitFor({ timeout: 15000 });
+  const items = (await organiser.call("GET", `/api/v1/walks/${walk.id}/items`)).json.items;
+  assert.equal(items.length, 1);
+  assert.equal(items[0].description, "Från papperslapp: klotter på elskåpet");
+  // The follow-up meeting's date, then publishing.
+  await page.getByLabel("Uppföljningsmöte hölls").fill("2027-01-20");
+  await page.getByRole("button", { name: "Spara datum" }).click();
+  await until(async () => (await organiser.call("GET", `/api/v1/walks/${walk.id}`)).json.meeting_held_on === "2027-01-20", "the meeting date");
+  await page.getByRole("button", { name: "Publicera protokollet" }).click();
+  await page.getByText(/^Publicerat /).waitFor();
+  assert.ok((await organiser.call("GET", `/api/v1/walks/${walk.id}`)).json.protocol_published_at);
+  // A follow-up walk: the form starts from the earlier walk.
+  await page.getByRole("link", { name: "Planera en uppföljande vandring" }).click();
+  await page.getByRole("heading", { name: "Planera en vandring", level: 1 }).waitFor();
+  assert.equal(await page.getByLabel("Rubrik").inputValue(), "Uppföljning: " + walk.title);
+  assert.equal(await page.getByLabel("Uppföljning av").inputValue(), String(walk.id));
+  await page.getByLabel("Börjar").fill("2027-05-04T18:00");
+  await page.getByLabel("Slutar").fill("2027-05-04T20:00");
+  await page.getByRole("button", { name: "Planera vandringen" }).click();
+  await page.getByRole("heading", { name: "Uppföljning: " + walk.title, level: 1 }).waitFor();
+  const follow = (await organiser.call("GET", `/api/v1/walks/${walk.id}`)).json.follow_ups;
+  assert.equal(follow.length, 1);
+  const fw = (await organiser.call("GET", `/api/v1/walks/${follow[0]}`)).json;
+  assert.equal(fw.area.code, "norrby");
+  assert.equal(fw.route.coordinates.length, 3);
+  // The earlier walk's open item is the checklist, on the map of the new walk's page.
+  await page.locator(".walk-check").first().waitFor();
+  // In English too.
+  await page.getByRole("button", { name: "Byt språk till engelska" }).click();
+  await page.getByRole("heading", { name: "The protocol's items" }).waitFor();
+  const v = await axe(page);
+  assert.equal(v.length, 0, "english walk page: " + report(v));
+  await page.getByRole("button", { name: "Switch language to Swedish" }).click();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -149,7 +149,7 @@ function showList() {
   } }, [h.field(t("area"), areaSel), h.field(t("walk_state"), stateSel), h.field(t("from"), from), h.field(t("to"), to),
     el("button", { type: "submit", className: "secondary", text: t("filter") })])]));
   h.main.appendChild(err);
-  var box = el("div", { className: "table-wrap" });
+  var box = el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t("walks_title") });
   h.main.appendChild(box);
   var apiQ = new URLSearchParams();
   if (q.get("area")) apiQ.set("area", q.get("area"));
@@ -546,7 +546,7 @@ function renderWalk(w) {
     el("h2", { id: "h-live", text: t("live_title") }), liveStatus, liveList]);
   var auditBox = el("section", { "aria-labelledby": "h-audits" }, [el("h2", { id: "h-audits", text: t("audit_summary") })]);
   var itemsBox = el("section", { className: "protocol", "aria-labelledby": "h-items" }, [el("h2", { id: "h-items", text: t("protocol_items") })]);
-  var itemsTable = el("div", { className: "table-wrap" });
+  var itemsTable = el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t("protocol_items") });
   itemsBox.appendChild(itemsTable);
 
   h.main.appendChild(el("div", { className: "walk-top" }, [el("section", { "aria-label": t("walk_facts") }, [facts]), join]));
@@ -720,8 +720,11 @@ function renderItems(w, items, box, err) {
   sections.forEach(function (g) {
     var cols = [t("col_no"), t("category"), t("place"), t("description"), t("photo"), t("unsafe"), t("light"),
       t("action"), t("responsible"), t("priority"), t("deadline"), t("col_state"), t("answer")];
-    if (editable || canAnswerAll()) cols.push(el("span", { className: "visually-hidden", text: t("edit") }));
-    var thead = el("thead", {}, [el("tr", {}, cols.map(function (c) { return el("th", { scope: "col" }, [c]); }))]);
+    var editCol = editable || canAnswerAll();
+    if (editCol) cols.push(el("span", { className: "visually-hidden", text: t("edit") }));
+    var thead = el("thead", {}, [el("tr", {}, cols.map(function (c, i) {
+      return el("th", { scope: "col", className: editCol && i === cols.length - 1 ? "no-print" : null }, [c]);
+    }))]);
     var tbody = el("tbody");
     byGroup[g].forEach(function (it) {
       var row = el("tr", { id: "item-" + it.observation_id }, [
@@ -843,7 +846,9 @@ function paperForm(w, err, after) {
   var lon = el("input", { type: "number", step: "any", name: "lon", inputmode: "decimal" });
   var desc = el("textarea", { rows: "3", name: "description", maxlength: "2000" });
   var rating = h.select("unsafe_rating", [["", t("none")], ["1", "1"], ["2", "2"], ["3", "3"], ["4", "4"], ["5", "5"]], "");
-  var when = el("input", { type: "datetime-local", name: "observed_at", value: toLocalInput(w.starts_at) });
+  // Paper notes are typed in after the walk: its start, or now for a walk still to come (the server refuses future times).
+  var defaultWhen = w.starts_at && new Date(w.starts_at) < new Date() ? w.starts_at : new Date().toISOString();
+  var when = el("input", { type: "datetime-local", name: "observed_at", value: toLocalInput(defaultWhen) });
   var msg = el("p", { className: "status", role: "status" });
   var mapDiv = el("div", { className: "draw-map paper-map", role: "region", "aria-label": t("paper_map_label") });
   var pin = null, map = null;

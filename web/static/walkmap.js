@@ -78,9 +78,22 @@ export function fit(map, bounds, fallback) {
   else map.setView([57.721, 12.94], 12);
 }
 
-/* A circle marker for observation o (category colour) with label text. */
+/*
+ * A marker for observation o in its category's colour, with label text: the
+ * item's number in it when o has one (the protocol's numbered points), else a dot.
+ */
 export function observationMarker(o, label) {
-  var m = L.circleMarker([o.lat, o.lon], { radius: 8, color: "#111", weight: 2, fillColor: colour(o.category), fillOpacity: 0.9, className: "walk-obs" });
+  var m;
+  if (o.number) {
+    // An element, not HTML text: the colour is set through the DOM, which the CSP (style-src 'self') allows.
+    var span = document.createElement("span");
+    span.textContent = String(o.number);
+    span.style.background = colour(o.category);
+    m = L.marker([o.lat, o.lon], { keyboard: false,
+      icon: L.divIcon({ className: "walk-pin walk-obs-pin", html: span, iconSize: [30, 30], iconAnchor: [15, 15] }) });
+  } else {
+    m = L.circleMarker([o.lat, o.lon], { radius: 8, color: "#111", weight: 2, fillColor: colour(o.category), fillOpacity: 0.9, className: "walk-obs" });
+  }
   if (label) m.bindTooltip(label);
   return m;
 }

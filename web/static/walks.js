@@ -186,7 +186,8 @@ function showWalk(code) {
           el("td", { text: it.description || "–" }), el("td", { text: it.state ? t("status_" + it.state) : "–" }),
           el("td", { text: said || "–" })]));
       });
-      outcome.appendChild(el("div", { className: "table-wrap" }, [el("table", { className: "outcome" }, [
+      // A wide table scrolls sideways on a phone: the scrolling box takes the keyboard focus.
+      outcome.appendChild(el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t("walk_outcome") }, [el("table", { className: "outcome" }, [
         el("caption", { className: "visually-hidden", text: t("walk_outcome") }),
         el("thead", {}, [el("tr", {}, [t("walk_col_no"), t("filter_category"), t("description"), t("filter_status"), t("walk_col_answer")]
           .map(function (c) { return el("th", { scope: "col", text: c }); }))]), tbody])]));
