@@ -10,6 +10,7 @@
 #include "http.h"
 #include "session.h"
 #include "log.h"
+#include "query.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -190,14 +191,14 @@ int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap)
 {
     if (!r->query)
         return 0;
-    int n = mg_get_var(r->query, strlen(r->query), name, out, cap);
-    if (n == -1)
+    int n = query_get(r->query, name, out, cap);
+    if (n == QUERY_ABSENT)
         return 0;
-    if (n < 0) {
+    if (n == QUERY_TOO_LONG) {
         http_reply_error(r, ERR_TOO_LONG, name, "query parameter '%s' is too long", name);
         return -1;
     }
-    if (utf8_check(out, (size_t)n, NULL) != 0 || strlen(out) != (size_t)n) {
+    if (n < 0 || utf8_check(out, (size_t)n, NULL) != 0) {
         /* A field's value, not the request's framing: 422 like any other bad value. */
         http_reply_error(r, ERR_INVALID_FORMAT, name,
                          "query parameter '%s' is not valid UTF-8 text or contains NUL", name);

@@ -12,7 +12,7 @@
 
 #include "db.h"
 
-#define OUTBOX_KIND_MAX 16
+#define OUTBOX_KIND_MAX 32
 
 /* Queues a message of kind ("webhook", "email") to target, due at due_ms
  * (Unix milliseconds). 0 or -1. */

@@ -257,6 +257,31 @@ class Email(unittest.TestCase):
             sink.close()
 
 
+class WalkParticipants(unittest.TestCase):
+    def test_participants_who_left_an_address_hear_that_the_protocol_is_ready(self):
+        sink = SmtpSink()
+        try:
+            cfg = FAST + "smtp_url = smtp://127.0.0.1:%d\nsmtp_from = trygg@boras.example\n" % sink.port
+            with TryggServer(config_text=cfg) as srv:
+                olle = staff(srv, "olle", "organiser")
+                w = olle.post("/api/v1/walks", {"title": "Kvällsvandring", "area": "norrby",
+                                                "starts_at": "2026-12-03T17:00:00Z"}).json()
+                for body in ({"participant_id": "0b8f3e0c-5d3c-4f6e-9a71-2f1c3b9d8e11",
+                              "email": "deltagare@example.se"},
+                             {"participant_id": "0b8f3e0c-5d3c-4f6e-9a71-2f1c3b9d8e12"}):
+                    self.assertIn(srv.request("POST", "/api/v1/walks/%s/join" % w["code"], body).status,
+                                  (200, 201))
+                r = olle.post("/api/v1/walks/%d/publish" % w["id"])
+                self.assertEqual(r.json()["emails_queued"], 1)
+                mine = lambda: [m for m in sink.messages if m[0] == ["<deltagare@example.se>"]]
+                self.assertTrue(wait_for(lambda: len(mine()) == 1), outbox_rows(srv.db))
+                data = mine()[0][1]
+                self.assertIn(("/walks/" + w["code"]).encode(), data)
+                self.assertIn("Kvällsvandring".encode(), data)
+        finally:
+            sink.close()
+
+
 class Inbound(unittest.TestCase):
     def test_a_units_system_reports_back_with_its_token(self):
         with TryggServer() as srv:

@@ -1,6 +1,7 @@
 /* Unit tests for server/validate.c: the bounded parsers every request goes through. */
 #include "check.h"
 #include "crypto.h"
+#include "query.h"
 #include "validate.h"
 
 #include <stdint.h>
@@ -128,6 +129,39 @@ static int depth_ok(const char *s, int max)
     return json_depth_ok(s, strlen(s), max);
 }
 
+/* query_get: table-driven, including every way a hostile query can be malformed. */
+static void test_query(void)
+{
+    static const struct {
+        const char *query, *name;
+        size_t cap;
+        int rc;
+        const char *value;
+    } cases[] = {
+        {"a=1&b=2", "b", 16, 1, "2"},
+        {"a=1&b=2", "c", 16, QUERY_ABSENT, ""},
+        {"bbox=12.9%2C57.7", "bbox", 32, 9, "12.9,57.7"},
+        {"q=hej+d%C3%A5", "q", 32, 7, "hej d\xc3\xa5"},
+        {"q=%00", "q", 16, QUERY_BAD, ""},
+        {"q=%zz", "q", 16, QUERY_BAD, ""},
+        {"q=%4", "q", 16, QUERY_BAD, ""},
+        {"q=12345", "q", 5, QUERY_TOO_LONG, ""},
+        {"q=1234", "q", 5, 4, "1234"},
+        {"q", "q", 4, 0, ""},
+        {"q=&q=2", "q", 4, 0, ""},
+        {"%71=1", "q", 4, QUERY_ABSENT, ""},
+        {"", "q", 4, QUERY_ABSENT, ""},
+        {"aq=1&q=3", "q", 4, 1, "3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        int rc = query_get(cases[i].query, cases[i].name, out, cases[i].cap);
+        CHECK(rc == cases[i].rc);
+        CHECK(strcmp(out, cases[i].value) == 0);
+    }
+    CHECK(query_get(NULL, "q", (char[4]){0}, 4) == QUERY_ABSENT);
+}
+
 static void test_json_depth(void)
 {
     CHECK(depth_ok("{\"a\":[1,{\"b\":2}]}", 3));
@@ -142,6 +176,7 @@ static void test_json_depth(void)
 int main(void)
 {
     test_crypto();
+    test_query();
     test_json_depth();
     test_parse_i64();
     test_parse_double();
