@@ -4,13 +4,19 @@
  * Reports themselves wait in IndexedDB (static/queue.js), never here.
  */
 "use strict";
-var SHELL = "trygg-shell-v2";
-/* The field app's whole module graph (app.js and everything it imports) must be listed here. */
+var SHELL = "trygg-shell-v3";
+/*
+ * The field app's whole module graph (app.js and everything it imports) must
+ * be listed here, with the reference data it needs: opening a walk's join
+ * link once is enough for the app to work offline. (The walk itself is kept
+ * by the app: the worker cannot know the code when it installs.)
+ */
 var SHELL_FILES = [
   "/", "/manifest.webmanifest",
   "/static/app.css", "/static/app.js", "/static/common.js", "/static/i18n.js", "/static/texts-public.js",
-  "/static/icons.js", "/static/queue.js",
-  "/static/icon.svg", "/static/icon-192.png", "/api/v1/areas",
+  "/static/icons.js", "/static/queue.js", "/static/fieldwalk.js", "/static/walkmap.js",
+  "/static/icon.svg", "/static/icon-192.png",
+  "/api/v1/areas", "/api/v1/categories", "/api/v1/config",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
 ];
 /* Reference data the app needs to draw its buttons: network first, cached copy offline. */

@@ -9,6 +9,7 @@ import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-public.js";
 import * as icons from "./icons.js";
 import * as queue from "./queue.js";
+import * as fieldwalk from "./fieldwalk.js";
 
 useTexts(texts);
 
@@ -63,6 +64,9 @@ function ensureMap() {
   var tiles = state.config && state.config.tiles;
   if (tiles && tiles.url) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
   map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "map", null); });
+  /* On a walk: its route, meeting point and stops, and the map starts on them. */
+  var walkBounds = fieldwalk.drawOn(map);
+  if (walkBounds && walkBounds.isValid()) map.fitBounds(walkBounds, { padding: [20, 20], maxZoom: 17 });
   /* Without a basemap the local network areas give the pin some context. */
   getJSON("/api/v1/areas").then(function (fc) {
     L.geoJSON(fc, {
@@ -204,7 +208,7 @@ function submit(ev) {
   var d = $("description").value.trim();
   if (d) payload.description = d;
   if (rating) payload.unsafe_rating = Number(rating.value);
-  if (state.walk) payload.walk = state.walk.code;
+  Object.assign(payload, fieldwalk.reportFields());
   var rep = { name: $("name").value.trim(), email: $("email").value.trim(), phone: $("phone").value.trim() };
   if (rep.name || rep.email || rep.phone) {
     payload.reporter = {};
@@ -264,12 +268,13 @@ function renderMine() {
     $("mine-empty").hidden = list.length > 0;
     list.forEach(function (r) {
       var label;
-      if (r.state === "sent" || r.server_id) label = t("number", { id: r.server_id }) + " · " + t("status_" + (r.status || "new"));
+      if (r.kind === "audit") label = r.state === "sent" ? t("audit_sent") : r.state === "failed" ? t("failed") + (r.error ? ": " + r.error : "") : t("waiting");
+      else if (r.state === "sent" || r.server_id) label = t("number", { id: r.server_id }) + " · " + t("status_" + (r.status || "new"));
       else if (r.state === "failed") label = t("failed") + (r.error ? ": " + r.error : "");
       else label = t("waiting");
       var when = new Date(r.created);
       ul.appendChild(el("li", { className: "mine-item " + (r.server_id ? "sent" : r.state) }, [
-        el("span", { className: "mine-cat", text: categoryName(r.payload.category) }),
+        el("span", { className: "mine-cat", text: r.kind === "audit" ? t("audit_title") : categoryName(r.payload.category) }),
         el("span", { className: "mine-when", text: when.toLocaleString(locale(), { dateStyle: "short", timeStyle: "short" }) }),
         el("span", { className: "mine-state", text: label })
       ]));
@@ -281,7 +286,7 @@ function renderMine() {
 function refreshStatuses() {
   if (!navigator.onLine) return Promise.resolve();
   return queue.all().then(function (list) {
-    return Promise.all(list.filter(function (r) { return r.server_id; }).slice(0, 30).map(function (r) {
+    return Promise.all(list.filter(function (r) { return r.server_id && r.kind !== "audit"; }).slice(0, 30).map(function (r) {
       return getJSON("/api/v1/observations/" + r.server_id).then(function (o) {
         if (o.status !== r.status) { r.status = o.status; return queue.put(r); }
       }).catch(function () { /* keep the old status */ });
@@ -293,14 +298,13 @@ function refreshStatuses() {
 
 function updateOnline() { $("offline").hidden = navigator.onLine; }
 
+/* The walk of a /w/{code} link: shown, joined, or an unknown code said plainly. */
 function loadWalk() {
-  var m = location.pathname.match(/^\/w\/([A-Za-z0-9_-]{1,32})$/);
-  if (!m) return Promise.resolve();
-  return getJSON("/api/v1/walks/" + encodeURIComponent(m[1])).then(function (w) {
-    state.walk = w;
-    $("walk-title").textContent = w.title;
-    $("walk").hidden = false;
-  }).catch(function () { /* unknown code: file as a plain report */ });
+  return fieldwalk.loadWalk().then(function (result) {
+    state.walk = fieldwalk.current();
+    if (result === "unknown") fieldwalk.showUnknown();
+    else if (result === "ok" || result === "offline") { fieldwalk.render(); fieldwalk.join(); }
+  });
 }
 
 /* The description's length limit, in the textarea and in its hint (from the server's config once loaded). */
@@ -316,9 +320,36 @@ function relabel() {
   renderCategories();
   if (state.category) $("chosen-category").textContent = categoryName(state.category);
   renderMine();
+  fieldwalk.relabel();
+}
+
+/* After an audit is stored: the same confirmation as a report's. */
+function auditDone(rec) {
+  $("step-category").hidden = true;
+  $("done").hidden = false;
+  if (rec.state === "sent") {
+    $("h-done").textContent = t("sent_title");
+    $("done-text").textContent = t("audit_sent_text");
+  } else if (rec.state === "failed") {
+    $("h-done").textContent = t("failed");
+    $("done-text").textContent = rec.error || "";
+  } else {
+    $("h-done").textContent = t("queued_title");
+    $("done-text").textContent = t("audit_queued_text");
+  }
+  $("done").focus();
+  renderMine();
+}
+
+function backToCategories() {
+  $("done").hidden = true;
+  $("step-category").hidden = false;
+  $("h-category").setAttribute("tabindex", "-1");
+  $("h-category").focus();
 }
 
 function start() {
+  fieldwalk.reopenLastWalk();
   apply();
   showLimits();
   updateOnline();
@@ -339,11 +370,10 @@ function start() {
     setPin(c.lat, c.lng, "centre", null);
   });
   $("another").addEventListener("click", resetForm);
-  Promise.all([
-    loadCategories(),
-    loadConfig().then(function (c) { state.config = c; }).catch(function () { state.config = null; }),
-    loadWalk()
-  ]).catch(function () { /* offline without a cached copy: nothing to show yet */ })
+  fieldwalk.init(auditDone, backToCategories);
+  var configured = loadConfig().then(function (c) { state.config = c; }).catch(function () { state.config = null; })
+    .then(function () { fieldwalk.setTiles(state.config && state.config.tiles); });
+  Promise.all([loadCategories(), configured, configured.then(loadWalk)]).catch(function () { /* offline without a cached copy: nothing to show yet */ })
     .then(function () { relabel(); return queue.flush(); })
     .then(refreshStatuses);
   setInterval(function () { if (navigator.onLine) queue.flush(); }, 20000);

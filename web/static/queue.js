@@ -1,9 +1,15 @@
 /*
- * trygg — the phone's outbox of reports (IndexedDB). Every report is stored
- * here first, with its client_id, before anything is sent; flush() sends what
- * waits. The server answers a repeated client_id with the same observation,
- * and each photo carries its own Idempotency-Key, so a retry after a lost
- * answer never creates a second report or photo: each arrives exactly once.
+ * trygg — the phone's outbox (IndexedDB). Every report, and every perception
+ * audit of a walk, is stored here first, with its client_id, before anything
+ * is sent; flush() sends what waits. The server answers a repeated client_id
+ * with the same observation (or audit), and each photo carries its own
+ * Idempotency-Key, so a retry after a lost answer never creates a second
+ * report, audit or photo: each arrives exactly once.
+ *
+ * A record is {client_id, kind: "report" | "audit", payload, photos, state,
+ * server_id, status, error, created}; a record without kind (stored by an
+ * earlier version) is a report. An audit is posted to
+ * /api/v1/walks/{payload.walk}/audits without the walk field.
  */
 const DB = "trygg", STORE = "reports", VERSION = 1;
 let dbPromise = null;
@@ -49,8 +55,22 @@ export function uuid() {
 
 /* Stores a new report {payload, photos: [Blob]} and returns its record. */
 export function add(payload, photos) {
+  return store("report", payload, photos);
+}
+
+/*
+ * Stores a new perception audit of walk code: payload {lon, lat, ratings,
+ * group_id?, observed_at?}; returns its record.
+ */
+export function addAudit(code, payload) {
+  var p = Object.assign({}, payload, { walk: code });
+  return store("audit", p, []);
+}
+
+function store(kind, payload, photos) {
   var rec = {
     client_id: payload.client_id || uuid(),
+    kind: kind,
     payload: payload,
     photos: (photos || []).map(function (blob) { return { key: uuid(), blob: blob, done: false }; }),
     state: "waiting", // waiting | sent | failed
@@ -80,19 +100,28 @@ export function put(rec) { return tx("readwrite", function (s) { s.put(rec); });
 
 let flushing = null;
 
-/* Sends one waiting report: the observation, then each photo not yet done. */
+/* Where a record is posted, and the body sent. */
+function target(rec) {
+  if (rec.kind !== "audit") return { url: "/api/v1/observations", body: rec.payload };
+  var body = Object.assign({}, rec.payload);
+  delete body.walk;
+  return { url: "/api/v1/walks/" + encodeURIComponent(rec.payload.walk) + "/audits", body: body };
+}
+
+/* Sends one waiting record: the observation (or audit), then each photo not yet done. */
 function sendOne(rec) {
   var chain;
   if (rec.server_id) {
     chain = Promise.resolve();
   } else {
-    chain = fetch("/api/v1/observations", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rec.payload)
+    var to = target(rec);
+    chain = fetch(to.url, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(to.body)
     }).then(function (res) {
       return res.json().then(function (body) {
         if (res.status === 200 || res.status === 201) {
-          rec.server_id = body.id;
-          rec.status = body.status;
+          rec.server_id = body.id || (body.audit && body.audit.id) || true;
+          rec.status = body.status || null;
           return put(rec);
         }
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -137,7 +166,7 @@ function sendOne(rec) {
   });
 }
 
-/* Sends every waiting report, one at a time. Resolves when done or offline. */
+/* Sends every waiting record, one at a time, oldest first. Resolves when done or offline. */
 export function flush() {
   if (flushing) return flushing;
   flushing = all().then(function (list) {

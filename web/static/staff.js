@@ -7,6 +7,7 @@ import { el, api, setCsrfToken, onUnauthorized, loadCategories, categories, cate
 import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-staff.js";
 import { colour } from "./icons.js";
+import * as walks from "./staff-walks.js";
 
 useTexts(texts);
 
@@ -74,7 +75,7 @@ function showLogin() {
     api("POST", "/api/v1/auth/login", { username: user.value, password: pass.value }).then(function (b) {
       ctx.me = b.user; setCsrfToken(b.csrf_token);
       return loadReference();
-    }).then(function () { if (!location.hash || location.hash === "#/login") location.hash = "#/queue"; else route(); })
+    }).then(function () { if (!location.hash || location.hash === "#/login") location.hash = home(); else route(); })
       .catch(function (e) { err.textContent = e.status === 429 ? t("login_throttled") : t("login_failed"); pass.value = ""; pass.focus(); });
   } }, [field(t("username"), user), field(t("password"), pass), err,
     el("button", { type: "submit", className: "primary", text: t("login") })]);
@@ -505,12 +506,18 @@ function showOutbox() {
 
 /* ---- routing ------------------------------------------------------------------------ */
 
+/* Where a role starts: organisers plan walks and have no case queue. */
+function home() { return ctx.me && ctx.me.role === "organiser" ? "#/walks" : "#/queue"; }
+
 function route() {
   applyShell();
+  walks.leave();
   if (!ctx.me) { showLogin(); return; }
-  var h = location.hash || "#/queue";
+  var h = location.hash || home();
+  if (h === "#/queue" && ctx.me.role === "organiser") h = "#/walks";
   var m;
-  if ((m = h.match(/^#\/case\/(\d+)/))) showCase(Number(m[1]));
+  if (walks.route(h)) { /* a walks page */ }
+  else if ((m = h.match(/^#\/case\/(\d+)/))) showCase(Number(m[1]));
   else if (h.indexOf("#/admin/units") === 0) showUnits();
   else if (h.indexOf("#/admin/rules") === 0) showRules();
   else if (h.indexOf("#/admin/areas") === 0) showAreas();
@@ -520,6 +527,8 @@ function route() {
   main.focus();
 }
 
+walks.init({ ctx: ctx, main: main, field: field, select: select, announce: announce, errorBox: errorBox, showError: showError,
+  dl: dl, fmt: fmt, stateBadge: stateBadge, table: table });
 languageButton(document.getElementById("lang"), route);
 onUnauthorized(function (path) {
   if (path === "/api/v1/auth/login") return; // a wrong password, not an ended session
