@@ -432,9 +432,12 @@ int api_walks_list(struct req *r)
         return r->status;
     int sees_all = staff && (r->session->role & ROLE_OFFICE);
     int organiser = staff && r->session->role == ROLE_ORGANISER;
+    int unit = staff && r->session->role == ROLE_UNIT;
     if (organiser)
         f.organiser_user_id = r->session->user_id;
-    f.public_only = !sees_all && !organiser;
+    if (unit) /* a unit sees the walks whose items it answers for */
+        f.responsible_unit_id = r->session->unit_id;
+    f.public_only = !sees_all && !organiser && !unit;
     json_t *walks = walk_store_list(r->dbc, &f);
     if (!walks)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the walks could not be read");

@@ -723,6 +723,8 @@ static const char SQL_WALK_LIST[] =
     WALK_SELECT "WHERE (?1 IS NULL OR a.code = ?1) AND (?2 IS NULL OR w.state = ?2) "
                 "AND (?3 IS NULL OR w.starts_at >= ?3) AND (?4 IS NULL OR w.starts_at < ?4) "
                 "AND (?5 = 0 OR w.organiser_user_id = ?5) AND (?6 = 0 OR w.public = 1) "
+                "AND (?8 = 0 OR EXISTS (SELECT 1 FROM walk_items i WHERE i.walk_id = w.id AND "
+                "i.responsible_unit_id = ?8)) "
                 "ORDER BY w.starts_at IS NULL, w.starts_at, w.id LIMIT ?7";
 
 json_t *walk_store_list(struct dbc *c, const struct walk_filter *f)
@@ -737,6 +739,7 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f)
     sqlite3_bind_int64(st, 5, f->organiser_user_id);
     sqlite3_bind_int(st, 6, f->public_only);
     sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 200);
+    sqlite3_bind_int64(st, 8, f->responsible_unit_id);
     return db_json_rows(st, walk_json);
 }
 

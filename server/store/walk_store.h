@@ -135,7 +135,8 @@ json_t *walk_store_json(struct dbc *c, int64_t id, int *failed);
 /* Filters of the walk list. NULL / 0 = any. */
 struct walk_filter {
     const char *area_code, *state, *from, *to;
-    int64_t organiser_user_id; /* only this organiser's walks */
+    int64_t organiser_user_id;   /* only this organiser's walks */
+    int64_t responsible_unit_id; /* only walks with an item this unit answers for */
     int public_only;
     int limit;
 };

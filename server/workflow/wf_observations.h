@@ -22,11 +22,11 @@ struct wf_obs_input {
     const char *category, *description, *walk_code;
     const char *name, *email, *phone; /* reporter, may be NULL */
     double lon, lat;
-    double accuracy_m;   /* < 0: not given */
-    int unsafe_rating;   /* 0: not given */
-    int64_t observed_at; /* Unix seconds */
-    int64_t walk_group;  /* a group of the walk, or 0 */
-    int64_t walk_id;     /* the walk by id (staff adding paper notes), or 0: walk_code decides */
+    double accuracy_m;     /* < 0: not given */
+    int unsafe_rating;     /* 0: not given */
+    int64_t observed_at;   /* Unix seconds */
+    int64_t walk_group;    /* a group of the walk, or 0 */
+    int64_t walk_id;       /* the walk by id (staff adding paper notes), or 0: walk_code decides */
     const char *media_url; /* an Open311 client's photo link (stored, never fetched), or NULL */
 };
 

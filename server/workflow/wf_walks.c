@@ -512,6 +512,37 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
         json_decref(items);
     }
     json_object_set_new(o, "checklist", checklist);
+    /* What the walk led to: once the protocol is published, its items with the
+     * responsible parties' answers (never who answered, nor internal notes). */
+    json_t *items = json_array();
+    if (json_is_string(json_object_get(o, "protocol_published_at"))) {
+        json_t *all = walk_store_items(c, id, 0);
+        size_t i;
+        json_t *it;
+        json_array_foreach(all, i, it)
+        {
+            json_t *ans = json_object_get(it, "answer");
+            json_array_append_new(
+                items,
+                json_pack(
+                    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "number",
+                    json_object_get(it, "number"), "category", json_object_get(it, "category"),
+                    "description", json_object_get(it, "description"), "lon",
+                    json_object_get(it, "lon"), "lat", json_object_get(it, "lat"), "state",
+                    json_object_get(it, "state"), "action", json_object_get(it, "action"),
+                    "responsible", json_object_get(json_object_get(it, "responsible"), "name"),
+                    "deadline", json_object_get(it, "deadline"), "answer",
+                    json_is_object(ans) ? json_pack("{s:O, s:O, s:O, s:O, s:O}", "answer",
+                                                    json_object_get(ans, "answer"), "by",
+                                                    json_object_get(ans, "by"), "reason",
+                                                    json_object_get(ans, "reason"), "passed_to",
+                                                    json_object_get(ans, "passed_to"), "comment",
+                                                    json_object_get(ans, "comment"))
+                                        : json_null()));
+        }
+        json_decref(all);
+    }
+    json_object_set_new(o, "items", items);
     return o;
 }
 

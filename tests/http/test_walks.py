@@ -289,6 +289,28 @@ class Walks(unittest.TestCase):
         self.assertEqual(rows[3][2], "Klotter på väggen – åäö ÅÄÖ é")
         self.assertEqual(rows[1][12], "Byt armatur")
 
+    def test_units_find_their_walks_and_the_public_learns_what_the_walk_led_to(self):
+        w = self.new_walk()
+        oid = self.srv.post_observation(walk=w["code"], lon=NORRBY[0], lat=NORRBY[1],
+                                        description="Mörk passage").json()["id"]
+        base = "/api/v1/walks/%d" % w["id"]
+        self.assertNotIn(w["id"], [x.get("id") for x in self.unit.get("/api/v1/walks").json()["walks"]])
+        self.olle.put("%s/items/%d" % (base, oid), {"action": "Sätt upp belysning",
+                                                    "responsible_unit": "housing"})
+        self.assertIn(w["id"], [x["id"] for x in self.unit.get("/api/v1/walks").json()["walks"]])
+        self.unit.post("%s/items/%d/answer" % (base, oid), {"answer": "will_do", "by": "2027-03-01"})
+        pub = self.srv.request("GET", "/api/v1/walks/" + w["code"]).json()
+        self.assertEqual(pub["items"], [])  # not before the protocol is published
+        self.olle.post(base + "/publish")
+        pub = self.srv.request("GET", "/api/v1/walks/" + w["code"]).json()
+        self.assertEqual(len(pub["items"]), 1)
+        item = pub["items"][0]
+        self.assertEqual((item["description"], item["action"], item["responsible"]),
+                         ("Mörk passage", "Sätt upp belysning", "AB Bostäder i Borås"))
+        self.assertEqual(item["answer"]["answer"], "will_do")
+        self.assertNotIn("actor", item["answer"])
+        self.assertNotIn("hanna", json.dumps(pub))
+
     def test_qr_code_decodes_to_the_join_url_and_the_poster_has_the_code(self):
         w = self.new_walk()
         r = self.olle.get("/api/v1/walks/%d/qr.png" % w["id"])
