@@ -226,7 +226,7 @@ static json_t *collection_json(struct req *r, const struct collection *col, cons
     json_array_append_new(links, link(html, "items", "text/html", "Items as HTML"));
     struct municipality m;
     json_t *bbox = json_null();
-    if (area_store_municipality(r->dbc, &m) == 0 && m.has_bbox)
+    if (area_store_municipality(r->dbc, &m) == 1 && m.has_bbox)
         bbox = json_pack("[[f, f, f, f]]", m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]);
     else
         bbox = json_pack("[[f, f, f, f]]", -180.0, -90.0, 180.0, 90.0);
