@@ -68,6 +68,12 @@ int api_ogc_collection(struct req *r);  /* GET /ogc/collections/{id} */
 int api_ogc_items(struct req *r);       /* GET /ogc/collections/{id}/items */
 int api_ogc_item(struct req *r);        /* GET /ogc/collections/{id}/items/{featureId} */
 
+/* Exports: GET /api/v1/exports/observations.{geojson,csv,gpkg} (public, api_observations.c)
+ * and /api/v1/exports/cases.{geojson,csv,gpkg} (staff, api_cases.c) */
+int api_exports(struct req *r); /* routes to one of the two below */
+int api_obs_export(struct req *r);
+int api_cases_export(struct req *r);
+
 /* api_photos.c */
 int api_photo_upload(struct req *r); /* POST /api/v1/observations/{id}/photos */
 int api_photo_get(struct req *r);    /* GET /api/v1/photos/{id} */

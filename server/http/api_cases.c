@@ -9,7 +9,9 @@
 #include "session.h"
 #include "validate.h"
 #include "views.h"
+#include "log.h"
 #include "wf_cases.h"
+#include "wf_export.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,67 +187,90 @@ static void like_pattern(const char *q, char *out, size_t cap)
     out[o] = '\0';
 }
 
-int api_cases_list(struct req *r)
-{
+/* The buffers a parsed queue filter points into. */
+struct case_query {
     char state_s[256], unit_s[32], cat_s[512], area_s[128], prio_s[8], overdue_s[8], walk_s[64],
         q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32];
     char states_json[512], cats_json[1024], like[CASES_QUERY_MAX * 8 + 4];
+};
+
+/* The triage queue's filters (shared by the list and the export) into *f. 0 or replied. */
+static int case_filter_or_reply(struct req *r, struct case_filter *f, struct case_query *b)
+{
     int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor;
-    if ((h_state = http_query_or_reply(r, "state", state_s, sizeof state_s)) < 0 ||
-        (h_unit = http_query_or_reply(r, "unit", unit_s, sizeof unit_s)) < 0 ||
-        (h_cat = http_query_or_reply(r, "category", cat_s, sizeof cat_s)) < 0 ||
-        (h_area = http_query_or_reply(r, "area", area_s, sizeof area_s)) < 0 ||
-        (h_prio = http_query_or_reply(r, "priority", prio_s, sizeof prio_s)) < 0 ||
-        (h_over = http_query_or_reply(r, "overdue", overdue_s, sizeof overdue_s)) < 0 ||
-        (h_walk = http_query_or_reply(r, "walk", walk_s, sizeof walk_s)) < 0 ||
-        (h_q = http_query_or_reply(r, "q", q_s, sizeof q_s)) < 0 ||
-        (h_sort = http_query_or_reply(r, "sort", sort_s, sizeof sort_s)) < 0 ||
-        (h_limit = http_query_or_reply(r, "limit", limit_s, sizeof limit_s)) < 0 ||
-        (h_cursor = http_query_or_reply(r, "cursor", cursor_s, sizeof cursor_s)) < 0)
-        return r->status;
-    struct case_filter f = {0};
+    if ((h_state = http_query_or_reply(r, "state", b->state_s, sizeof b->state_s)) < 0 ||
+        (h_unit = http_query_or_reply(r, "unit", b->unit_s, sizeof b->unit_s)) < 0 ||
+        (h_cat = http_query_or_reply(r, "category", b->cat_s, sizeof b->cat_s)) < 0 ||
+        (h_area = http_query_or_reply(r, "area", b->area_s, sizeof b->area_s)) < 0 ||
+        (h_prio = http_query_or_reply(r, "priority", b->prio_s, sizeof b->prio_s)) < 0 ||
+        (h_over = http_query_or_reply(r, "overdue", b->overdue_s, sizeof b->overdue_s)) < 0 ||
+        (h_walk = http_query_or_reply(r, "walk", b->walk_s, sizeof b->walk_s)) < 0 ||
+        (h_q = http_query_or_reply(r, "q", b->q_s, sizeof b->q_s)) < 0 ||
+        (h_sort = http_query_or_reply(r, "sort", b->sort_s, sizeof b->sort_s)) < 0 ||
+        (h_limit = http_query_or_reply(r, "limit", b->limit_s, sizeof b->limit_s)) < 0 ||
+        (h_cursor = http_query_or_reply(r, "cursor", b->cursor_s, sizeof b->cursor_s)) < 0)
+        return -1;
     int64_t prio = 0;
-    f.limit = CASES_PAGE_DEFAULT;
-    if (h_state && parse_code_list(state_s, 8, states_json, sizeof states_json) < 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "state", "'state': comma-separated states");
-    if (h_unit && strcmp(unit_s, "none") == 0)
-        f.unrouted = 1;
-    else if (h_unit && parse_i64(unit_s, 1, INT64_MAX, &f.unit_id) != 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "unit", "'unit' is a unit id or 'none'");
-    if (h_cat && parse_code_list(cat_s, 32, cats_json, sizeof cats_json) < 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "category", "'category': codes");
-    if (h_prio && parse_i64(prio_s, 1, 3, &prio) != 0)
-        return http_reply_error(r, ERR_OUT_OF_RANGE, "priority", "'priority' is 1, 2 or 3");
-    if (h_limit && parse_i64(limit_s, 1, CASES_PAGE_MAX, &f.limit) != 0)
-        return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d", CASES_PAGE_MAX);
-    if (h_cursor && parse_i64(cursor_s, 0, INT64_MAX / 2, &f.offset) != 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "cursor", "not a cursor of ours");
+    memset(f, 0, sizeof *f);
+    f->limit = CASES_PAGE_DEFAULT;
+    if (h_state && parse_code_list(b->state_s, 8, b->states_json, sizeof b->states_json) < 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "state", "'state': comma-separated states"),
+               -1;
+    if (h_unit && strcmp(b->unit_s, "none") == 0)
+        f->unrouted = 1;
+    else if (h_unit && parse_i64(b->unit_s, 1, INT64_MAX, &f->unit_id) != 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "unit", "'unit' is a unit id or 'none'"), -1;
+    if (h_cat && parse_code_list(b->cat_s, 32, b->cats_json, sizeof b->cats_json) < 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "category", "'category': codes"), -1;
+    if (h_prio && parse_i64(b->prio_s, 1, 3, &prio) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "priority", "'priority' is 1, 2 or 3"), -1;
+    if (h_limit && parse_i64(b->limit_s, 1, CASES_PAGE_MAX, &f->limit) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d", CASES_PAGE_MAX),
+               -1;
+    if (h_cursor && parse_i64(b->cursor_s, 0, INT64_MAX / 2, &f->offset) != 0)
+        return http_reply_error(r, ERR_INVALID_TYPE, "cursor", "not a cursor of ours"), -1;
     if (h_q) {
         size_t chars;
-        if (utf8_check(q_s, strlen(q_s), &chars) != 0 || chars > CASES_QUERY_MAX)
+        if (utf8_check(b->q_s, strlen(b->q_s), &chars) != 0 || chars > CASES_QUERY_MAX)
             return http_reply_error(r, ERR_TOO_LONG, "q", "'q' is at most %d characters",
-                                    CASES_QUERY_MAX);
-        like_pattern(q_s, like, sizeof like);
-        f.like = like;
+                                    CASES_QUERY_MAX),
+                   -1;
+        like_pattern(b->q_s, b->like, sizeof b->like);
+        f->like = b->like;
     }
     if (h_sort) {
-        if (strcmp(sort_s, "created") && strcmp(sort_s, "-created") && strcmp(sort_s, "priority") &&
-            strcmp(sort_s, "due"))
+        if (strcmp(b->sort_s, "created") && strcmp(b->sort_s, "-created") &&
+            strcmp(b->sort_s, "priority") && strcmp(b->sort_s, "due"))
             return http_reply_error(r, ERR_INVALID_FORMAT, "sort",
-                                    "'sort' is created, -created, priority or due");
-        f.sort = sort_s;
+                                    "'sort' is created, -created, priority or due"),
+                   -1;
+        f->sort = b->sort_s;
     }
     if (r->session->role == ROLE_UNIT) {
-        f.unit_id = r->session->unit_id; /* a unit handler sees only its own unit's cases */
-        f.unrouted = 0;
+        f->unit_id = r->session->unit_id; /* a unit handler sees only its own unit's cases */
+        f->unrouted = 0;
     }
-    f.states = h_state ? states_json : NULL;
-    f.categories = h_cat ? cats_json : NULL;
-    f.area_code = h_area ? area_s : NULL;
-    f.priority = (int)prio;
-    f.overdue = h_over && strcmp(overdue_s, "1") == 0;
-    f.walk_code = h_walk ? walk_s : NULL;
+    f->states = h_state ? b->states_json : NULL;
+    f->categories = h_cat ? b->cats_json : NULL;
+    f->area_code = h_area ? b->area_s : NULL;
+    f->priority = (int)prio;
+    f->overdue = h_over && strcmp(b->overdue_s, "1") == 0;
+    f->walk_code = h_walk ? b->walk_s : NULL;
+    return 0;
+}
+
+int api_cases_list(struct req *r)
+{
+    struct case_filter f;
+    struct case_query *b = malloc(sizeof *b);
+    if (!b)
+        return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+    if (case_filter_or_reply(r, &f, b) != 0) {
+        free(b);
+        return r->status;
+    }
     json_t *out = case_store_list(r->dbc, &f);
+    free(b);
     if (!out)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the queue could not be read");
     int64_t total = json_integer_value(json_object_get(out, "total"));
@@ -292,4 +317,33 @@ int api_unit_updates(struct req *r)
         return http_reply_fail(r, &err);
     return http_reply_json(
         r, 200, json_pack("{s:I, s:b}", "case_id", (json_int_t)u.case_id, "accepted", 1));
+}
+
+int api_cases_export(struct req *r)
+{
+    const char *file = r->param[0];
+    int fmt = strncmp(file, "cases.", 6) == 0 ? wf_export_format(file + 6) : -1;
+    if (fmt < 0)
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "exports are cases.geojson, .csv or .gpkg");
+    struct case_filter f;
+    struct case_query *b = malloc(sizeof *b);
+    if (!b)
+        return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+    if (case_filter_or_reply(r, &f, b) != 0) {
+        free(b);
+        return r->status;
+    }
+    char disp[160];
+    snprintf(disp, sizeof disp, "Content-Disposition: attachment; filename=\"%s\"\r\n", file);
+    struct export_sink sink = {http_stream_write, r};
+    struct wf_error err;
+    http_stream_begin(r,
+                      fmt == EXPORT_CSV       ? "text/csv; charset=utf-8"
+                      : fmt == EXPORT_GEOJSON ? "application/geo+json"
+                                              : "application/geopackage+sqlite3",
+                      disp);
+    if (wf_export_cases(r->dbc, r->cfg, &f, (enum export_format)fmt, &sink, &err) != 0)
+        log_msg(LOG_ERROR, "export %s: %s", file, err.message); /* the body is cut short */
+    free(b);
+    return http_stream_end(r);
 }

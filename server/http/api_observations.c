@@ -9,6 +9,10 @@
 #include "http.h"
 #include "validate.h"
 #include "views.h"
+#include "log.h"
+#include "ogc_query.h"
+#include "session.h"
+#include "wf_export.h"
 #include "wf_observations.h"
 
 #include <math.h>
@@ -362,4 +366,78 @@ int api_map_clusters(struct req *r)
     if (!out)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the map could not be read");
     return http_reply_json(r, 200, out);
+}
+
+/* The names of an export: "observations.csv" -> format; -1 when unknown. */
+static int export_name(const char *file, const char *stem)
+{
+    size_t n = strlen(stem);
+    if (strncmp(file, stem, n) != 0 || file[n] != '.')
+        return -1;
+    return wf_export_format(file + n + 1);
+}
+
+static const char *export_type(int fmt)
+{
+    return fmt == EXPORT_CSV       ? "text/csv; charset=utf-8"
+           : fmt == EXPORT_GEOJSON ? "application/geo+json"
+                                   : "application/geopackage+sqlite3";
+}
+
+int api_obs_export(struct req *r)
+{
+    int fmt = export_name(r->param[0], "observations");
+    if (fmt < 0)
+        return http_reply_error(r, ERR_NOT_FOUND, NULL,
+                                "exports are observations.geojson, .csv or .gpkg");
+    char bbox_s[256], cat_s[64], status_s[32], area_s[64], since_s[64], until_s[64];
+    char since_ts[32], until_ts[32];
+    int hb, hc, hs, ha, hsi, hu;
+    struct ogc_query q = {0};
+    int64_t t;
+    if ((hb = http_query_or_reply(r, "bbox", bbox_s, sizeof bbox_s)) < 0 ||
+        (hc = http_query_or_reply(r, "category", cat_s, sizeof cat_s)) < 0 ||
+        (hs = http_query_or_reply(r, "status", status_s, sizeof status_s)) < 0 ||
+        (ha = http_query_or_reply(r, "area", area_s, sizeof area_s)) < 0 ||
+        (hsi = http_query_or_reply(r, "since", since_s, sizeof since_s)) < 0 ||
+        (hu = http_query_or_reply(r, "until", until_s, sizeof until_s)) < 0)
+        return r->status;
+    if (hb && parse_bbox(bbox_s, q.bbox) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "bbox",
+                                "'bbox' must be minlon,minlat,maxlon,maxlat in WGS 84");
+    q.has_bbox = hb;
+    if (hsi) {
+        if (parse_rfc3339(since_s, &t) != 0)
+            return http_reply_error(r, ERR_INVALID_TIMESTAMP, "since", "'since' must be RFC 3339");
+        format_rfc3339(t, since_ts, sizeof since_ts);
+        q.from = since_ts;
+    }
+    if (hu) {
+        if (parse_rfc3339(until_s, &t) != 0)
+            return http_reply_error(r, ERR_INVALID_TIMESTAMP, "until", "'until' must be RFC 3339");
+        format_rfc3339(t, until_ts, sizeof until_ts);
+        q.to = until_ts;
+    }
+    q.category = hc ? cat_s : NULL;
+    q.status = hs ? status_s : NULL;
+    q.area = ha ? area_s : NULL;
+    char disp[160];
+    snprintf(disp, sizeof disp, "Content-Disposition: attachment; filename=\"%s\"\r\n",
+             r->param[0]);
+    struct export_sink sink = {http_stream_write, r};
+    struct wf_error err;
+    http_stream_begin(r, export_type(fmt), disp);
+    if (wf_export_observations(r->dbc, r->cfg, &q, (enum export_format)fmt, &sink, &err) != 0)
+        log_msg(LOG_ERROR, "export %s: %s", r->param[0], err.message); /* the body is cut short */
+    return http_stream_end(r);
+}
+
+int api_exports(struct req *r)
+{
+    if (strncmp(r->param[0], "cases.", 6) == 0) { /* the staff export: internal fields */
+        if (session_require_or_reply(r, ROLE_CASE_WORK) != 0)
+            return r->status;
+        return api_cases_export(r);
+    }
+    return api_obs_export(r);
 }

@@ -115,6 +115,33 @@ int http_reply_bytes(struct req *r, int status, const char *content_type, const 
     return status;
 }
 
+int http_stream_begin(struct req *r, const char *content_type, const char *extra_headers)
+{
+    char hdr[600];
+    snprintf(hdr, sizeof hdr, "Transfer-Encoding: chunked\r\n%s",
+             extra_headers ? extra_headers : "");
+    http_begin(r, 200, content_type, -1, hdr);
+    return 200;
+}
+
+int http_stream_write(void *req, const void *buf, size_t len)
+{
+    struct req *r = req;
+    if (len == 0 || strcmp(r->method, "HEAD") == 0)
+        return 0;
+    if (mg_send_chunk(r->conn, buf, (unsigned int)len) <= 0)
+        return -1;
+    r->bytes_sent += (int64_t)len;
+    return 0;
+}
+
+int http_stream_end(struct req *r)
+{
+    if (strcmp(r->method, "HEAD") != 0)
+        mg_send_chunk(r->conn, "", 0);
+    return r->status;
+}
+
 int http_reply_json(struct req *r, int status, json_t *body)
 {
     char *s = json_dumps(body, HTTP_JSON_FLAGS);

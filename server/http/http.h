@@ -98,6 +98,16 @@ void http_begin(struct req *r, int status, const char *content_type, int64_t len
 int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
                      size_t len, const char *extra_headers);
 
+/*
+ * A streamed answer (chunked transfer encoding) for bodies built row by row:
+ * http_stream_begin sends 200 with content_type and extra_headers;
+ * http_stream_write sends one chunk (0 or -1 when the client went away);
+ * http_stream_end ends the body. Returns of begin/end: the status sent.
+ */
+int http_stream_begin(struct req *r, const char *content_type, const char *extra_headers);
+int http_stream_write(void *req, const void *buf, size_t len);
+int http_stream_end(struct req *r);
+
 /* Sends the JSON value (reference stolen) with status. Returns status. */
 int http_reply_json(struct req *r, int status, json_t *body);
 

@@ -40,6 +40,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/observations/{id}", api_obs_get, 0, BODY_NONE},
     {"POST", "/api/v1/observations/{id}/support", api_obs_support, 0, BODY_JSON},
     {"GET", "/api/v1/map/clusters", api_map_clusters, 0, BODY_NONE},
+    {"GET", "/api/v1/exports/{file}", api_exports, 0, BODY_NONE},
     {"POST", "/api/v1/observations/{id}/photos", api_photo_upload, 0, BODY_RAW},
     {"GET", "/api/v1/photos/{id}", api_photo_get, 0, BODY_NONE},
     {"GET", "/api/v1/photos/{id}/thumb", api_photo_thumb, 0, BODY_NONE},

@@ -340,6 +340,27 @@ static const char SQL_PAGE_PRIORITY[] =
 static const char SQL_PAGE_DUE[] =
     CASE_PAGE "ORDER BY c.due_at IS NULL, c.due_at ASC, o.id DESC LIMIT ?10 OFFSET ?11";
 
+static const char SQL_EACH[] = CASE_PAGE "ORDER BY o.id";
+
+static void bind_filter(sqlite3_stmt *st, const struct case_filter *f);
+
+int case_store_each(struct dbc *c, const struct case_filter *f,
+                    int (*row)(void *ctx, json_t *summary), void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_EACH);
+    if (!st)
+        return -1;
+    bind_filter(st, f);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = summary_json(st);
+        stop = row(ctx, o) != 0;
+        json_decref(o);
+    }
+    db_done(st);
+    return stop || rc == SQLITE_DONE ? (stop ? -1 : 0) : -1;
+}
+
 static void bind_filter(sqlite3_stmt *st, const struct case_filter *f)
 {
     db_bind_text_or_null(st, 1, f->states);

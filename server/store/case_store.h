@@ -71,6 +71,11 @@ struct case_filter {
 /* One page of case summaries: {"cases":[...],"total":N}; NULL on error. */
 json_t *case_store_list(struct dbc *c, const struct case_filter *f);
 
+/* Calls row(ctx, summary) for every case matching f (limit and offset ignored),
+ * oldest first, one row at a time (the summary is freed after the call). 0 or -1. */
+int case_store_each(struct dbc *c, const struct case_filter *f,
+                    int (*row)(void *ctx, json_t *summary), void *ctx);
+
 /* The summary of case id, NULL when absent or on error (*failed = 1 then). */
 json_t *case_store_summary(struct dbc *c, int64_t id, int *failed);
 

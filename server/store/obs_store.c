@@ -469,6 +469,29 @@ static json_t *ogc_feature(sqlite3_stmt *st)
         "light", text_or_null(st, G_LIGHT), "support_count", sqlite3_column_int(st, G_SUPPORT));
 }
 
+static const char SQL_OGC_EACH[] =
+    "SELECT o.id, o.lon, o.lat, o.category, o.status, o.description, o.observed_at, "
+    "o.created_at, a.code, o.unsafe_rating, o.light, "
+    "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id) "
+    "FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE "ORDER BY o.id";
+
+int obs_store_ogc_each(struct dbc *c, const struct ogc_query *q,
+                       int (*row)(void *ctx, json_t *feature), void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_OGC_EACH);
+    if (!st)
+        return -1;
+    bind_ogc(st, q);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *f = ogc_feature(st);
+        stop = row(ctx, f) != 0;
+        json_decref(f);
+    }
+    db_done(st);
+    return stop ? -1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_OGC_COUNT);

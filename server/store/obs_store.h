@@ -120,6 +120,11 @@ json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f);
 
 struct ogc_query;
 
+/* Calls row(ctx, feature) for every public observation matching q (limit and
+ * offset ignored), one at a time (the feature is freed after the call). 0 or -1. */
+int obs_store_ogc_each(struct dbc *c, const struct ogc_query *q,
+                       int (*row)(void *ctx, json_t *feature), void *ctx);
+
 /* Public observations matching q as GeoJSON Features (never contact details), and
  * how many match in all into *matched. NULL on error. */
 json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);

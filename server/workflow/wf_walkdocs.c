@@ -5,6 +5,7 @@
  */
 #include "wf_walkdocs.h"
 #include "catalog_store.h"
+#include "csv.h"
 #include "ical.h"
 #include "membuf.h"
 #include "qr.h"
@@ -436,22 +437,6 @@ out:
     return rc;
 }
 
-/* Appends one CSV field (quoted when it needs to be) and a separator. */
-static void csv_field(struct membuf *b, const char *s, int last)
-{
-    if (s && strpbrk(s, ",\"\r\n")) {
-        membuf_append_str(b, "\"");
-        for (const char *p = s; *p; p++) {
-            membuf_append(b, p, 1);
-            if (*p == '"')
-                membuf_append(b, "\"", 1); /* a quote inside is doubled */
-        }
-        membuf_append_str(b, "\"");
-    } else if (s) {
-        membuf_append_str(b, s);
-    }
-    membuf_append_str(b, last ? "\r\n" : ",");
-}
 
 int wf_walk_protocol_csv(struct dbc *c, int64_t id, unsigned char **out, size_t *len,
                          struct wf_error *err)
@@ -475,7 +460,7 @@ int wf_walk_protocol_csv(struct dbc *c, int64_t id, unsigned char **out, size_t 
         "svar_kommentar", "observation_id", NULL};
     struct membuf b;
     membuf_init(&b, WALKDOCS_CSV_MAX_BYTES);
-    membuf_append_str(&b, "\xEF\xBB\xBF"); /* BOM: spreadsheet programs read UTF-8 */
+    membuf_append_str(&b, CSV_BOM); /* spreadsheet programs then read UTF-8 */
     for (int i = 0; head[i]; i++)
         csv_field(&b, head[i], head[i + 1] == NULL);
     size_t i;
