@@ -12,6 +12,7 @@
 const struct route routes[] = {
     /* method  pattern                                  handler            roles  body */
     {"GET", "/healthz", api_health, 0, BODY_NONE},
+    {"GET", "/api/v1/openapi.json", web_openapi, 0, BODY_NONE},
     {"GET", "/api/v1/config", api_client_config, 0, BODY_NONE},
     {"GET", "/api/v1/categories", api_categories, 0, BODY_NONE},
     {"GET", "/api/v1/areas", api_areas_list, 0, BODY_NONE},

@@ -110,6 +110,11 @@ int web_public_map(struct req *r)
     return web_send_file(r, "map.html");
 }
 
+int web_openapi(struct req *r)
+{
+    return web_send_file(r, "openapi.json");
+}
+
 int web_walks(struct req *r)
 {
     return web_send_file(r, "walks.html");

@@ -12,6 +12,8 @@ int web_field_app(struct req *r);
 int web_public_map(struct req *r);
 /* GET /walks and GET /walks/{code}: the public walk pages. */
 int web_walks(struct req *r);
+/* GET /api/v1/openapi.json: the OpenAPI document (web/openapi.json). */
+int web_openapi(struct req *r);
 /* GET /staff: the staff app (triage, cases, administration). */
 int web_staff(struct req *r);
 /* GET /static/{*}: files under web/static/. */

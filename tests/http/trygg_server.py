@@ -51,6 +51,27 @@ class Response:
         return "<%d %r>" % (self.status, self.body[:300])
 
 
+RESPONSE_LOG = os.environ.get("TRYGG_RESPONSE_LOG")
+
+
+def record_response(method, path, r):
+    """Appends the answer to $TRYGG_RESPONSE_LOG (JSON lines), so that contract.openapi can
+    check every response the HTTP tests saw against the OpenAPI document."""
+    if not RESPONSE_LOG:
+        return
+    ctype = (r.header("Content-Type") or "").split(";")[0].strip()
+    if not (ctype.endswith("json")) or len(r.body) > 2_000_000:
+        return
+    try:
+        body = json.loads(r.body)
+    except ValueError:
+        body = None
+    line = json.dumps({"method": method, "path": path.split("?")[0], "status": r.status,
+                       "type": ctype, "body": body})
+    with open(RESPONSE_LOG, "a") as f:
+        f.write(line + "\n")
+
+
 class TryggServer:
     """A trygg process with its own temporary folder (database, files, log)."""
 
@@ -157,7 +178,9 @@ class TryggServer:
         try:
             conn.request(method, path, body=body, headers=h)
             resp = conn.getresponse()
-            return Response(resp.status, resp.getheaders(), resp.read())
+            r = Response(resp.status, resp.getheaders(), resp.read())
+            record_response(method, path, r)
+            return r
         finally:
             conn.close()
 
