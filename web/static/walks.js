@@ -95,13 +95,13 @@ function bboxOf(bounds) {
 }
 
 /*
- * What the walk led to. The public view of a walk has no protocol items yet
- * (see the report: an API gap), so they are its public observations: those
- * filed with the walk's code, found in the walk's part of the map from a
- * week before the walk on. When the view carries "items", those are used.
+ * What the walk led to. Once the protocol is published, the public view
+ * carries its items with the responsible parties' answers. Before that, the
+ * walk's public observations stand in: those filed with the walk's code,
+ * found in the walk's part of the map from a week before the walk on.
  */
 function loadOutcome(w, bounds) {
-  if (Array.isArray(w.items)) return Promise.resolve(w.items.map(function (it) {
+  if (w.protocol_published_at && Array.isArray(w.items)) return Promise.resolve(w.items.map(function (it) {
     return { number: it.number, category: it.category, description: it.description, lon: it.lon, lat: it.lat,
       state: it.state, answer: it.answer || null, action: it.action || null, comments: [] };
   }));
