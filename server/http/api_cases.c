@@ -10,6 +10,7 @@
 #include "validate.h"
 #include "views.h"
 #include "wf_cases.h"
+#include "wf_moderation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,9 +189,10 @@ static void like_pattern(const char *q, char *out, size_t cap)
 int api_cases_list(struct req *r)
 {
     char state_s[256], unit_s[32], cat_s[512], area_s[128], prio_s[8], overdue_s[8], walk_s[64],
-        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32];
+        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32], moderation_s[16];
     char states_json[512], cats_json[1024], like[CASES_QUERY_MAX * 8 + 4];
-    int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor;
+    int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor,
+        h_moderation;
     if ((h_state = http_query_or_reply(r, "state", state_s, sizeof state_s)) < 0 ||
         (h_unit = http_query_or_reply(r, "unit", unit_s, sizeof unit_s)) < 0 ||
         (h_cat = http_query_or_reply(r, "category", cat_s, sizeof cat_s)) < 0 ||
@@ -201,9 +203,20 @@ int api_cases_list(struct req *r)
         (h_q = http_query_or_reply(r, "q", q_s, sizeof q_s)) < 0 ||
         (h_sort = http_query_or_reply(r, "sort", sort_s, sizeof sort_s)) < 0 ||
         (h_limit = http_query_or_reply(r, "limit", limit_s, sizeof limit_s)) < 0 ||
-        (h_cursor = http_query_or_reply(r, "cursor", cursor_s, sizeof cursor_s)) < 0)
+        (h_cursor = http_query_or_reply(r, "cursor", cursor_s, sizeof cursor_s)) < 0 ||
+        (h_moderation = http_query_or_reply(r, "moderation", moderation_s, sizeof moderation_s)) <
+            0)
         return r->status;
     struct case_filter f = {0};
+    if (h_moderation) {
+        if (strcmp(moderation_s, "pending") == 0)
+            f.moderation = CASE_MODERATION_PENDING;
+        else if (strcmp(moderation_s, "hidden") == 0)
+            f.moderation = CASE_MODERATION_HIDDEN;
+        else
+            return http_reply_error(r, ERR_INVALID_FORMAT, "moderation",
+                                    "'moderation' is pending or hidden");
+    }
     int64_t prio = 0;
     f.limit = CASES_PAGE_DEFAULT;
     if (h_state && parse_code_list(state_s, 8, states_json, sizeof states_json) < 0)
@@ -292,4 +305,53 @@ int api_unit_updates(struct req *r)
         return http_reply_fail(r, &err);
     return http_reply_json(
         r, 200, json_pack("{s:I, s:b}", "case_id", (json_int_t)u.case_id, "accepted", 1));
+}
+
+/* ---- moderation (wf_moderation.h) ------------------------------------------- */
+
+int api_case_visibility(struct req *r)
+{
+    int64_t id;
+    int public_ = 0;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 || http_json_bool_or_reply(r, r->json, "public", 1, &public_))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_set_public(r->dbc, &a, id, public_, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_redact(struct req *r)
+{
+    int64_t id;
+    const char *text = NULL;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0)
+        return r->status;
+    json_t *v = json_object_get(r->json, "description");
+    if (!v)
+        return http_reply_error(r, ERR_MISSING_FIELD, "description",
+                                "'description' is required (null removes the redaction)");
+    if (!json_is_null(v) &&
+        http_json_string_or_reply(r, r->json, "description", NULL, 1,
+                                  (size_t)r->cfg->max_description_chars, &text) != 0)
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_redact(r->dbc, &a, id, text, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_approve(struct req *r)
+{
+    int64_t id;
+    int text = 0, photos = 0;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0)
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_approve(r->dbc, &a, id, &text, &photos, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
 }

@@ -5,12 +5,20 @@
  * transactions (workflow.h).
  *
  * Privacy: reporters (contact details) are written here and read only by
- * obs_store_reporter_json, which only the staff case view uses.
+ * obs_store_reporter_json, which only the staff case view uses, and by the
+ * GDPR functions at the end (export and erasure of one reporter). Client
+ * addresses are never stored: "me too" keeps their keyed hash (address_key,
+ * under the secrets table's key, which only obs_store reads).
+ *
+ * Moderation: the public read models leave out hidden observations
+ * (observations.public = 0) and show the redacted text, or no text before
+ * approval; the staff ones show everything and what moderation did.
  */
 #ifndef TRYGG_OBS_STORE_H
 #define TRYGG_OBS_STORE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -27,6 +35,7 @@ struct obs_row {
     int unsafe_rating; /* 0: not given */
     const char *observed_at, *created_at, *light;
     int64_t walk_id, area_id; /* 0: none */
+    int approved;             /* 1: the text is public at once (post-moderation) */
 };
 
 /*
@@ -51,9 +60,41 @@ int obs_store_exists(struct dbc *c, int64_t id);
  * it (they follow their primary). 0 or -1. */
 int obs_store_set_status(struct dbc *c, int64_t id, const char *status);
 
-/* Adds "me too" from client_id to observation id: *added is 1 when new, 0 when
+/* Adds "me too" from client_id to observation id, remembering address_key (the
+ * keyed hash of the client's address, may be NULL): *added is 1 when new, 0 when
  * that phone had already supported it. 0 or -1. */
-int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, int *added);
+int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, const char *address_key,
+                          int *added);
+
+/* 1 when client_id supports observation id already, 0 when not, -1 on error. */
+int obs_store_has_support(struct dbc *c, int64_t id, const char *client_id);
+
+/* How many supports of observation id came from address_key, or -1 on error. */
+int64_t obs_store_supports_from(struct dbc *c, int64_t id, const char *address_key);
+
+/* The database's secret key for hashing client addresses (hex) into out. 0 or -1. */
+int obs_store_address_key(struct dbc *c, char *out, size_t cap);
+
+/* What moderation has done to an observation. */
+struct obs_moderation {
+    int public_;  /* 0: hidden from the public */
+    int approved; /* the text is approved (always, under post-moderation) */
+    int has_text; /* it has a description */
+    int redacted; /* the public sees a redacted text */
+};
+
+/* Loads observation id's moderation state: 1 found, 0 not, -1 on error. */
+int obs_store_moderation(struct dbc *c, int64_t id, struct obs_moderation *out);
+
+/* Hides (0) or shows (1) observation id to the public. 0 or -1. */
+int obs_store_set_public(struct dbc *c, int64_t id, int public_);
+
+/* Sets the text the public sees instead of the description ("" = none) and
+ * approves the text; text NULL removes the redaction. 0 or -1. */
+int obs_store_redact(struct dbc *c, int64_t id, const char *text);
+
+/* Approves observation id's text; *changed 1 when it was not approved yet. 0 or -1. */
+int obs_store_approve(struct dbc *c, int64_t id, int *changed);
 
 /* How many phones support observation id, or -1 on error. */
 int64_t obs_store_support_count(struct dbc *c, int64_t id);
@@ -75,9 +116,14 @@ struct obs_filter {
  */
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f);
 
-/* The public row of observation id (as above), NULL when absent or on error
- * (*failed set to 1 on error). */
+/* The public row of observation id (as above), NULL when absent, hidden or on
+ * error (*failed set to 1 on error). */
 json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed);
+
+/* The staff row of observation id, hidden or not: "description" as filed and
+ * "moderation": {"public","approved","redacted_description","public_description"}.
+ * NULL as obs_store_public_one. */
+json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed);
 
 /*
  * Open observations within radius_m metres of (e, n) in SWEREF 99 TM, of

@@ -770,7 +770,9 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f)
     "(SELECT p.id FROM photos p WHERE p.observation_id = o.id ORDER BY p.created_at LIMIT 1), "    \
     "c.state, i.action, ru.id, ru.code, ru.name, i.responsible_name, i.priority, i.deadline, "     \
     "i.answer, i.answer_by, i.answer_reason, i.answer_passed_to, i.answer_comment, i.answer_at, "  \
-    "i.answer_actor, o.observed_at, i.group_id, c.reject_reason "                                  \
+    "i.answer_actor, o.observed_at, i.group_id, c.reject_reason, o.public, "                       \
+    "CASE WHEN o.public = 1 AND o.approved_at IS NOT NULL THEN nullif(coalesce("                   \
+    "o.description_redacted, o.description), '') END "                                             \
     "FROM walk_items i JOIN observations o ON o.id = i.observation_id "                            \
     "LEFT JOIN cases c ON c.observation_id = o.id LEFT JOIN areas ar ON ar.id = o.area_id "        \
     "LEFT JOIN walk_groups g ON g.id = i.group_id LEFT JOIN units ru ON ru.id = "                  \
@@ -806,7 +808,9 @@ enum {
     I_ANSWER_ACTOR,
     I_OBSERVED,
     I_GROUP_ID,
-    I_REJECT_REASON
+    I_REJECT_REASON,
+    I_PUBLIC,
+    I_PUBLIC_DESCRIPTION
 };
 
 static json_t *item_json(sqlite3_stmt *st)
@@ -816,6 +820,9 @@ static json_t *item_json(sqlite3_stmt *st)
     json_object_set_new(o, "observation_id", json_integer(sqlite3_column_int64(st, I_OBS)));
     json_object_set_new(o, "category", col_text(st, I_CATEGORY));
     json_object_set_new(o, "description", col_text(st, I_DESCRIPTION));
+    /* What moderation lets the public see of it (walk_store.h). */
+    json_object_set_new(o, "public", json_boolean(sqlite3_column_int(st, I_PUBLIC)));
+    json_object_set_new(o, "public_description", col_text(st, I_PUBLIC_DESCRIPTION));
     json_object_set_new(o, "lon", json_real(sqlite3_column_double(st, I_LON)));
     json_object_set_new(o, "lat", json_real(sqlite3_column_double(st, I_LAT)));
     json_object_set_new(o, "sweref99tm",

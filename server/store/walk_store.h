@@ -146,7 +146,9 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f);
 /*
  * The protocol items of walk id, in number order, with the observation, its
  * case state, responsible party and answer; unit_id != 0 keeps only the items
- * that unit answers for. NULL on error.
+ * that unit answers for. "description" is the text as filed (staff); "public"
+ * (false: hidden by moderation) and "public_description" (the redacted or
+ * approved text, or null) are what a public view may show. NULL on error.
  */
 json_t *walk_store_items(struct dbc *c, int64_t walk, int64_t unit_id);
 

@@ -499,15 +499,17 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
         json_t *it;
         json_array_foreach(items, i, it)
         {
-            if (!item_open(it))
+            /* Public: a report hidden by moderation is not on it, and its text is
+             * what moderation lets the public see. */
+            if (!item_open(it) || !json_is_true(json_object_get(it, "public")))
                 continue;
             json_array_append_new(checklist, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "number",
                                                        json_object_get(it, "number"), "category",
                                                        json_object_get(it, "category"), "lon",
                                                        json_object_get(it, "lon"), "lat",
                                                        json_object_get(it, "lat"), "description",
-                                                       json_object_get(it, "description"), "state",
-                                                       json_object_get(it, "state")));
+                                                       json_object_get(it, "public_description"),
+                                                       "state", json_object_get(it, "state")));
         }
         json_decref(items);
     }
