@@ -83,7 +83,7 @@ let flushing = null;
 /* Sends one waiting report: the observation, then each photo not yet done. */
 function sendOne(rec) {
   var chain;
-  if (rec.server_id) {
+  if (rec.server_id && rec.upload_token) {
     chain = Promise.resolve();
   } else {
     chain = fetch("/api/v1/observations", {
@@ -93,6 +93,7 @@ function sendOne(rec) {
         if (res.status === 200 || res.status === 201) {
           rec.server_id = body.id;
           rec.status = body.status;
+          rec.upload_token = body.upload_token; // photo uploads must show it (X-Upload-Token)
           return put(rec);
         }
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -110,7 +111,8 @@ function sendOne(rec) {
       if (ph.done) return;
       p = p.then(function () {
         return fetch("/api/v1/observations/" + rec.server_id + "/photos", {
-          method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key },
+          method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key,
+                                     "X-Upload-Token": rec.upload_token },
           body: ph.blob
         }).then(function (res) {
           if (res.status === 200 || res.status === 201) {
@@ -118,6 +120,8 @@ function sendOne(rec) {
             ph.blob = null; // free the phone's storage once the server has it
             return put(rec);
           }
+          // An expired token: the next flush files the report again (a repeat) for a new one.
+          if (res.status === 401) { rec.upload_token = null; return put(rec).then(function () { throw new Error("HTTP 401"); }); }
           if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
             ph.done = true; // a photo the server refuses is not retried forever
             ph.error = "HTTP " + res.status;
