@@ -145,6 +145,30 @@ enum err_code db_failure(struct dbc *c)
     return ERR_STORAGE_FAILED;
 }
 
+const char *db_failure_text(struct dbc *c)
+{
+    switch (sqlite3_extended_errcode(c->db) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the database is busy";
+    case SQLITE_FULL:
+        return "the server's disk is full";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+        return "the database is read-only";
+    case SQLITE_IOERR:
+        /* A full disk often shows up as a failed write rather than SQLITE_FULL. */
+        return sqlite3_system_errno(c->db) == ENOSPC ? "the server's disk is full"
+                                                     : "a disk error occurred";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return "the database file is damaged";
+    default:
+        return "the database failed";
+    }
+}
+
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;

@@ -67,6 +67,13 @@ void db_rollback(struct dbc *c);
  */
 enum err_code db_failure(struct dbc *c);
 
+/*
+ * Why the last call on c failed, in words for a client's message ("the server's
+ * disk is full", "the database is read-only", "a disk error occurred", "the
+ * database is busy"); a static string. Read it before anything else runs on c.
+ */
+const char *db_failure_text(struct dbc *c);
+
 /* Prepares sql (one-off, e.g. with a built WHERE); on failure logs and returns NULL.
  * The caller finalizes it. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);

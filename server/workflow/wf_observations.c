@@ -223,12 +223,15 @@ int wf_photo_path(const struct config *cfg, const char *id, int thumb, char *pat
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-/* Writes data to path atomically (temporary file, fsync, rename). 0 or -1. */
+/* Writes data to path atomically (temporary file, fsync, rename). 0, or -1 with
+ * errno saying why (ENOSPC: the disk is full). */
 static int write_file_atomic(const char *path, const unsigned char *data, size_t len)
 {
     char tmp[1200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
@@ -238,14 +241,18 @@ static int write_file_atomic(const char *path, const unsigned char *data, size_t
         if (k < 0) {
             if (errno == EINTR)
                 continue;
+            int why = errno;
             close(fd);
             unlink(tmp);
+            errno = why;
             return -1;
         }
         off += (size_t)k;
     }
     if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        int why = errno;
         unlink(tmp);
+        errno = why;
         return -1;
     }
     return 0;
@@ -321,9 +328,14 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
         wf_photo_path(cfg, id, 1, tpath, sizeof tpath) != 0 || db_mkdirs(dir) != 0 ||
         write_file_atomic(path, full.data, full.len) != 0 ||
         write_file_atomic(tpath, thumb.data, thumb.len) != 0) {
-        log_msg(LOG_ERROR, "writing photo files failed: %s", strerror(errno));
+        int e = errno;
+        log_msg(LOG_ERROR, "writing photo files failed: %s", strerror(e));
         unlink(path);
-        wf_fail(err, ERR_STORAGE_FAILED, NULL, "the photo could not be written; try again later");
+        wf_fail(err, ERR_STORAGE_FAILED, NULL,
+                "the photo could not be written: %s; nothing was stored, try again later",
+                e == ENOSPC || e == EDQUOT ? "the server's disk is full"
+                : e == EROFS               ? "the disk is read-only"
+                                           : "a disk error occurred");
         goto out;
     }
     files = 1;
