@@ -1,8 +1,8 @@
 /*
  * main — the trygg command line: serve, migrate, import-areas,
- * import-boundary, seed-demo, user add, unit token, backup. Settings come from
- * defaults, then the configuration file (--config or TRYGG_CONFIG), then
- * TRYGG_* environment variables, then flags. A way in like HTTP: every change
+ * import-boundary, seed-demo, user add, unit token, backup, reporter
+ * export|erase. Settings come from defaults, then the configuration file
+ * (--config or TRYGG_CONFIG), then TRYGG_* environment variables, then flags. A way in like HTTP: every change
  * is one workflow call (workflow.h); this file opens and migrates the
  * database, reads arguments and passwords, and prints. Must not contain SQL
  * or request handling.
@@ -18,6 +18,7 @@
 #include "wf_accounts.h"
 #include "wf_areas.h"
 #include "wf_backup.h"
+#include "wf_privacy.h"
 #include "wf_units.h"
 
 #include <civetweb.h>
@@ -59,6 +60,9 @@ static void usage(FILE *out)
         "  unit token CODE [--db FILE]         new API token for a unit's system (printed once)\n"
         "  backup FILE [--db FILE]             online copy of the database to FILE and the\n"
         "                                      photos to FILE.photos/ (the server may run)\n"
+        "  reporter export EMAIL               everything stored about an e-mail address (JSON)\n"
+        "  reporter erase EMAIL                erase that address and the contact details\n"
+        "                                      of every report that left it\n"
         "\n"
         "options:\n"
         "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
@@ -145,7 +149,8 @@ static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli
             return -1;
         } else if (!cli->command) {
             cli->command = a;
-        } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0) &&
+        } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0 ||
+                    strcmp(cli->command, "reporter") == 0) &&
                    !cli->sub) {
             cli->sub = a;
         } else if (!cli->file) {
@@ -294,6 +299,12 @@ static int cmd_serve(struct config *cfg)
         mg_stop(ctx);
         return 1;
     }
+    if (retention_start(cfg) != 0) {
+        fprintf(stderr, "trygg: cannot start the retention job\n");
+        delivery_stop();
+        mg_stop(ctx);
+        return 1;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
@@ -302,6 +313,7 @@ static int cmd_serve(struct config *cfg)
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");
+    retention_stop();
     delivery_stop();
     mg_stop(ctx);
     mg_exit_library();
@@ -445,6 +457,48 @@ static int cmd_backup(const struct config *cfg, const struct cli *cli)
     return 0;
 }
 
+/* "trygg reporter export|erase EMAIL": a reporter's rights under the GDPR. */
+static int cmd_reporter(const struct config *cfg, const struct cli *cli)
+{
+    int erase = cli->sub && strcmp(cli->sub, "erase") == 0;
+    if (!cli->sub || (!erase && strcmp(cli->sub, "export") != 0) || !cli->file ||
+        !strchr(cli->file, '@')) {
+        fprintf(stderr, "trygg: usage: trygg reporter export|erase EMAIL\n");
+        return 2;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    struct wf_error err;
+    int rc = 0;
+    if (erase) {
+        static const struct wf_actor cli_actor = {0, "command line", ROLE_ADMIN, 0};
+        struct wf_erasure e;
+        if (wf_reporter_erase(&c, &cli_actor, cli->file, &e, &err) != 0) {
+            fprintf(stderr, "trygg: %s\n", err.message);
+            rc = 1;
+        } else {
+            printf("erased %s: contact details of %d report%s, %d walk participation%s, %d "
+                   "e-mail%s\n",
+                   cli->file, e.reports, e.reports == 1 ? "" : "s", e.walks,
+                   e.walks == 1 ? "" : "s", e.messages, e.messages == 1 ? "" : "s");
+        }
+    } else {
+        json_t *all = wf_reporter_export(&c, cli->file, &err);
+        char *text = all ? json_dumps(all, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+        json_decref(all);
+        if (!text) {
+            fprintf(stderr, "trygg: %s\n", all ? "out of memory" : err.message);
+            rc = 1;
+        } else {
+            printf("%s\n", text);
+            free(text);
+        }
+    }
+    db_close(&c);
+    return rc;
+}
+
 /* "trygg import-areas FILE" and "trygg import-boundary FILE --code C --name N". */
 static int cmd_import(const struct config *cfg, const struct cli *cli)
 {
@@ -525,6 +579,8 @@ int main(int argc, char **argv)
         return cmd_unit(&cfg, &cli);
     if (strcmp(cli.command, "backup") == 0)
         return cmd_backup(&cfg, &cli);
+    if (strcmp(cli.command, "reporter") == 0)
+        return cmd_reporter(&cfg, &cli);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

@@ -511,3 +511,102 @@ json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
     db_done(st);
     return rep;
 }
+
+/* ---- reporters' contact details (GDPR) ------------------------------------------ */
+
+static const char SQL_REPORTS_OF_EMAIL[] =
+    "SELECT o.id, o.created_at, o.observed_at, o.category, o.description, c.state, r.name, "
+    "r.email, r.phone FROM reporters r JOIN observations o ON o.id = r.observation_id "
+    "LEFT JOIN cases c ON c.observation_id = o.id WHERE lower(trim(r.email)) = lower(trim(?)) "
+    "ORDER BY o.id";
+enum {
+    RE_ID,
+    RE_CREATED,
+    RE_OBSERVED,
+    RE_CATEGORY,
+    RE_DESCRIPTION,
+    RE_STATE,
+    RE_NAME,
+    RE_EMAIL,
+    RE_PHONE
+};
+
+json_t *obs_store_reports_of_email(struct dbc *c, const char *email)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTS_OF_EMAIL);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            arr,
+            json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}}", "id",
+                      (json_int_t)sqlite3_column_int64(st, RE_ID), "created_at",
+                      text_or_null(st, RE_CREATED), "observed_at", text_or_null(st, RE_OBSERVED),
+                      "category", text_or_null(st, RE_CATEGORY), "description",
+                      text_or_null(st, RE_DESCRIPTION), "state", text_or_null(st, RE_STATE),
+                      "reporter", "name", text_or_null(st, RE_NAME), "email",
+                      text_or_null(st, RE_EMAIL), "phone", text_or_null(st, RE_PHONE)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* Fills ids from a statement whose first column is an id; count or -1. */
+static int collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
+{
+    int n = 0, rc;
+    while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    if (n < max && rc != SQLITE_DONE)
+        n = -1;
+    db_done(st);
+    return n;
+}
+
+static const char SQL_REPORTERS_BY_EMAIL[] =
+    "SELECT observation_id FROM reporters WHERE lower(trim(email)) = lower(trim(?)) "
+    "ORDER BY observation_id LIMIT ?";
+
+int obs_store_reporters_by_email(struct dbc *c, const char *email, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTERS_BY_EMAIL);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    return collect_ids(st, ids, max);
+}
+
+/* Closed = resolved, rejected or merged as a duplicate; updated_at is when the
+ * case last changed state. */
+static const char SQL_REPORTERS_EXPIRED[] =
+    "SELECT r.observation_id FROM reporters r JOIN cases c ON c.observation_id = "
+    "r.observation_id WHERE c.state IN ('resolved', 'rejected', 'duplicate') AND c.updated_at <= ? "
+    "ORDER BY r.observation_id LIMIT ?";
+
+int obs_store_reporters_expired(struct dbc *c, const char *closed_before, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTERS_EXPIRED);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, closed_before, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    return collect_ids(st, ids, max);
+}
+
+static const char SQL_REPORTER_ERASE[] = "DELETE FROM reporters WHERE observation_id = ?";
+
+int obs_store_reporter_erase(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTER_ERASE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return db_run(st);
+}

@@ -151,4 +151,22 @@ int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_poin
  * or JSON null. Staff views only. */
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id);
 
+/* ---- GDPR: one reporter's contact details ----------------------------------- */
+
+/* Every report whose reporter left the e-mail address email (compared without
+ * case or surrounding spaces): [{"id","created_at","observed_at","category",
+ * "description","state","reporter":{"name","email","phone"}}]; NULL on error. */
+json_t *obs_store_reports_of_email(struct dbc *c, const char *email);
+
+/* At most max ids of observations whose reporter left email into ids; the count or -1. */
+int obs_store_reporters_by_email(struct dbc *c, const char *email, int64_t *ids, int max);
+
+/* At most max ids of observations that still hold contact details although their
+ * case closed (resolved, rejected, duplicate) at closed_before (RFC 3339) or
+ * earlier; the count or -1. */
+int obs_store_reporters_expired(struct dbc *c, const char *closed_before, int64_t *ids, int max);
+
+/* Erases every contact detail of observation id's reporter. 0 or -1. */
+int obs_store_reporter_erase(struct dbc *c, int64_t id);
+
 #endif

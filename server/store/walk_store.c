@@ -353,6 +353,46 @@ json_t *walk_store_participant_emails(struct dbc *c, int64_t walk)
     return arr;
 }
 
+static const char SQL_PARTICIPATIONS[] =
+    "SELECT w.id, w.code, w.title, p.joined_at, p.email FROM walk_participants p JOIN walks w "
+    "ON w.id = p.walk_id WHERE lower(trim(p.email)) = lower(trim(?)) ORDER BY p.joined_at, w.id";
+
+json_t *walk_store_participations_of_email(struct dbc *c, const char *email)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_PARTICIPATIONS);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o}", "walk_id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "code",
+                                             col_text(st, 1), "title", col_text(st, 2), "joined_at",
+                                             col_text(st, 3), "email", col_text(st, 4)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static const char SQL_ERASE_EMAIL[] =
+    "UPDATE walk_participants SET email = NULL WHERE lower(trim(email)) = lower(trim(?))";
+
+int walk_store_erase_email(struct dbc *c, const char *email, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ERASE_EMAIL);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    *n = sqlite3_changes(c->db);
+    return 0;
+}
+
 /* ---- audits -------------------------------------------------------------------- */
 
 static const char SQL_AUDIT_INSERT[] =

@@ -81,6 +81,14 @@ int walk_store_join(struct dbc *c, int64_t walk, const char *participant_id, int
 /* The e-mail addresses participants of walk left, as a JSON array of strings. */
 json_t *walk_store_participant_emails(struct dbc *c, int64_t walk);
 
+/* GDPR: the walks a participant joined leaving e-mail address email (compared
+ * without case or surrounding spaces): [{"walk_id","code","title","joined_at",
+ * "email"}], NULL on error. */
+json_t *walk_store_participations_of_email(struct dbc *c, const char *email);
+
+/* GDPR: forgets e-mail address email on every walk; *n: how many participations. 0 or -1. */
+int walk_store_erase_email(struct dbc *c, const char *email, int *n);
+
 /* A perception audit. */
 struct walk_audit_row {
     int64_t walk_id, group_id;
