@@ -2,10 +2,10 @@
  * main — the trygg command line: serve, migrate, import-areas,
  * import-boundary, seed-demo, user add, unit token, backup, reporter
  * export|erase. Settings come from defaults, then the configuration file
- * (--config or TRYGG_CONFIG), then TRYGG_* environment variables, then flags. A way in like HTTP: every change
- * is one workflow call (workflow.h); this file opens and migrates the
- * database, reads arguments and passwords, and prints. Must not contain SQL
- * or request handling.
+ * (--config or TRYGG_CONFIG), then TRYGG_* environment variables, then
+ * flags. A way in like HTTP: every change is one workflow call (workflow.h);
+ * this file opens and migrates the database, reads arguments and passwords,
+ * and prints. Must not contain SQL or request handling.
  */
 #include "config.h"
 #include "db.h"
@@ -15,6 +15,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "seed.h"
+#include "walkdoc.h"
 #include "wf_accounts.h"
 #include "wf_areas.h"
 #include "wf_backup.h"
@@ -207,6 +208,7 @@ static void thread_exit(const struct mg_context *ctx, int thread_type, void *ptr
         db_close(ptr);
         free(ptr);
     }
+    walkdoc_thread_cleanup(); /* the worker's pango font map, if it rendered a walk PDF */
 }
 
 /* Content-Security-Policy allowing our own origin and the configured tile host. */
@@ -317,6 +319,7 @@ static int cmd_serve(struct config *cfg)
     delivery_stop();
     mg_stop(ctx);
     mg_exit_library();
+    walkdoc_process_cleanup(); /* fontconfig's and cairo's caches: nothing left for LSan */
     return 0;
 }
 
