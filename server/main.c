@@ -17,6 +17,8 @@
 #include "validate.h"
 #include "wf_open311.h"
 #include "walkdoc.h"
+#include "wf_backup.h"
+#include "wf_privacy.h"
 #include "migrate.h"
 #include "seed.h"
 #include "wf_accounts.h"
@@ -62,6 +64,11 @@ static void usage(FILE *out)
         "  unit token CODE [--db FILE]         new API token for a unit's system (printed once)\n"
         "  api-key add NAME | list | revoke ID [--db FILE]\n"
         "                                      API keys of Open311 clients (printed once)\n"
+        "  backup FILE [--db FILE]             online copy of the database to FILE and the\n"
+        "                                      photos to FILE.photos/ (the server may run)\n"
+        "  reporter export EMAIL               everything stored about an e-mail address (JSON)\n"
+        "  reporter erase EMAIL                erase that address and the contact details\n"
+        "                                      of every report that left it\n"
         "\n"
         "options:\n"
         "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
@@ -149,7 +156,8 @@ static int parse_args(int argc, char **argv, struct config *cfg, struct cli *cli
         } else if (!cli->command) {
             cli->command = a;
         } else if ((strcmp(cli->command, "user") == 0 || strcmp(cli->command, "unit") == 0 ||
-                    strcmp(cli->command, "api-key") == 0) &&
+                    strcmp(cli->command, "api-key") == 0 ||
+                    strcmp(cli->command, "reporter") == 0) &&
                    !cli->sub) {
             cli->sub = a;
         } else if (!cli->file) {
@@ -299,6 +307,12 @@ static int cmd_serve(struct config *cfg)
         mg_stop(ctx);
         return 1;
     }
+    if (retention_start(cfg) != 0) {
+        fprintf(stderr, "trygg: cannot start the retention job\n");
+        delivery_stop();
+        mg_stop(ctx);
+        return 1;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
@@ -307,6 +321,7 @@ static int cmd_serve(struct config *cfg)
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");
+    retention_stop();
     delivery_stop();
     mg_stop(ctx);
     mg_exit_library();
@@ -420,6 +435,77 @@ static int cmd_unit(const struct config *cfg, const struct cli *cli)
     printf("%s\n", token);
     memset(token, 0, sizeof token);
     return 0;
+}
+
+/* "trygg backup FILE": an online copy; the running server keeps writing meanwhile. */
+static int cmd_backup(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->file) {
+        fprintf(stderr, "trygg: usage: trygg backup FILE (the photos go to FILE.photos/)\n");
+        return 2;
+    }
+    struct dbc c;
+    char msg[512];
+    /* The database as it is: never created, never migrated by a backup. */
+    if (db_open(&c, cfg->db_path, 0, msg, sizeof msg) != 0) {
+        fprintf(stderr, "trygg: %s\n", msg);
+        return 1;
+    }
+    struct wf_backup_report rep;
+    struct wf_error err;
+    int rc = wf_backup(&c, cfg, cli->file, &rep, &err);
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: backup: %s\n", err.message);
+        return 1;
+    }
+    printf("backup of %s: %lld pages in %lld steps to %s, %lld photo files (%lld bytes) to "
+           "%s.photos/\n",
+           cfg->db_path, (long long)rep.pages, (long long)rep.steps, cli->file,
+           (long long)rep.photo_files, (long long)rep.photo_bytes, cli->file);
+    return 0;
+}
+
+/* "trygg reporter export|erase EMAIL": a reporter's rights under the GDPR. */
+static int cmd_reporter(const struct config *cfg, const struct cli *cli)
+{
+    int erase = cli->sub && strcmp(cli->sub, "erase") == 0;
+    if (!cli->sub || (!erase && strcmp(cli->sub, "export") != 0) || !cli->file ||
+        !strchr(cli->file, '@')) {
+        fprintf(stderr, "trygg: usage: trygg reporter export|erase EMAIL\n");
+        return 2;
+    }
+    struct dbc c;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    struct wf_error err;
+    int rc = 0;
+    if (erase) {
+        static const struct wf_actor cli_actor = {0, "command line", ROLE_ADMIN, 0};
+        struct wf_erasure e;
+        if (wf_reporter_erase(&c, &cli_actor, cli->file, &e, &err) != 0) {
+            fprintf(stderr, "trygg: %s\n", err.message);
+            rc = 1;
+        } else {
+            printf("erased %s: contact details of %d report%s, %d walk participation%s, %d "
+                   "e-mail%s\n",
+                   cli->file, e.reports, e.reports == 1 ? "" : "s", e.walks,
+                   e.walks == 1 ? "" : "s", e.messages, e.messages == 1 ? "" : "s");
+        }
+    } else {
+        json_t *all = wf_reporter_export(&c, cli->file, &err);
+        char *text = all ? json_dumps(all, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+        json_decref(all);
+        if (!text) {
+            fprintf(stderr, "trygg: %s\n", all ? "out of memory" : err.message);
+            rc = 1;
+        } else {
+            printf("%s\n", text);
+            free(text);
+        }
+    }
+    db_close(&c);
+    return rc;
 }
 
 /* "trygg api-key add NAME | list | revoke ID": Open311 clients' keys. */
@@ -551,6 +637,10 @@ int main(int argc, char **argv)
         return cmd_unit(&cfg, &cli);
     if (strcmp(cli.command, "api-key") == 0)
         return cmd_apikey(&cfg, &cli);
+    if (strcmp(cli.command, "backup") == 0)
+        return cmd_backup(&cfg, &cli);
+    if (strcmp(cli.command, "reporter") == 0)
+        return cmd_reporter(&cfg, &cli);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

@@ -64,6 +64,19 @@ void config_defaults(struct config *c)
     c->db_busy_timeout_ms = 10000;
     c->walk_route_max_points = 2000;
     c->walk_code_failures_per_minute = 30;
+    /* A safety walk of 30 phones may share one address (the municipality's Wi-Fi, a
+     * carrier's NAT): these leave them room and stop a script. */
+    c->rate_observations_per_minute = 60;
+    c->rate_supports_per_minute = 60;
+    c->rate_photos_per_minute = 120;
+    c->supports_per_address_max = 3;
+    c->upload_token_seconds = 24 * 3600; /* the offline queue may send photos a day later */
+    c->moderation_pre = 0;
+    c->login_user_backoff_after = 10;
+    c->login_user_backoff_max_seconds = 15 * 60;
+    c->contact_retention_days = 90;
+    c->retention_interval_seconds = 3600;
+    c->backup_pages_per_step = 256; /* 1 MiB of 4 KiB pages, then the server's writers go */
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -79,34 +92,42 @@ static int parse_long(const char *v, long min, long max, long *out)
 
 struct key_desc {
     const char *key;
-    enum { K_STR, K_INT, K_LONG, K_DOUBLE } type;
+    enum { K_STR, K_INT, K_LONG, K_DOUBLE, K_CHOICE } type;
     size_t offset;
     size_t size; /* for strings */
     long min, max;
     long scale; /* K_INT: the value is stored times this (minutes -> seconds); 0 means 1 */
+    const char *const *choices; /* K_CHOICE: the words allowed; the int field gets the index */
 };
 
 #define S(k, f)                                                                                    \
     {                                                                                              \
-        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0             \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, NULL       \
     }
 #define I(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0                                         \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0, NULL                                   \
     }
 /* A setting in minutes or hours stored in a field counted in seconds. */
 #define IS(k, f, lo, hi, times)                                                                    \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, times                                     \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, times, NULL                               \
     }
 #define L(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0                                        \
+        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0, NULL                                  \
     }
 #define D(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0                                      \
+        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0, NULL                                \
     }
+/* One of a few words, stored as its index in list. */
+#define C(k, f, list)                                                                              \
+    {                                                                                              \
+        k, K_CHOICE, offsetof(struct config, f), 0, 0, 0, 0, list                                  \
+    }
+
+static const char *const moderation_words[] = {"post", "pre", NULL};
 
 static const struct key_desc keys[] = {
     S("listen", listen),
@@ -160,6 +181,18 @@ static const struct key_desc keys[] = {
     S("open311_jurisdiction_id", open311_jurisdiction_id),
     I("walk_route_max_points", walk_route_max_points, 2, 100000),
     I("walk_code_failures_per_minute", walk_code_failures_per_minute, 1, 100000),
+    I("rate_observations_per_minute", rate_observations_per_minute, 1, 1000000),
+    I("rate_supports_per_minute", rate_supports_per_minute, 1, 1000000),
+    I("rate_photos_per_minute", rate_photos_per_minute, 1, 1000000),
+    I("supports_per_address_max", supports_per_address_max, 1, 1000000),
+    I("upload_token_seconds", upload_token_seconds, 1, 365 * 86400),
+    IS("upload_token_minutes", upload_token_seconds, 1, 365 * 1440, 60),
+    C("moderation", moderation_pre, moderation_words),
+    I("login_user_backoff_after", login_user_backoff_after, 1, 100000),
+    I("login_user_backoff_max_seconds", login_user_backoff_max_seconds, 1, 86400),
+    I("contact_retention_days", contact_retention_days, 0, 36500),
+    I("retention_interval_seconds", retention_interval_seconds, 1, 7 * 86400),
+    I("backup_pages_per_step", backup_pages_per_step, 1, 1000000),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
@@ -199,6 +232,22 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
             }
             *(double *)base = d;
             return 0;
+        }
+        case K_CHOICE: {
+            char words[128] = "";
+            size_t used = 0;
+            for (int w = 0; k->choices[w]; w++) {
+                if (strcmp(value, k->choices[w]) == 0) {
+                    *(int *)base = w;
+                    return 0;
+                }
+                int n = snprintf(words + used, sizeof words - used, "%s%s", w ? " or " : "",
+                                 k->choices[w]);
+                if (n > 0 && used + (size_t)n < sizeof words)
+                    used += (size_t)n;
+            }
+            snprintf(err, errlen, "%s: expected %s", key, words);
+            return -1;
         }
         }
     }

@@ -74,6 +74,23 @@ struct config {
     /* Walks. */
     int walk_route_max_points;         /* points of a route line */
     int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
+
+    /* Abuse (issue 9). Public writes per client address in one-minute windows (429). */
+    int rate_observations_per_minute; /* POST /api/v1/observations (repeats too) */
+    int rate_supports_per_minute;     /* "me too" */
+    int rate_photos_per_minute;       /* photo uploads */
+    int supports_per_address_max;     /* "me too" one address adds to one observation */
+    int upload_token_seconds;         /* a photo upload token lives this long after filing */
+    int moderation_pre; /* moderation = pre: text and photos public only once approved */
+    /* Logins: failures for one user name from all addresses after which addresses the
+     * user never logged in from wait a doubling delay (1 s, 2 s, ... up to the max). */
+    int login_user_backoff_after;
+    int login_user_backoff_max_seconds;
+
+    /* Personal data (GDPR). */
+    int contact_retention_days;     /* reporters' contact details erased this long after closing */
+    int retention_interval_seconds; /* how often the erasure job runs */
+    int backup_pages_per_step;      /* trygg backup: database pages copied per step */
 };
 
 /* Fills *c with the built-in defaults. */

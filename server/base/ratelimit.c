@@ -73,6 +73,17 @@ int ratelimit_count(struct ratelimit *rl, const char *key, int64_t now_s)
     return n;
 }
 
+int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_s)
+{
+    pthread_mutex_lock(&rl->lock);
+    struct ratelimit_slot *s = slot_for(rl, key, now_s / rl->window_s, 1);
+    int ok = s->count < rl->limit;
+    if (ok)
+        s->count++;
+    pthread_mutex_unlock(&rl->lock);
+    return ok;
+}
+
 int ratelimit_retry_after(const struct ratelimit *rl, int64_t now_s)
 {
     return (int)(rl->window_s - now_s % rl->window_s);

@@ -34,6 +34,11 @@ int ratelimit_exceeded(struct ratelimit *rl, const char *key, int64_t now_s);
 /* Counts one event for key at now_s. Returns the count in the window so far. */
 int ratelimit_count(struct ratelimit *rl, const char *key, int64_t now_s);
 
+/* Counts one event for key at now_s when key still has room in its window, in one
+ * step under the lock (parallel callers cannot all pass). 1 when counted (allowed),
+ * 0 when the limit was already reached (nothing counted). */
+int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_s);
+
 /* Seconds until key's window ends. */
 int ratelimit_retry_after(const struct ratelimit *rl, int64_t now_s);
 

@@ -94,6 +94,11 @@ int api_case_priority(struct req *r); /* POST /api/v1/cases/{id}/priority */
 int api_case_comment(struct req *r);  /* POST /api/v1/cases/{id}/comment */
 int api_case_merge(struct req *r);    /* POST /api/v1/cases/{id}/merge */
 int api_unit_updates(struct req *r);  /* POST /api/v1/units/{code}/updates (bearer token) */
+/* moderation (wf_moderation.h) */
+int api_case_visibility(struct req *r);  /* POST /api/v1/cases/{id}/visibility */
+int api_case_redact(struct req *r);      /* POST /api/v1/cases/{id}/redact */
+int api_case_approve(struct req *r);     /* POST /api/v1/cases/{id}/approve */
+int api_photo_visibility(struct req *r); /* POST /api/v1/photos/{id}/visibility */
 
 /* api_admin.c: units, routing rules, the outbox */
 int api_units_list(struct req *r);   /* GET /api/v1/units */

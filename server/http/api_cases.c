@@ -12,6 +12,7 @@
 #include "log.h"
 #include "wf_cases.h"
 #include "wf_export.h"
+#include "wf_moderation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,14 +191,15 @@ static void like_pattern(const char *q, char *out, size_t cap)
 /* The buffers a parsed queue filter points into. */
 struct case_query {
     char state_s[256], unit_s[32], cat_s[512], area_s[128], prio_s[8], overdue_s[8], walk_s[64],
-        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32];
+        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32], moderation_s[16];
     char states_json[512], cats_json[1024], like[CASES_QUERY_MAX * 8 + 4];
 };
 
 /* The triage queue's filters (shared by the list and the export) into *f. 0 or replied. */
 static int case_filter_or_reply(struct req *r, struct case_filter *f, struct case_query *b)
 {
-    int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor;
+    int h_state, h_unit, h_cat, h_area, h_prio, h_over, h_walk, h_q, h_sort, h_limit, h_cursor,
+        h_moderation;
     if ((h_state = http_query_or_reply(r, "state", b->state_s, sizeof b->state_s)) < 0 ||
         (h_unit = http_query_or_reply(r, "unit", b->unit_s, sizeof b->unit_s)) < 0 ||
         (h_cat = http_query_or_reply(r, "category", b->cat_s, sizeof b->cat_s)) < 0 ||
@@ -208,11 +210,23 @@ static int case_filter_or_reply(struct req *r, struct case_filter *f, struct cas
         (h_q = http_query_or_reply(r, "q", b->q_s, sizeof b->q_s)) < 0 ||
         (h_sort = http_query_or_reply(r, "sort", b->sort_s, sizeof b->sort_s)) < 0 ||
         (h_limit = http_query_or_reply(r, "limit", b->limit_s, sizeof b->limit_s)) < 0 ||
-        (h_cursor = http_query_or_reply(r, "cursor", b->cursor_s, sizeof b->cursor_s)) < 0)
+        (h_cursor = http_query_or_reply(r, "cursor", b->cursor_s, sizeof b->cursor_s)) < 0 ||
+        (h_moderation =
+             http_query_or_reply(r, "moderation", b->moderation_s, sizeof b->moderation_s)) < 0)
         return -1;
     int64_t prio = 0;
     memset(f, 0, sizeof *f);
     f->limit = CASES_PAGE_DEFAULT;
+    if (h_moderation) {
+        if (strcmp(b->moderation_s, "pending") == 0)
+            f->moderation = CASE_MODERATION_PENDING;
+        else if (strcmp(b->moderation_s, "hidden") == 0)
+            f->moderation = CASE_MODERATION_HIDDEN;
+        else
+            return http_reply_error(r, ERR_INVALID_FORMAT, "moderation",
+                                    "'moderation' is pending or hidden"),
+                   -1;
+    }
     if (h_state && parse_code_list(b->state_s, 8, b->states_json, sizeof b->states_json) < 0)
         return http_reply_error(r, ERR_INVALID_TYPE, "state", "'state': comma-separated states"),
                -1;
@@ -346,4 +360,53 @@ int api_cases_export(struct req *r)
         log_msg(LOG_ERROR, "export %s: %s", file, err.message); /* the body is cut short */
     free(b);
     return http_stream_end(r);
+}
+
+/* ---- moderation (wf_moderation.h) ------------------------------------------- */
+
+int api_case_visibility(struct req *r)
+{
+    int64_t id;
+    int public_ = 0;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0 || http_json_bool_or_reply(r, r->json, "public", 1, &public_))
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_set_public(r->dbc, &a, id, public_, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_redact(struct req *r)
+{
+    int64_t id;
+    const char *text = NULL;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0)
+        return r->status;
+    json_t *v = json_object_get(r->json, "description");
+    if (!v)
+        return http_reply_error(r, ERR_MISSING_FIELD, "description",
+                                "'description' is required (null removes the redaction)");
+    if (!json_is_null(v) &&
+        http_json_string_or_reply(r, r->json, "description", NULL, 1,
+                                  (size_t)r->cfg->max_description_chars, &text) != 0)
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_redact(r->dbc, &a, id, text, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
+}
+
+int api_case_approve(struct req *r)
+{
+    int64_t id;
+    int text = 0, photos = 0;
+    struct wf_error err;
+    if (case_id_or_reply(r, &id) != 0)
+        return r->status;
+    struct wf_actor a = session_actor(r);
+    if (wf_case_approve(r->dbc, &a, id, &text, &photos, &err) != 0)
+        return http_reply_fail(r, &err);
+    return reply_case(r, 200, id);
 }

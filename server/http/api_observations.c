@@ -7,6 +7,7 @@
 #include "api.h"
 #include "grid.h"
 #include "http.h"
+#include "quota.h"
 #include "validate.h"
 #include "views.h"
 #include "log.h"
@@ -96,16 +97,21 @@ static int parse_new_obs_or_reply(struct req *r, struct wf_obs_input *o)
     return 0;
 }
 
-/* Sends the public view of observation id with status. */
-static int reply_observation(struct req *r, int status, int64_t id, const char *extra_headers)
+/* Sends the public view of observation id with status; upload_token (may be
+ * NULL) is added for the filer only: it is in no other answer. */
+static int reply_observation(struct req *r, int status, int64_t id, const char *extra_headers,
+                             const char *upload_token)
 {
     int failed = 0;
     json_t *o = views_observation(r->dbc, id, &failed);
-    if (!o)
-        return failed
-                   ? http_reply_error(r, db_failure(r->dbc), NULL,
-                                      "the observation could not be read")
-                   : http_reply_error(r, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
+    if (!o && failed)
+        return http_reply_error(r, db_failure(r->dbc), NULL, "the observation could not be read");
+    if (!o && !upload_token)
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
+    if (!o) /* a repeat of a report the office has hidden since: only what the filer sent */
+        o = json_pack("{s:I, s:b}", "id", (json_int_t)id, "public", 0);
+    if (upload_token)
+        json_object_set_new(o, "upload_token", json_string(upload_token));
     char *body = json_dumps(o, HTTP_JSON_FLAGS);
     json_decref(o);
     if (!body)
@@ -117,6 +123,8 @@ static int reply_observation(struct req *r, int status, int64_t id, const char *
 
 int api_obs_create(struct req *r)
 {
+    if (quota_take_or_reply(r, QUOTA_OBSERVATIONS) != 0)
+        return r->status;
     return api_obs_create_on_walk(r, 0);
 }
 
@@ -126,19 +134,20 @@ int api_obs_create_on_walk(struct req *r, int64_t walk_id)
     struct wf_error err;
     int64_t id = 0;
     int repeat = 0;
+    char token[WF_UPLOAD_TOKEN_HEX];
     if (parse_new_obs_or_reply(r, &o) != 0)
         return r->status;
     if (walk_id) {
         o.walk_id = walk_id;
         o.walk_code = NULL;
     }
-    if (wf_observation_file(r->dbc, r->cfg, &o, &id, &repeat, &err) != 0)
+    if (wf_observation_file(r->dbc, r->cfg, &o, &id, &repeat, token, &err) != 0)
         return http_reply_fail(r, &err);
     if (repeat)
-        return reply_observation(r, 200, id, NULL);
+        return reply_observation(r, 200, id, NULL, token);
     char hdr[96];
     snprintf(hdr, sizeof hdr, "Location: /api/v1/observations/%lld\r\n", (long long)id);
-    return reply_observation(r, 201, id, hdr);
+    return reply_observation(r, 201, id, hdr, token);
 }
 
 int api_obs_get(struct req *r)
@@ -146,7 +155,7 @@ int api_obs_get(struct req *r)
     int64_t id;
     if (http_param_id_or_reply(r, 0, &id) != 0)
         return r->status;
-    return reply_observation(r, 200, id, NULL);
+    return reply_observation(r, 200, id, NULL, NULL);
 }
 
 /* Appends "&name=value" (URL-encoded) to a link being built. */
@@ -303,7 +312,10 @@ int api_obs_support(struct req *r)
         return r->status;
     if (!uuid_valid(client_id))
         return http_reply_error(r, ERR_INVALID_UUID, "client_id", "'client_id' must be a UUID");
-    if (wf_observation_support(r->dbc, id, client_id, &added, &count, &err) != 0)
+    if (quota_take_or_reply(r, QUOTA_SUPPORTS) != 0)
+        return r->status;
+    if (wf_observation_support(r->dbc, r->cfg, id, client_id, quota_client_address(r), &added,
+                               &count, &err) != 0)
         return http_reply_fail(r, &err);
     return http_reply_json(
         r, added ? 201 : 200,

@@ -5,8 +5,11 @@
  */
 #include "api.h"
 #include "http.h"
-#include "validate.h"
+#include "quota.h"
 #include "photo_store.h"
+#include "session.h"
+#include "validate.h"
+#include "wf_moderation.h"
 #include "wf_observations.h"
 
 #include <stdio.h>
@@ -25,11 +28,14 @@ int api_photo_upload(struct req *r)
     if (key && !uuid_valid(key))
         return http_reply_error(r, ERR_INVALID_UUID, "Idempotency-Key",
                                 "'Idempotency-Key' must be a UUID");
+    if (quota_take_or_reply(r, QUOTA_PHOTOS) != 0)
+        return r->status;
     json_t *photo = NULL;
     int repeat = 0;
     struct wf_error err;
-    if (wf_photo_add(r->dbc, r->cfg, obs, key, http_header(r, "Content-Type"), r->body, r->body_len,
-                     &photo, &repeat, &err) != 0)
+    if (wf_photo_add(r->dbc, r->cfg, obs, http_header(r, "X-Upload-Token"), key,
+                     http_header(r, "Content-Type"), r->body, r->body_len, &photo, &repeat,
+                     &err) != 0)
         return http_reply_fail(r, &err);
     json_object_set_new(photo, "observation_id", json_integer(obs));
     return http_reply_json(r, repeat ? 200 : 201, photo);
@@ -40,10 +46,19 @@ static int serve_photo(struct req *r, int thumb)
     const char *id = r->nparams > 0 ? r->param[0] : "";
     if (!wf_photo_id_valid(id))
         return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such photo");
-    int found = photo_store_exists(r->dbc, id);
-    if (found < 0)
+    int seen = photo_store_visibility(r->dbc, id);
+    if (seen < 0)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the photo could not be read");
-    if (!found)
+    /* A hidden or not yet approved photo is served to staff only; to anyone else
+     * it does not exist. */
+    if (seen == PHOTO_STAFF_ONLY) {
+        int staff = session_optional(r);
+        if (staff < 0)
+            return r->status;
+        if (!staff)
+            seen = PHOTO_ABSENT;
+    }
+    if (seen == PHOTO_ABSENT)
         return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such photo");
     char path[1200];
     if (wf_photo_path(r->cfg, id, thumb, path, sizeof path) != 0)
@@ -63,9 +78,11 @@ static int serve_photo(struct req *r, int thumb)
         free(buf);
         return http_reply_error(r, ERR_INTERNAL, NULL, "the photo file is unreadable");
     }
-    /* Photo ids never change content: cache for a long time. */
+    /* A photo's content never changes, but moderation may hide it: shared caches
+     * keep a public one for ten minutes at most, and a staff-only one never. */
     http_reply_bytes(r, 200, "image/jpeg", buf, n,
-                     "Cache-Control: public, max-age=31536000, immutable\r\n");
+                     seen == PHOTO_PUBLIC ? "Cache-Control: public, max-age=600\r\n"
+                                          : "Cache-Control: private, no-store\r\n");
     free(buf);
     return 200;
 }
@@ -78,4 +95,22 @@ int api_photo_get(struct req *r)
 int api_photo_thumb(struct req *r)
 {
     return serve_photo(r, 1);
+}
+
+int api_photo_visibility(struct req *r)
+{
+    const char *id = r->nparams > 0 ? r->param[0] : "";
+    int public_ = 0;
+    if (!wf_photo_id_valid(id))
+        return http_reply_error(r, ERR_NOT_FOUND, NULL, "no such photo");
+    if (http_json_bool_or_reply(r, r->json, "public", 1, &public_) != 0)
+        return r->status;
+    struct wf_actor actor = session_actor(r);
+    struct wf_error err;
+    int64_t case_id = 0;
+    if (wf_photo_set_public(r->dbc, &actor, id, public_, &case_id, &err) != 0)
+        return http_reply_fail(r, &err);
+    return http_reply_json(
+        r, 200,
+        json_pack("{s:s, s:I, s:b}", "id", id, "case_id", (json_int_t)case_id, "public", public_));
 }

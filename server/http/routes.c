@@ -76,6 +76,11 @@ const struct route routes[] = {
     {"POST", "/api/v1/cases/{id}/priority", api_case_priority, ROLE_OFFICE, BODY_JSON},
     {"POST", "/api/v1/cases/{id}/comment", api_case_comment, ROLE_CASE_WORK, BODY_JSON},
     {"POST", "/api/v1/cases/{id}/merge", api_case_merge, ROLE_OFFICE, BODY_JSON},
+    /* Staff: moderation of what residents type and photograph */
+    {"POST", "/api/v1/cases/{id}/visibility", api_case_visibility, ROLE_OFFICE, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/redact", api_case_redact, ROLE_OFFICE, BODY_JSON},
+    {"POST", "/api/v1/cases/{id}/approve", api_case_approve, ROLE_OFFICE, BODY_NONE},
+    {"POST", "/api/v1/photos/{id}/visibility", api_photo_visibility, ROLE_OFFICE, BODY_JSON},
 
     /* Staff: administration */
     {"GET", "/api/v1/units", api_units_list, ROLE_ANY_STAFF, BODY_NONE},

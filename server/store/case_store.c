@@ -224,13 +224,20 @@ int case_store_attach_public_comments(struct dbc *c, json_t *observations)
 
 /* ---- the staff read models ------------------------------------------------ */
 
+/* Waiting for a staff member's approval (pre-moderation): text or a photo the
+ * public does not see yet only because nobody approved it. */
+#define CASE_PENDING_SQL                                                                           \
+    "(o.public = 1 AND ((o.approved_at IS NULL AND coalesce(o.description, '') != '') OR "         \
+    "EXISTS (SELECT 1 FROM photos p WHERE p.observation_id = o.id AND p.public = 1 AND "           \
+    "p.approved_at IS NULL)))"
+
 #define CASE_SUMMARY_SELECT                                                                        \
     "SELECT c.observation_id, c.state, c.priority, c.due_at, coalesce(c.unit_id, 0), u.name, "     \
     "o.category, o.lon, o.lat, a.code, a.name, o.description, o.created_at, o.observed_at, "       \
     "c.duplicate_of, w.code, (SELECT count(*) FROM supports s WHERE s.observation_id = o.id), "    \
     "(SELECT p.id FROM photos p WHERE p.observation_id = o.id ORDER BY p.created_at LIMIT 1), "    \
     "(c.due_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AND c.state IN " OBS_OPEN_STATES_SQL "), "  \
-    "c.reject_reason, o.light, u.code, o.unsafe_rating "                                           \
+    "c.reject_reason, o.light, u.code, o.unsafe_rating, o.public, " CASE_PENDING_SQL " "           \
     "FROM cases c JOIN observations o ON o.id = c.observation_id "                                 \
     "LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN areas a ON a.id = o.area_id "                 \
     "LEFT JOIN walks w ON w.id = o.walk_id "
@@ -259,6 +266,8 @@ enum {
     SUM_LIGHT,
     SUM_UNIT_CODE,
     SUM_RATING,
+    SUM_PUBLIC,
+    SUM_PENDING,
 };
 
 static json_t *summary_json(sqlite3_stmt *st)
@@ -307,6 +316,8 @@ static json_t *summary_json(sqlite3_stmt *st)
                         sqlite3_column_type(st, SUM_RATING) == SQLITE_NULL
                             ? json_null()
                             : json_integer(sqlite3_column_int(st, SUM_RATING)));
+    json_object_set_new(o, "public", json_boolean(sqlite3_column_int(st, SUM_PUBLIC)));
+    json_object_set_new(o, "moderation_pending", json_boolean(sqlite3_column_int(st, SUM_PENDING)));
     return o;
 }
 
@@ -327,7 +338,8 @@ json_t *case_store_summary(struct dbc *c, int64_t id, int *failed)
     "AND (?5 IS NULL OR a.code = ?5) AND (?6 = 0 OR c.priority = ?6) "                             \
     "AND (?7 = 0 OR (c.due_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AND c.state "                \
     "IN " OBS_OPEN_STATES_SQL ")) AND (?8 IS NULL OR w.code = ?8) "                                \
-    "AND (?9 IS NULL OR o.description LIKE ?9 ESCAPE '\\') "
+    "AND (?9 IS NULL OR o.description LIKE ?9 ESCAPE '\\') "                                       \
+    "AND (?12 = 0 OR (?12 = 1 AND " CASE_PENDING_SQL ") OR (?12 = 2 AND o.public = 0)) "
 
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM cases c JOIN observations o ON o.id = c.observation_id "
@@ -372,6 +384,7 @@ static void bind_filter(sqlite3_stmt *st, const struct case_filter *f)
     sqlite3_bind_int(st, 7, f->overdue);
     db_bind_text_or_null(st, 8, f->walk_code);
     db_bind_text_or_null(st, 9, f->like);
+    sqlite3_bind_int(st, 12, f->moderation);
 }
 
 json_t *case_store_list(struct dbc *c, const struct case_filter *f)

@@ -56,6 +56,8 @@ int case_store_is_units(struct dbc *c, int64_t id, int64_t unit_id);
  */
 int case_store_attach_public_comments(struct dbc *c, json_t *observations);
 
+enum { CASE_MODERATION_ANY, CASE_MODERATION_PENDING, CASE_MODERATION_HIDDEN };
+
 /* The staff queue's filters. Strings are JSON array texts (json_each) or plain values; NULL = any.
  */
 struct case_filter {
@@ -64,6 +66,7 @@ struct case_filter {
     int unrouted;                                                   /* only cases without a unit */
     int priority;                                                   /* 0 = any */
     int overdue;                                                    /* only overdue open cases */
+    int moderation;   /* CASE_MODERATION_*: 0 any, 1 waiting for approval, 2 hidden */
     const char *sort; /* "created", "-created", "priority", "due" (validated) */
     int64_t limit, offset;
 };

@@ -6,12 +6,14 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <spatialite.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int db_mkdirs(const char *path)
 {
@@ -145,6 +147,30 @@ enum err_code db_failure(struct dbc *c)
     return ERR_STORAGE_FAILED;
 }
 
+const char *db_failure_text(struct dbc *c)
+{
+    switch (sqlite3_extended_errcode(c->db) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the database is busy";
+    case SQLITE_FULL:
+        return "the server's disk is full";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+        return "the database is read-only";
+    case SQLITE_IOERR:
+        /* A full disk often shows up as a failed write rather than SQLITE_FULL. */
+        return sqlite3_system_errno(c->db) == ENOSPC ? "the server's disk is full"
+                                                     : "a disk error occurred";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return "the database file is damaged";
+    default:
+        return "the database failed";
+    }
+}
+
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -271,6 +297,99 @@ int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
     if (!s)
         return sqlite3_bind_null(st, idx);
     return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int db_backup(struct dbc *c, const char *dest, int pages_per_step, int pause_ms, int64_t *pages,
+              int64_t *steps, char *err, size_t errlen)
+{
+    char part[1100];
+    sqlite3 *out = NULL;
+    sqlite3_backup *b = NULL;
+    int rc = -1, reading = 0;
+    struct stat sb;
+    *pages = *steps = 0;
+    if (snprintf(part, sizeof part, "%s.part", dest) >= (int)sizeof part) {
+        snprintf(err, errlen, "the backup file name is too long");
+        return -1;
+    }
+    if (stat(dest, &sb) == 0) {
+        snprintf(err, errlen, "%s exists already; give a new file name", dest);
+        return -1;
+    }
+    unlink(part);
+    if (ensure_parent_dir(dest) != 0 ||
+        sqlite3_open_v2(part, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK) {
+        snprintf(err, errlen, "cannot create %s: %s", part,
+                 out ? sqlite3_errmsg(out) : "no memory");
+        goto out;
+    }
+    /* The snapshot: a read transaction on the source for the whole copy. */
+    if (sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot read the database: %s", sqlite3_errmsg(c->db));
+        goto out;
+    }
+    reading = 1;
+    b = sqlite3_backup_init(out, "main", c->db, "main");
+    if (!b) {
+        snprintf(err, errlen, "cannot start the backup: %s", sqlite3_errmsg(out));
+        goto out;
+    }
+    int step;
+    do {
+        step = sqlite3_backup_step(b, pages_per_step > 0 ? pages_per_step : -1);
+        ++*steps;
+        if (step == SQLITE_OK && pause_ms > 0)
+            sqlite3_sleep(pause_ms);
+        else if (step == SQLITE_BUSY || step == SQLITE_LOCKED)
+            sqlite3_sleep(pause_ms > 0 ? pause_ms : 10);
+    } while (step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED);
+    *pages = sqlite3_backup_pagecount(b);
+    if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE) {
+        b = NULL;
+        snprintf(err, errlen, "the backup failed: %s", sqlite3_errstr(step));
+        goto out;
+    }
+    b = NULL;
+    sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    reading = 0;
+    /* One self-contained file, checked before it takes the final name. */
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(out, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    if (!ok) {
+        snprintf(err, errlen, "the copy did not pass its check: %s", sqlite3_errmsg(out));
+        goto out;
+    }
+    if (sqlite3_close(out) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot close %s", part);
+        out = NULL;
+        goto out;
+    }
+    out = NULL;
+    int fd = open(part, O_RDONLY | O_CLOEXEC);
+    int synced = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!synced || rename(part, dest) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", dest, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (b)
+        sqlite3_backup_finish(b);
+    if (reading)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (out)
+        sqlite3_close(out);
+    if (rc != 0)
+        unlink(part);
+    return rc;
 }
 
 void db_now_iso(char *buf, size_t cap)

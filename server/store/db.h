@@ -68,6 +68,13 @@ void db_rollback(struct dbc *c);
  */
 enum err_code db_failure(struct dbc *c);
 
+/*
+ * Why the last call on c failed, in words for a client's message ("the server's
+ * disk is full", "the database is read-only", "a disk error occurred", "the
+ * database is busy"); a static string. Read it before anything else runs on c.
+ */
+const char *db_failure_text(struct dbc *c);
+
 /* Prepares sql (one-off, e.g. with a built WHERE); on failure logs and returns NULL.
  * The caller finalizes it. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
@@ -111,6 +118,19 @@ int db_exists_pair(struct dbc *c, const char *sql, int64_t a, int64_t b);
 
 /* Binds text, or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/*
+ * Copies c's database into the new file dest with SQLite's online backup API,
+ * pages_per_step pages at a time with pause_ms between steps, while other
+ * connections (the running server) keep writing. A read transaction is held on c
+ * for the whole copy, so the copy is the database exactly as it was committed when
+ * the backup began (WAL lets writers go on meanwhile; the backup never restarts).
+ * The copy is written as dest.part, checked (quick_check), synced and renamed to
+ * dest; an existing dest is refused. *pages and *steps receive the page count and
+ * how many steps it took. 0, or -1 with a message in err.
+ */
+int db_backup(struct dbc *c, const char *dest, int pages_per_step, int pause_ms, int64_t *pages,
+              int64_t *steps, char *err, size_t errlen);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 void db_now_iso(char *buf, size_t cap);

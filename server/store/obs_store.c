@@ -12,8 +12,9 @@
 static const char SQL_INSERT[] =
     "INSERT INTO observations (client_id, category, lon, lat, accuracy_m, e, n, "
     "observed_at, created_at, description, unsafe_rating, light, sun_elevation, walk_id, "
-    "area_id, media_url, geom, geom_sweref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16, MakePoint(?3, ?4, 4326), MakePoint(?6, ?7, 3006))";
+    "area_id, media_url, geom, geom_sweref, approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, MakePoint(?3, ?4, 4326), MakePoint(?6, ?7, 3006), "
+    "CASE WHEN ?17 THEN ?9 END)";
 
 int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
 {
@@ -40,6 +41,7 @@ int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
     if (o->area_id > 0)
         sqlite3_bind_int64(st, 15, o->area_id);
     db_bind_text_or_null(st, 16, o->media_url);
+    sqlite3_bind_int(st, 17, o->approved ? 1 : 0);
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -95,15 +97,17 @@ int obs_store_set_status(struct dbc *c, int64_t id, const char *status)
 }
 
 static const char SQL_ADD_SUPPORT[] =
-    "INSERT OR IGNORE INTO supports (observation_id, client_id) VALUES (?, ?)";
+    "INSERT OR IGNORE INTO supports (observation_id, client_id, address_key) VALUES (?, ?, ?)";
 
-int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, int *added)
+int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, const char *address_key,
+                          int *added)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_ADD_SUPPORT);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, client_id, -1, SQLITE_TRANSIENT);
+    db_bind_text_or_null(st, 3, address_key);
     if (db_run(st) != 0)
         return -1;
     *added = sqlite3_changes(c->db) > 0;
@@ -121,6 +125,122 @@ int64_t obs_store_support_count(struct dbc *c, int64_t id)
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     db_done(st);
     return n;
+}
+
+static const char SQL_SUPPORTED[] =
+    "SELECT 1 FROM supports WHERE observation_id = ? AND client_id = ?";
+
+int obs_store_has_support(struct dbc *c, int64_t id, const char *client_id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SUPPORTED);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, client_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_SUPPORTS_FROM[] =
+    "SELECT count(*) FROM supports WHERE observation_id = ? AND address_key = ?";
+
+int64_t obs_store_supports_from(struct dbc *c, int64_t id, const char *address_key)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SUPPORTS_FROM);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, address_key, -1, SQLITE_TRANSIENT);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return n;
+}
+
+static const char SQL_ADDRESS_KEY[] = "SELECT value FROM secrets WHERE name = 'address_key'";
+
+int obs_store_address_key(struct dbc *c, char *out, size_t cap)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ADDRESS_KEY);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st), ok = -1;
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+        (size_t)sqlite3_column_bytes(st, 0) < cap) {
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+        ok = 0;
+    }
+    db_done(st);
+    return ok;
+}
+
+/* ---- moderation ------------------------------------------------------------- */
+
+static const char SQL_MODERATION[] =
+    "SELECT public, approved_at IS NOT NULL, coalesce(description, '') != '', "
+    "description_redacted IS NOT NULL FROM observations WHERE id = ?";
+
+int obs_store_moderation(struct dbc *c, int64_t id, struct obs_moderation *out)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_MODERATION);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st), found = -1;
+    if (rc == SQLITE_ROW) {
+        out->public_ = sqlite3_column_int(st, 0);
+        out->approved = sqlite3_column_int(st, 1);
+        out->has_text = sqlite3_column_int(st, 2);
+        out->redacted = sqlite3_column_int(st, 3);
+        found = 1;
+    } else if (rc == SQLITE_DONE) {
+        found = 0;
+    }
+    db_done(st);
+    return found;
+}
+
+static const char SQL_SET_PUBLIC[] = "UPDATE observations SET public = ?2 WHERE id = ?1";
+static const char SQL_REDACT[] =
+    "UPDATE observations SET description_redacted = ?2, approved_at = coalesce(approved_at, "
+    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE id = ?1";
+static const char SQL_UNREDACT[] =
+    "UPDATE observations SET description_redacted = NULL WHERE id = ?1";
+static const char SQL_APPROVE[] =
+    "UPDATE observations SET approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+    "WHERE id = ?1 AND approved_at IS NULL";
+
+int obs_store_set_public(struct dbc *c, int64_t id, int public_)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SET_PUBLIC);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, public_ ? 1 : 0);
+    return db_run(st);
+}
+
+int obs_store_redact(struct dbc *c, int64_t id, const char *text)
+{
+    sqlite3_stmt *st = db_stmt(c, text ? SQL_REDACT : SQL_UNREDACT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (text)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    return db_run(st);
+}
+
+int obs_store_approve(struct dbc *c, int64_t id, int *changed)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_APPROVE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (db_run(st) != 0)
+        return -1;
+    *changed = sqlite3_changes(c->db) > 0;
+    return 0;
 }
 
 /* ---- the public read model ------------------------------------------------ */
@@ -147,6 +267,9 @@ enum {
     PUB_STATUS,
     PUB_SUPPORT_COUNT,
     PUB_UNIT_NAME,
+    PUB_DESCRIPTION_REDACTED,
+    PUB_PUBLIC,
+    PUB_APPROVED,
     PUB_NEXT_COLUMN /* queries may add columns from here */
 };
 
@@ -156,7 +279,8 @@ enum {
     "o.sun_elevation, o.status, "                                                                  \
     "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id), "                            \
     "(SELECT u.name FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.observation_id = "       \
-    "coalesce((SELECT duplicate_of FROM cases WHERE observation_id = o.id), o.id)) "
+    "coalesce((SELECT duplicate_of FROM cases WHERE observation_id = o.id), o.id)), "              \
+    "o.description_redacted, o.public, o.approved_at IS NOT NULL "
 
 #define PUBLIC_FROM                                                                                \
     "FROM observations o LEFT JOIN walks w ON w.id = o.walk_id "                                   \
@@ -168,8 +292,22 @@ static json_t *text_or_null(sqlite3_stmt *st, int col)
     return s ? json_string((const char *)s) : json_null();
 }
 
-/* The public object of a PUBLIC_SELECT row (no photos, no comments). */
-static json_t *public_row(sqlite3_stmt *st)
+/* The text the public sees: none before approval, the redacted text when there is
+ * one ('' = none), else the description. */
+static json_t *public_text(sqlite3_stmt *st)
+{
+    if (!sqlite3_column_int(st, PUB_APPROVED))
+        return json_null();
+    int col = sqlite3_column_type(st, PUB_DESCRIPTION_REDACTED) != SQLITE_NULL
+                  ? PUB_DESCRIPTION_REDACTED
+                  : PUB_DESCRIPTION;
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s && *s ? json_string((const char *)s) : json_null();
+}
+
+/* The object of a PUBLIC_SELECT row (no photos, no comments): the public view,
+ * or with staff the description as filed and what moderation did to it. */
+static json_t *public_row(sqlite3_stmt *st, int staff)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, PUB_ID)));
@@ -182,7 +320,17 @@ static json_t *public_row(sqlite3_stmt *st)
                             : json_real(sqlite3_column_double(st, PUB_ACCURACY)));
     json_object_set_new(o, "observed_at", text_or_null(st, PUB_OBSERVED_AT));
     json_object_set_new(o, "created_at", text_or_null(st, PUB_CREATED_AT));
-    json_object_set_new(o, "description", text_or_null(st, PUB_DESCRIPTION));
+    if (staff) {
+        json_object_set_new(o, "description", text_or_null(st, PUB_DESCRIPTION));
+        json_object_set_new(
+            o, "moderation",
+            json_pack("{s:b, s:b, s:o, s:o}", "public", sqlite3_column_int(st, PUB_PUBLIC),
+                      "approved", sqlite3_column_int(st, PUB_APPROVED), "redacted_description",
+                      text_or_null(st, PUB_DESCRIPTION_REDACTED), "public_description",
+                      sqlite3_column_int(st, PUB_PUBLIC) ? public_text(st) : json_null()));
+    } else {
+        json_object_set_new(o, "description", public_text(st));
+    }
     json_object_set_new(o, "unsafe_rating",
                         sqlite3_column_type(st, PUB_RATING) == SQLITE_NULL
                             ? json_null()
@@ -211,19 +359,41 @@ static json_t *public_row(sqlite3_stmt *st)
     return o;
 }
 
-static const char SQL_PUBLIC_ONE[] = PUBLIC_SELECT PUBLIC_FROM "WHERE o.id = ?";
+static const char SQL_PUBLIC_ONE[] = PUBLIC_SELECT PUBLIC_FROM "WHERE o.id = ? AND o.public = 1";
+static const char SQL_STAFF_ONE[] = PUBLIC_SELECT PUBLIC_FROM "WHERE o.id = ?";
+
+static json_t *one(struct dbc *c, int64_t id, int staff, int *failed)
+{
+    *failed = 0;
+    sqlite3_stmt *st = db_stmt(c, staff ? SQL_STAFF_ONE : SQL_PUBLIC_ONE);
+    if (!st) {
+        *failed = 1;
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    json_t *o = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        o = public_row(st, staff);
+    else if (rc != SQLITE_DONE)
+        *failed = 1;
+    db_done(st);
+    return o;
+}
 
 json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed)
 {
-    sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_ONE);
-    if (st)
-        sqlite3_bind_int64(st, 1, id);
-    return db_json_row(st, public_row, failed);
+    return one(c, id, 0, failed);
+}
+
+json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed)
+{
+    return one(c, id, 1, failed);
 }
 
 static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
-    "WHERE (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = "
-    "'observations' AND f_geometry_column = 'geom' AND search_frame = "
+    "WHERE o.public = 1 AND (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE "
+    "f_table_name = 'observations' AND f_geometry_column = 'geom' AND search_frame = "
     "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "
     "AND (?6 IS NULL OR o.category IN (SELECT value FROM json_each(?6))) "
     "AND (?7 IS NULL OR o.observed_at >= ?7) AND (?8 IS NULL OR o.observed_at < ?8) "
@@ -242,7 +412,16 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id);
     sqlite3_bind_int64(st, 10, f->limit);
-    return db_json_rows(st, public_row);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, public_row(st, 0));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
 }
 
 /* The e/n BETWEEN box uses the observations_en index; the exact circle and the
@@ -252,6 +431,7 @@ static const char SQL_NEARBY[] =
                   "WHERE o.e BETWEEN ?1 - ?3 AND ?1 + ?3 AND o.n BETWEEN ?2 - ?3 AND ?2 + ?3 "
                   "AND (o.e - ?1) * (o.e - ?1) + (o.n - ?2) * (o.n - ?2) <= ?3 * ?3 "
                   "AND o.status IN " OBS_OPEN_STATES_SQL " AND (?4 IS NULL OR o.category = ?4) "
+                  "AND o.public = 1 "
                   "ORDER BY d2, o.id LIMIT ?5";
 
 json_t *obs_store_nearby(struct dbc *c, double e, double n, double radius_m, const char *category,
@@ -268,7 +448,7 @@ json_t *obs_store_nearby(struct dbc *c, double e, double n, double radius_m, con
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = public_row(st);
+        json_t *o = public_row(st, 0);
         double d = sqrt(sqlite3_column_double(st, PUB_NEXT_COLUMN));
         json_object_set_new(o, "distance_m", json_real(round(d * 10) / 10));
         json_array_append_new(arr, o);
@@ -286,7 +466,7 @@ static const char SQL_POINTS[] =
     "LEFT JOIN areas a ON a.id = o.area_id "
     "WHERE o.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'observations' "
     "AND f_geometry_column = 'geom' AND search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) "
-    "AND o.lon BETWEEN ?1 AND ?3 AND o.lat BETWEEN ?2 AND ?4 "
+    "AND o.lon BETWEEN ?1 AND ?3 AND o.lat BETWEEN ?2 AND ?4 AND o.public = 1 "
     "AND (?5 IS NULL OR o.category IN (SELECT value FROM json_each(?5))) "
     "AND (?6 IS NULL OR o.status IN (SELECT value FROM json_each(?6))) "
     "AND (?7 IS NULL OR a.code IN (SELECT value FROM json_each(?7))) "
@@ -336,15 +516,22 @@ json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
 
 /* ---- Open311 ---------------------------------------------------------------- */
 
+/* What the public may read of an observation's text (moderation, issue 9): nothing
+ * before approval, the redacted text when there is one, else the text as filed. */
+#define OBS_PUBLIC_TEXT_SQL                                                                        \
+    "CASE WHEN o.approved_at IS NULL THEN NULL ELSE nullif(coalesce(o.description_redacted, "      \
+    "o.description), '') END"
+
 static const char SQL_OPEN311[] =
-    "SELECT o.id, o.status, k.name_sv, o.category, o.description, u.name, o.created_at, "
-    "coalesce(c.updated_at, o.created_at), c.due_at, a.name, o.lat, o.lon, o.media_url, "
-    "(SELECT p.id FROM photos p WHERE p.observation_id = o.id ORDER BY p.created_at LIMIT 1) "
+    "SELECT o.id, o.status, k.name_sv, o.category, " OBS_PUBLIC_TEXT_SQL ", u.name, "
+    "o.created_at, coalesce(c.updated_at, o.created_at), c.due_at, a.name, o.lat, o.lon, "
+    "o.media_url, (SELECT p.id FROM photos p WHERE p.observation_id = o.id AND p.public = 1 "
+    "AND p.approved_at IS NOT NULL ORDER BY p.created_at LIMIT 1) "
     "FROM observations o JOIN categories k ON k.code = o.category "
     "LEFT JOIN cases c ON c.observation_id = o.id "
     "LEFT JOIN units u ON u.id = (SELECT c2.unit_id FROM cases c2 WHERE c2.observation_id = "
     "coalesce(c.duplicate_of, o.id)) LEFT JOIN areas a ON a.id = o.area_id "
-    "WHERE (?1 IS NULL OR o.id IN (SELECT value FROM json_each(?1))) "
+    "WHERE o.public = 1 AND (?1 IS NULL OR o.id IN (SELECT value FROM json_each(?1))) "
     "AND (?2 IS NULL OR o.category IN (SELECT value FROM json_each(?2))) "
     "AND (?3 IS NULL OR o.created_at >= ?3) AND (?4 IS NULL OR o.created_at <= ?4) "
     "AND (?5 = 0 OR (?5 = 1) = (o.status IN " OBS_OPEN_STATES_SQL ")) "
@@ -414,12 +601,12 @@ json_t *obs_store_open311(struct dbc *c, const struct obs_open311_filter *f)
     "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "   \
     "AND (?6 IS NULL OR o.observed_at >= ?6) AND (?7 IS NULL OR o.observed_at <= ?7) "             \
     "AND (?8 IS NULL OR o.category = ?8) AND (?9 IS NULL OR o.status = ?9) "                       \
-    "AND (?10 IS NULL OR a.code = ?10) AND (?11 = 0 OR o.id = ?11) "
+    "AND (?10 IS NULL OR a.code = ?10) AND (?11 = 0 OR o.id = ?11) AND o.public = 1 "
 
 static const char SQL_OGC_COUNT[] =
     "SELECT count(*) FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE;
 static const char SQL_OGC_ITEMS[] =
-    "SELECT o.id, o.lon, o.lat, o.category, o.status, o.description, o.observed_at, "
+    "SELECT o.id, o.lon, o.lat, o.category, o.status, " OBS_PUBLIC_TEXT_SQL ", o.observed_at, "
     "o.created_at, a.code, o.unsafe_rating, o.light, "
     "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id) "
     "FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE
@@ -470,7 +657,7 @@ static json_t *ogc_feature(sqlite3_stmt *st)
 }
 
 static const char SQL_OGC_EACH[] =
-    "SELECT o.id, o.lon, o.lat, o.category, o.status, o.description, o.observed_at, "
+    "SELECT o.id, o.lon, o.lat, o.category, o.status, " OBS_PUBLIC_TEXT_SQL ", o.observed_at, "
     "o.created_at, a.code, o.unsafe_rating, o.light, "
     "(SELECT count(*) FROM supports s WHERE s.observation_id = o.id) "
     "FROM observations o LEFT JOIN areas a ON a.id = o.area_id " OGC_WHERE "ORDER BY o.id";
@@ -510,4 +697,103 @@ json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *m
     sqlite3_bind_int64(st, 12, q->limit);
     sqlite3_bind_int64(st, 13, q->offset);
     return db_json_rows(st, ogc_feature);
+}
+
+/* ---- reporters' contact details (GDPR) ------------------------------------------ */
+
+static const char SQL_REPORTS_OF_EMAIL[] =
+    "SELECT o.id, o.created_at, o.observed_at, o.category, o.description, c.state, r.name, "
+    "r.email, r.phone FROM reporters r JOIN observations o ON o.id = r.observation_id "
+    "LEFT JOIN cases c ON c.observation_id = o.id WHERE lower(trim(r.email)) = lower(trim(?)) "
+    "ORDER BY o.id";
+enum {
+    RE_ID,
+    RE_CREATED,
+    RE_OBSERVED,
+    RE_CATEGORY,
+    RE_DESCRIPTION,
+    RE_STATE,
+    RE_NAME,
+    RE_EMAIL,
+    RE_PHONE
+};
+
+json_t *obs_store_reports_of_email(struct dbc *c, const char *email)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTS_OF_EMAIL);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            arr,
+            json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}}", "id",
+                      (json_int_t)sqlite3_column_int64(st, RE_ID), "created_at",
+                      text_or_null(st, RE_CREATED), "observed_at", text_or_null(st, RE_OBSERVED),
+                      "category", text_or_null(st, RE_CATEGORY), "description",
+                      text_or_null(st, RE_DESCRIPTION), "state", text_or_null(st, RE_STATE),
+                      "reporter", "name", text_or_null(st, RE_NAME), "email",
+                      text_or_null(st, RE_EMAIL), "phone", text_or_null(st, RE_PHONE)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* Fills ids from a statement whose first column is an id; count or -1. */
+static int collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
+{
+    int n = 0, rc;
+    while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    if (n < max && rc != SQLITE_DONE)
+        n = -1;
+    db_done(st);
+    return n;
+}
+
+static const char SQL_REPORTERS_BY_EMAIL[] =
+    "SELECT observation_id FROM reporters WHERE lower(trim(email)) = lower(trim(?)) "
+    "ORDER BY observation_id LIMIT ?";
+
+int obs_store_reporters_by_email(struct dbc *c, const char *email, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTERS_BY_EMAIL);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    return collect_ids(st, ids, max);
+}
+
+/* Closed = resolved, rejected or merged as a duplicate; updated_at is when the
+ * case last changed state. */
+static const char SQL_REPORTERS_EXPIRED[] =
+    "SELECT r.observation_id FROM reporters r JOIN cases c ON c.observation_id = "
+    "r.observation_id WHERE c.state IN ('resolved', 'rejected', 'duplicate') AND c.updated_at <= ? "
+    "ORDER BY r.observation_id LIMIT ?";
+
+int obs_store_reporters_expired(struct dbc *c, const char *closed_before, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTERS_EXPIRED);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, closed_before, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    return collect_ids(st, ids, max);
+}
+
+static const char SQL_REPORTER_ERASE[] = "DELETE FROM reporters WHERE observation_id = ?";
+
+int obs_store_reporter_erase(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_REPORTER_ERASE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return db_run(st);
 }

@@ -5,12 +5,20 @@
  * transactions (workflow.h).
  *
  * Privacy: reporters (contact details) are written here and read only by
- * obs_store_reporter_json, which only the staff case view uses.
+ * obs_store_reporter_json, which only the staff case view uses, and by the
+ * GDPR functions at the end (export and erasure of one reporter). Client
+ * addresses are never stored: "me too" keeps their keyed hash (address_key,
+ * under the secrets table's key, which only obs_store reads).
+ *
+ * Moderation: the public read models leave out hidden observations
+ * (observations.public = 0) and show the redacted text, or no text before
+ * approval; the staff ones show everything and what moderation did.
  */
 #ifndef TRYGG_OBS_STORE_H
 #define TRYGG_OBS_STORE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -28,6 +36,7 @@ struct obs_row {
     const char *observed_at, *created_at, *light;
     int64_t walk_id, area_id; /* 0: none */
     const char *media_url;    /* a link an Open311 client sent (never fetched), or NULL */
+    int approved;             /* 1: the text is public at once (post-moderation) */
 };
 
 /*
@@ -52,9 +61,41 @@ int obs_store_exists(struct dbc *c, int64_t id);
  * it (they follow their primary). 0 or -1. */
 int obs_store_set_status(struct dbc *c, int64_t id, const char *status);
 
-/* Adds "me too" from client_id to observation id: *added is 1 when new, 0 when
+/* Adds "me too" from client_id to observation id, remembering address_key (the
+ * keyed hash of the client's address, may be NULL): *added is 1 when new, 0 when
  * that phone had already supported it. 0 or -1. */
-int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, int *added);
+int obs_store_add_support(struct dbc *c, int64_t id, const char *client_id, const char *address_key,
+                          int *added);
+
+/* 1 when client_id supports observation id already, 0 when not, -1 on error. */
+int obs_store_has_support(struct dbc *c, int64_t id, const char *client_id);
+
+/* How many supports of observation id came from address_key, or -1 on error. */
+int64_t obs_store_supports_from(struct dbc *c, int64_t id, const char *address_key);
+
+/* The database's secret key for hashing client addresses (hex) into out. 0 or -1. */
+int obs_store_address_key(struct dbc *c, char *out, size_t cap);
+
+/* What moderation has done to an observation. */
+struct obs_moderation {
+    int public_;  /* 0: hidden from the public */
+    int approved; /* the text is approved (always, under post-moderation) */
+    int has_text; /* it has a description */
+    int redacted; /* the public sees a redacted text */
+};
+
+/* Loads observation id's moderation state: 1 found, 0 not, -1 on error. */
+int obs_store_moderation(struct dbc *c, int64_t id, struct obs_moderation *out);
+
+/* Hides (0) or shows (1) observation id to the public. 0 or -1. */
+int obs_store_set_public(struct dbc *c, int64_t id, int public_);
+
+/* Sets the text the public sees instead of the description ("" = none) and
+ * approves the text; text NULL removes the redaction. 0 or -1. */
+int obs_store_redact(struct dbc *c, int64_t id, const char *text);
+
+/* Approves observation id's text; *changed 1 when it was not approved yet. 0 or -1. */
+int obs_store_approve(struct dbc *c, int64_t id, int *changed);
 
 /* How many phones support observation id, or -1 on error. */
 int64_t obs_store_support_count(struct dbc *c, int64_t id);
@@ -76,9 +117,14 @@ struct obs_filter {
  */
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f);
 
-/* The public row of observation id (as above), NULL when absent or on error
- * (*failed set to 1 on error). */
+/* The public row of observation id (as above), NULL when absent, hidden or on
+ * error (*failed set to 1 on error). */
 json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed);
+
+/* The staff row of observation id, hidden or not: "description" as filed and
+ * "moderation": {"public","approved","redacted_description","public_description"}.
+ * NULL as obs_store_public_one. */
+json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed);
 
 /*
  * Open observations within radius_m metres of (e, n) in SWEREF 99 TM, of
@@ -132,5 +178,23 @@ json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *m
 /* The contact details of observation id's reporter as {"name","email","phone"},
  * or JSON null. Staff views only. */
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id);
+
+/* ---- GDPR: one reporter's contact details ----------------------------------- */
+
+/* Every report whose reporter left the e-mail address email (compared without
+ * case or surrounding spaces): [{"id","created_at","observed_at","category",
+ * "description","state","reporter":{"name","email","phone"}}]; NULL on error. */
+json_t *obs_store_reports_of_email(struct dbc *c, const char *email);
+
+/* At most max ids of observations whose reporter left email into ids; the count or -1. */
+int obs_store_reporters_by_email(struct dbc *c, const char *email, int64_t *ids, int max);
+
+/* At most max ids of observations that still hold contact details although their
+ * case closed (resolved, rejected, duplicate) at closed_before (RFC 3339) or
+ * earlier; the count or -1. */
+int obs_store_reporters_expired(struct dbc *c, const char *closed_before, int64_t *ids, int max);
+
+/* Erases every contact detail of observation id's reporter. 0 or -1. */
+int obs_store_reporter_erase(struct dbc *c, int64_t id);
 
 #endif

@@ -201,3 +201,59 @@ json_t *outbox_store_list(struct dbc *c, const char *state)
     }
     return arr;
 }
+
+/* ---- GDPR: messages to one participant's address ------------------------------ */
+
+static const char SQL_TO_ADDRESS[] =
+    "SELECT id, kind, state, walk_id, created_at, sent_at FROM outbox WHERE kind = "
+    "'participant_email' AND lower(trim(target)) = lower(trim(?)) ORDER BY id";
+enum { TA_ID, TA_KIND, TA_STATE, TA_WALK, TA_CREATED, TA_SENT };
+
+static json_t *text_of(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? json_string((const char *)v) : json_null();
+}
+
+json_t *outbox_store_messages_to(struct dbc *c, const char *email)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_TO_ADDRESS);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "id",
+                           (json_int_t)sqlite3_column_int64(st, TA_ID), "kind",
+                           text_of(st, TA_KIND), "state", text_of(st, TA_STATE), "walk_id",
+                           sqlite3_column_type(st, TA_WALK) == SQLITE_NULL
+                               ? json_null()
+                               : json_integer(sqlite3_column_int64(st, TA_WALK)),
+                           "created_at", text_of(st, TA_CREATED), "sent_at", text_of(st, TA_SENT)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* The address goes; an undelivered message can no longer be delivered. */
+static const char SQL_ERASE_TARGET[] =
+    "UPDATE outbox SET target = '', state = CASE WHEN state = 'sent' THEN 'sent' ELSE 'dead' END, "
+    "last_error = CASE WHEN state = 'sent' THEN last_error ELSE 'the address was erased' END "
+    "WHERE kind = 'participant_email' AND lower(trim(target)) = lower(trim(?))";
+
+int outbox_store_erase_address(struct dbc *c, const char *email, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ERASE_TARGET);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    *n = sqlite3_changes(c->db);
+    return 0;
+}

@@ -54,4 +54,12 @@ int outbox_store_retry(struct dbc *c, int64_t id, int64_t now_ms);
 /* The newest messages (at most 500), of state (NULL = any), for the staff. */
 json_t *outbox_store_list(struct dbc *c, const char *state);
 
+/* GDPR: the e-mails to walk participant address email (any case):
+ * [{"id","kind","state","walk_id","created_at","sent_at"}], NULL on error. */
+json_t *outbox_store_messages_to(struct dbc *c, const char *email);
+
+/* GDPR: removes address email from every participant e-mail (an undelivered one
+ * becomes dead: it cannot be sent any more); *n: how many. 0 or -1. */
+int outbox_store_erase_address(struct dbc *c, const char *email, int *n);
+
 #endif

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char SQL_INSERT[] = "INSERT INTO photos (id, observation_id, width, height, bytes, "
-                                 "thumb_bytes, client_key) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_INSERT[] =
+    "INSERT INTO photos (id, observation_id, width, height, bytes, thumb_bytes, client_key, "
+    "approved_at) VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ?8 THEN strftime('%Y-%m-%dT%H:%M:%SZ', "
+    "'now') END)";
 
 int photo_store_insert(struct dbc *c, const struct photo_row *p)
 {
@@ -22,6 +24,7 @@ int photo_store_insert(struct dbc *c, const struct photo_row *p)
     sqlite3_bind_int64(st, 5, p->bytes);
     sqlite3_bind_int64(st, 6, p->thumb_bytes);
     db_bind_text_or_null(st, 7, p->client_key);
+    sqlite3_bind_int(st, 8, p->approved ? 1 : 0);
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE && p->client_key)
@@ -82,9 +85,135 @@ int photo_store_exists(struct dbc *c, const char *id)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Visible to the public: see photo_store.h. */
+#define PHOTO_PUBLIC_SQL "p.public = 1 AND p.approved_at IS NOT NULL AND o.public = 1"
+
+static const char SQL_VISIBILITY[] =
+    "SELECT " PHOTO_PUBLIC_SQL " FROM photos p JOIN observations o ON o.id = p.observation_id "
+    "WHERE p.id = ?";
+
+int photo_store_visibility(struct dbc *c, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_VISIBILITY);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st), v = -1;
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0) ? PHOTO_PUBLIC : PHOTO_STAFF_ONLY;
+    else if (rc == SQLITE_DONE)
+        v = PHOTO_ABSENT;
+    db_done(st);
+    return v;
+}
+
+static const char SQL_LOAD[] =
+    "SELECT observation_id, public, approved_at IS NOT NULL FROM photos WHERE id = ?";
+
+int photo_store_load(struct dbc *c, const char *id, int64_t *obs, int *public_, int *approved)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_LOAD);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st), found = -1;
+    if (rc == SQLITE_ROW) {
+        *obs = sqlite3_column_int64(st, 0);
+        *public_ = sqlite3_column_int(st, 1);
+        *approved = sqlite3_column_int(st, 2);
+        found = 1;
+    } else if (rc == SQLITE_DONE) {
+        found = 0;
+    }
+    db_done(st);
+    return found;
+}
+
+static const char SQL_SET_PUBLIC[] = "UPDATE photos SET public = ?2 WHERE id = ?1";
+
+int photo_store_set_public(struct dbc *c, const char *id, int public_)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_SET_PUBLIC);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, public_ ? 1 : 0);
+    return db_run(st);
+}
+
+static const char SQL_APPROVE_ALL[] =
+    "UPDATE photos SET approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+    "WHERE observation_id = ? AND approved_at IS NULL";
+
+int photo_store_approve_all(struct dbc *c, int64_t obs, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_APPROVE_ALL);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, obs);
+    if (db_run(st) != 0)
+        return -1;
+    *n = sqlite3_changes(c->db);
+    return 0;
+}
+
+/* ---- upload tokens ---------------------------------------------------------- */
+
+static const char SQL_TOKEN_INSERT[] =
+    "INSERT OR REPLACE INTO upload_tokens (token_hash, observation_id, expires_at) "
+    "VALUES (?, ?, ?)";
+/* Expired ones, and all but the newest few (a client repeating its filing
+ * forever cannot grow the table). */
+static const char SQL_TOKEN_PRUNE[] =
+    "DELETE FROM upload_tokens WHERE observation_id = ?1 AND (expires_at <= ?2 OR token_hash NOT "
+    "IN (SELECT token_hash FROM upload_tokens WHERE observation_id = ?1 ORDER BY expires_at "
+    "DESC, rowid DESC LIMIT ?3))";
+
+int photo_store_token_insert(struct dbc *c, int64_t obs, const char *token_hash, int64_t expires_at,
+                             int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_TOKEN_INSERT);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, obs);
+    sqlite3_bind_int64(st, 3, expires_at);
+    if (db_run(st) != 0 || !(st = db_stmt(c, SQL_TOKEN_PRUNE)))
+        return -1;
+    sqlite3_bind_int64(st, 1, obs);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, PHOTO_TOKENS_KEEP);
+    return db_run(st);
+}
+
+static const char SQL_TOKEN_VALID[] =
+    "SELECT 1 FROM upload_tokens WHERE token_hash = ? AND observation_id = ? AND expires_at > ?";
+
+int photo_store_token_valid(struct dbc *c, int64_t obs, const char *token_hash, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_TOKEN_VALID);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, obs);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- photos of many observations ------------------------------------------- */
+
 static const char SQL_OF_MANY[] =
-    "SELECT observation_id, id, width, height FROM photos WHERE observation_id IN "
-    "(SELECT value FROM json_each(?)) ORDER BY observation_id, created_at, id";
+    "SELECT p.observation_id, p.id, p.width, p.height, p.public, p.approved_at IS NOT NULL "
+    "FROM photos p JOIN observations o ON o.id = p.observation_id WHERE p.observation_id IN "
+    "(SELECT value FROM json_each(?)) AND " PHOTO_PUBLIC_SQL
+    " ORDER BY p.observation_id, p.created_at, p.rowid";
+static const char SQL_OF_MANY_STAFF[] =
+    "SELECT p.observation_id, p.id, p.width, p.height, p.public, p.approved_at IS NOT NULL "
+    "FROM photos p WHERE p.observation_id IN (SELECT value FROM json_each(?)) "
+    "ORDER BY p.observation_id, p.created_at, p.rowid";
+enum { OM_OBS, OM_ID, OM_WIDTH, OM_HEIGHT, OM_PUBLIC, OM_APPROVED };
 
 /* Builds {"<id>": object} over the array and the JSON id list for json_each. */
 static json_t *index_by_id(json_t *objects, char **ids_text)
@@ -105,7 +234,7 @@ static json_t *index_by_id(json_t *objects, char **ids_text)
     return index;
 }
 
-int photo_store_attach(struct dbc *c, json_t *observations)
+static int attach(struct dbc *c, json_t *observations, int staff)
 {
     size_t i;
     json_t *o;
@@ -114,23 +243,39 @@ int photo_store_attach(struct dbc *c, json_t *observations)
         return 0;
     char *ids = NULL;
     json_t *index = index_by_id(observations, &ids);
-    sqlite3_stmt *st = ids ? db_stmt(c, SQL_OF_MANY) : NULL;
+    sqlite3_stmt *st = ids ? db_stmt(c, staff ? SQL_OF_MANY_STAFF : SQL_OF_MANY) : NULL;
     int rc = SQLITE_ERROR;
     if (st) {
         sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             char key[32];
-            snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
+            snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, OM_OBS));
             json_t *owner = json_object_get(index, key);
-            if (owner)
-                json_array_append_new(json_object_get(owner, "photos"),
-                                      photo_store_json((const char *)sqlite3_column_text(st, 1),
-                                                       sqlite3_column_int(st, 2),
-                                                       sqlite3_column_int(st, 3)));
+            if (!owner)
+                continue;
+            json_t *p = photo_store_json((const char *)sqlite3_column_text(st, OM_ID),
+                                         sqlite3_column_int(st, OM_WIDTH),
+                                         sqlite3_column_int(st, OM_HEIGHT));
+            if (staff) {
+                json_object_set_new(p, "public", json_boolean(sqlite3_column_int(st, OM_PUBLIC)));
+                json_object_set_new(p, "approved",
+                                    json_boolean(sqlite3_column_int(st, OM_APPROVED)));
+            }
+            json_array_append_new(json_object_get(owner, "photos"), p);
         }
         db_done(st);
     }
     free(ids);
     json_decref(index);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int photo_store_attach(struct dbc *c, json_t *observations)
+{
+    return attach(c, observations, 0);
+}
+
+int photo_store_attach_staff(struct dbc *c, json_t *observations)
+{
+    return attach(c, observations, 1);
 }

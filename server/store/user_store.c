@@ -207,6 +207,10 @@ json_t *user_store_profile(struct dbc *c, int64_t id, int *failed)
 
 static const char SQL_FAILURES_BY_NAME[] =
     "SELECT count(*) FROM login_attempts WHERE username = ? AND at > ? AND ok = 0";
+static const char SQL_FAILURES_BY_PAIR[] = "SELECT count(*) FROM login_attempts WHERE username = ? "
+                                           "AND address = ? AND at > ? AND ok = 0";
+static const char SQL_LAST_FAILURE[] =
+    "SELECT coalesce(max(at), 0) FROM login_attempts WHERE username = ? AND ok = 0";
 static const char SQL_FAILURES_BY_ADDRESS[] =
     "SELECT count(*) FROM login_attempts WHERE address = ? AND at > ? AND ok = 0";
 
@@ -232,11 +236,36 @@ int user_store_failures_by_address(struct dbc *c, const char *address, int64_t s
     return count_failures(c, SQL_FAILURES_BY_ADDRESS, address, since);
 }
 
+int user_store_failures_by_pair(struct dbc *c, const char *username, const char *address,
+                                int64_t since)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_FAILURES_BY_PAIR);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, since);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    db_done(st);
+    return n;
+}
+
+int64_t user_store_last_failure(struct dbc *c, const char *username)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_LAST_FAILURE);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+    int64_t at = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return at;
+}
+
 static const char SQL_RECORD_ATTEMPT[] =
     "INSERT INTO login_attempts (username, address, at, ok) VALUES (?, ?, ?, ?)";
 
 int user_store_record_attempt(struct dbc *c, const char *username, const char *address, int64_t at,
-                              int ok)
+                              int ok, int64_t *id)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_RECORD_ATTEMPT);
     if (!st)
@@ -245,6 +274,61 @@ int user_store_record_attempt(struct dbc *c, const char *username, const char *a
     sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, at);
     sqlite3_bind_int(st, 4, ok ? 1 : 0);
+    if (db_run(st) != 0)
+        return -1;
+    if (id)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return 0;
+}
+
+static const char SQL_ATTEMPT_OK[] = "UPDATE login_attempts SET ok = 1 WHERE id = ?";
+
+int user_store_attempt_succeeded(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ATTEMPT_OK);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return db_run(st);
+}
+
+static const char SQL_ADDRESS_KNOWN[] =
+    "SELECT 1 FROM login_known_addresses k JOIN users u ON u.id = k.user_id "
+    "WHERE u.username = ? AND k.address = ?";
+static const char SQL_ADDRESS_REMEMBER[] =
+    "INSERT INTO login_known_addresses (user_id, address, last_ok_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (user_id, address) DO UPDATE SET last_ok_at = ?3";
+static const char SQL_ADDRESS_FORGET[] = "DELETE FROM login_known_addresses WHERE last_ok_at < ?";
+
+int user_store_address_known(struct dbc *c, const char *username, const char *address)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ADDRESS_KNOWN);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int user_store_address_remember(struct dbc *c, int64_t user_id, const char *address, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ADDRESS_REMEMBER);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    return db_run(st);
+}
+
+int user_store_addresses_forget(struct dbc *c, int64_t before)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ADDRESS_FORGET);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
     return db_run(st);
 }
 

@@ -1,6 +1,6 @@
 /*
- * user_store — every SQL statement about the staff tables: users, sessions
- * and login_attempts. Password hashes are written here and read only by
+ * user_store — every SQL statement about the staff tables: users, sessions,
+ * login_attempts and login_known_addresses. Password hashes are written here and read only by
  * user_store_credentials (the login check); no read model ever returns one.
  * Roles are stored and returned as their names ("admin", ...); the ROLE_* bits
  * are the workflow's. Never begins or commits (workflow.h).
@@ -73,13 +73,32 @@ json_t *user_store_profile(struct dbc *c, int64_t id, int *failed);
 
 /* ---- login_attempts ---------------------------------------------------- */
 
-/* Failed attempts for username (or from address) at Unix time since or later; -1 on error. */
+/* Failed attempts (an attempt counts as failed from the moment it is recorded
+ * until it is marked as a success) for username, from address, or for username
+ * from address, later than Unix time since; -1 on error. */
 int user_store_failures_by_name(struct dbc *c, const char *username, int64_t since);
 int user_store_failures_by_address(struct dbc *c, const char *address, int64_t since);
+int user_store_failures_by_pair(struct dbc *c, const char *username, const char *address,
+                                int64_t since);
 
-/* Records one attempt at Unix time at. 0 or -1. */
+/* Unix time of username's latest failed attempt, 0 when none, -1 on error. */
+int64_t user_store_last_failure(struct dbc *c, const char *username);
+
+/* Records one attempt at Unix time at (*id receives its id; id may be NULL). 0 or -1. */
 int user_store_record_attempt(struct dbc *c, const char *username, const char *address, int64_t at,
-                              int ok);
+                              int ok, int64_t *id);
+
+/* Marks attempt id a success (it no longer counts as a failure). 0 or -1. */
+int user_store_attempt_succeeded(struct dbc *c, int64_t id);
+
+/* 1 when the user called username has logged in from address before, 0 when not, -1 on error. */
+int user_store_address_known(struct dbc *c, const char *username, const char *address);
+
+/* Remembers that user_id logged in from address at Unix time now. 0 or -1. */
+int user_store_address_remember(struct dbc *c, int64_t user_id, const char *address, int64_t now);
+
+/* Forgets known addresses last used before Unix time before. 0 or -1. */
+int user_store_addresses_forget(struct dbc *c, int64_t before);
 
 /* Deletes attempts older than Unix time before. 0 or -1. */
 int user_store_forget_attempts(struct dbc *c, int64_t before);

@@ -347,6 +347,46 @@ json_t *walk_store_participant_emails(struct dbc *c, int64_t walk)
     return arr;
 }
 
+static const char SQL_PARTICIPATIONS[] =
+    "SELECT w.id, w.code, w.title, p.joined_at, p.email FROM walk_participants p JOIN walks w "
+    "ON w.id = p.walk_id WHERE lower(trim(p.email)) = lower(trim(?)) ORDER BY p.joined_at, w.id";
+
+json_t *walk_store_participations_of_email(struct dbc *c, const char *email)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_PARTICIPATIONS);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o}", "walk_id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "code",
+                                             col_text(st, 1), "title", col_text(st, 2), "joined_at",
+                                             col_text(st, 3), "email", col_text(st, 4)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static const char SQL_ERASE_EMAIL[] =
+    "UPDATE walk_participants SET email = NULL WHERE lower(trim(email)) = lower(trim(?))";
+
+int walk_store_erase_email(struct dbc *c, const char *email, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ERASE_EMAIL);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    *n = sqlite3_changes(c->db);
+    return 0;
+}
+
 /* ---- audits -------------------------------------------------------------------- */
 
 static const char SQL_AUDIT_INSERT[] =
@@ -749,7 +789,9 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f)
     "(SELECT p.id FROM photos p WHERE p.observation_id = o.id ORDER BY p.created_at LIMIT 1), "    \
     "c.state, i.action, ru.id, ru.code, ru.name, i.responsible_name, i.priority, i.deadline, "     \
     "i.answer, i.answer_by, i.answer_reason, i.answer_passed_to, i.answer_comment, i.answer_at, "  \
-    "i.answer_actor, o.observed_at, i.group_id, c.reject_reason "                                  \
+    "i.answer_actor, o.observed_at, i.group_id, c.reject_reason, o.public, "                       \
+    "CASE WHEN o.public = 1 AND o.approved_at IS NOT NULL THEN nullif(coalesce("                   \
+    "o.description_redacted, o.description), '') END "                                             \
     "FROM walk_items i JOIN observations o ON o.id = i.observation_id "                            \
     "LEFT JOIN cases c ON c.observation_id = o.id LEFT JOIN areas ar ON ar.id = o.area_id "        \
     "LEFT JOIN walk_groups g ON g.id = i.group_id LEFT JOIN units ru ON ru.id = "                  \
@@ -785,7 +827,9 @@ enum {
     I_ANSWER_ACTOR,
     I_OBSERVED,
     I_GROUP_ID,
-    I_REJECT_REASON
+    I_REJECT_REASON,
+    I_PUBLIC,
+    I_PUBLIC_DESCRIPTION
 };
 
 static json_t *item_json(sqlite3_stmt *st)
@@ -795,6 +839,9 @@ static json_t *item_json(sqlite3_stmt *st)
     json_object_set_new(o, "observation_id", json_integer(sqlite3_column_int64(st, I_OBS)));
     json_object_set_new(o, "category", col_text(st, I_CATEGORY));
     json_object_set_new(o, "description", col_text(st, I_DESCRIPTION));
+    /* What moderation lets the public see of it (walk_store.h). */
+    json_object_set_new(o, "public", json_boolean(sqlite3_column_int(st, I_PUBLIC)));
+    json_object_set_new(o, "public_description", col_text(st, I_PUBLIC_DESCRIPTION));
     json_object_set_new(o, "lon", json_real(sqlite3_column_double(st, I_LON)));
     json_object_set_new(o, "lat", json_real(sqlite3_column_double(st, I_LAT)));
     json_object_set_new(o, "sweref99tm",

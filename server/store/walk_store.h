@@ -81,6 +81,14 @@ int walk_store_join(struct dbc *c, int64_t walk, const char *participant_id, int
 /* The e-mail addresses participants of walk left, as a JSON array of strings. */
 json_t *walk_store_participant_emails(struct dbc *c, int64_t walk);
 
+/* GDPR: the walks a participant joined leaving e-mail address email (compared
+ * without case or surrounding spaces): [{"walk_id","code","title","joined_at",
+ * "email"}], NULL on error. */
+json_t *walk_store_participations_of_email(struct dbc *c, const char *email);
+
+/* GDPR: forgets e-mail address email on every walk; *n: how many participations. 0 or -1. */
+int walk_store_erase_email(struct dbc *c, const char *email, int *n);
+
 /* A perception audit. */
 struct walk_audit_row {
     int64_t walk_id, group_id;
@@ -147,7 +155,9 @@ json_t *walk_store_list(struct dbc *c, const struct walk_filter *f);
 /*
  * The protocol items of walk id, in number order, with the observation, its
  * case state, responsible party and answer; unit_id != 0 keeps only the items
- * that unit answers for. NULL on error.
+ * that unit answers for. "description" is the text as filed (staff); "public"
+ * (false: hidden by moderation) and "public_description" (the redacted or
+ * approved text, or null) are what a public view may show. NULL on error.
  */
 json_t *walk_store_items(struct dbc *c, int64_t walk, int64_t unit_id);
 

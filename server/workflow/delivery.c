@@ -58,7 +58,7 @@ static json_t *case_payload(struct dbc *c, const struct config *cfg, int64_t cas
                             const struct unit_contact *u)
 {
     int failed = 0;
-    json_t *obs = views_observation(c, case_id, &failed);
+    json_t *obs = views_observation_for_unit(c, case_id, &failed);
     if (!obs)
         return NULL;
     char url[400];

@@ -72,7 +72,7 @@ int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
         o.walk_code = demo_obs[i].walk;
         int64_t id;
         int repeat;
-        if (wf_observation_file(c, cfg, &o, &id, &repeat, err) != 0)
+        if (wf_observation_file(c, cfg, &o, &id, &repeat, NULL, err) != 0)
             return -1;
     }
     log_msg(LOG_INFO, "demo data loaded: boundary, %d areas, units, walk NORRBY1, %zu observations",

@@ -39,6 +39,47 @@ json_t *views_observation(struct dbc *c, int64_t id, int *failed)
     return o;
 }
 
+json_t *views_observation_staff(struct dbc *c, int64_t id, int *failed)
+{
+    json_t *o = obs_store_staff_one(c, id, failed);
+    if (!o)
+        return NULL;
+    json_t *one = json_array();
+    json_array_append(one, o);
+    if (photo_store_attach_staff(c, one) != 0 || case_store_attach_public_comments(c, one) != 0) {
+        *failed = 1;
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(one);
+    return o;
+}
+
+json_t *views_observation_for_unit(struct dbc *c, int64_t id, int *failed)
+{
+    json_t *o = views_observation_staff(c, id, failed);
+    if (!o)
+        return NULL;
+    json_t *m = json_object_get(o, "moderation");
+    json_t *redacted = json_object_get(m, "redacted_description");
+    if (json_is_string(redacted))
+        json_object_set_new(o, "description",
+                            json_string_length(redacted) ? json_incref(redacted) : json_null());
+    json_object_del(o, "moderation");
+    json_t *kept = json_array(), *p;
+    size_t i;
+    json_array_foreach(json_object_get(o, "photos"), i, p)
+    {
+        if (!json_is_true(json_object_get(p, "public")))
+            continue;
+        json_object_del(p, "public");
+        json_object_del(p, "approved");
+        json_array_append(kept, p);
+    }
+    json_object_set_new(o, "photos", kept);
+    return o;
+}
+
 json_t *views_observation_list(struct dbc *c, const struct obs_filter *f)
 {
     json_t *arr = obs_store_public_list(c, f);
@@ -168,12 +209,12 @@ json_t *views_case(struct dbc *c, const struct config *cfg, int64_t id, int64_t 
     json_t *o = case_store_summary(c, id, failed);
     if (!o)
         return NULL;
-    json_t *pub = views_observation(c, id, failed);
+    json_t *obs = views_observation_staff(c, id, failed);
     if (*failed) {
         json_decref(o);
         return NULL;
     }
-    json_object_set_new(o, "observation", pub ? pub : json_null());
+    json_object_set_new(o, "observation", obs ? obs : json_null());
     /* Contact details: staff only, and only here. */
     json_object_set_new(o, "reporter", obs_store_reporter_json(c, id));
     json_object_set_new(o, "history", case_store_history(c, id));

@@ -15,8 +15,19 @@
 #include "obs_store.h"
 
 /* The public object of observation id (never contact details); NULL when there
- * is none, with *failed = 1 when the database failed. Caller owns it. */
+ * is none or it is hidden, with *failed = 1 when the database failed. The text
+ * and photos are what moderation lets the public see. Caller owns it. */
 json_t *views_observation(struct dbc *c, int64_t id, int *failed);
+
+/* The staff object of observation id, hidden or not: the description as filed,
+ * "moderation" {"public","approved","redacted_description","public_description"}
+ * and every photo with "public" and "approved". NULL as views_observation. */
+json_t *views_observation_staff(struct dbc *c, int64_t id, int *failed);
+
+/* What a unit's own system is sent about observation id (delivery.c), hidden or
+ * not: the staff object with the redacted text in place of the description when
+ * there is one, no hidden photo, no moderation details. NULL as views_observation. */
+json_t *views_observation_for_unit(struct dbc *c, int64_t id, int *failed);
 
 /* The public objects matching f, newest first, with photos and comments
  * (three statements in all). NULL on error. */

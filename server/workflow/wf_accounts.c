@@ -4,12 +4,14 @@
  * never reach a log line: failed logins are logged by address only, because
  * a user name field sometimes holds a mistyped password.
  *
- * Why argon2 runs outside the transaction: a verification takes tens of
- * milliseconds at the production cost, and BEGIN IMMEDIATE holds the one
- * write lock meanwhile. So wf_login checks the throttle and verifies first,
- * then, inside its transaction, repeats the throttle check and re-reads the
- * user (active, same hash) before writing: the decision still rests on what
- * is committed.
+ * Why a login is two transactions around the argon2 verification: a
+ * verification takes tens of milliseconds at the production cost, and BEGIN
+ * IMMEDIATE holds the one write lock meanwhile. So the first transaction checks
+ * the throttle and records the attempt as a failure in one step (64 parallel
+ * guesses: only as many as the limit are ever verified), the verification runs
+ * outside, and the second transaction re-reads the user (active, same hash),
+ * marks the attempt a success and writes the session: the decision still rests
+ * on what is committed. An attempt that never gets that far stays a failure.
  */
 #include "wf_accounts.h"
 #include "crypto.h"
@@ -25,6 +27,9 @@
 #include <time.h>
 
 #define LOGIN_ATTEMPTS_KEEP_S 86400 /* the longest window worth keeping attempts for */
+/* A known address (the per-user backoff lets it through) is forgotten after this
+ * long without a login from it. */
+#define LOGIN_KNOWN_ADDRESS_KEEP_S (180 * 86400)
 
 static int username_valid(const char *s)
 {
@@ -223,23 +228,53 @@ static void dummy_verify(const struct config *cfg, const char *password)
     crypto_password_verify(dummy_hash, password);
 }
 
-/* 1 when username or address has used up its failed attempts since since,
- * 0 when not, -1 on error. */
+/*
+ * Whether an attempt for username from address may be verified at now, inside
+ * the caller's transaction. Per address and per (user name, address) first: a
+ * guesser locks out only itself. Per user name across all addresses only with a
+ * slower backoff (1 s, 2 s, 4 s, ... after login_user_backoff_after failures,
+ * at most login_user_backoff_max_seconds between attempts), which an address the
+ * user has logged in from before does not wait for. 0 = go on, 1 = throttled
+ * (*retry_after_s set), -1 on error.
+ */
 static int throttled(struct dbc *c, const struct config *cfg, const char *username,
-                     const char *address, int64_t since)
+                     const char *address, int64_t now, int *retry_after_s)
 {
-    int by_name = user_store_failures_by_name(c, username, since);
+    int64_t since = now - cfg->login_window_seconds;
     int by_address = user_store_failures_by_address(c, address, since);
-    if (by_name < 0 || by_address < 0)
+    int by_pair = user_store_failures_by_pair(c, username, address, since);
+    if (by_address < 0 || by_pair < 0)
         return -1;
-    return by_name >= cfg->login_max_failures || by_address >= cfg->login_max_failures_per_address;
+    if (by_address >= cfg->login_max_failures_per_address || by_pair >= cfg->login_max_failures) {
+        *retry_after_s = cfg->login_window_seconds;
+        return 1;
+    }
+    int by_name = user_store_failures_by_name(c, username, since);
+    if (by_name < 0)
+        return -1;
+    if (by_name < cfg->login_user_backoff_after)
+        return 0;
+    int known = user_store_address_known(c, username, address);
+    if (known != 0)
+        return known < 0 ? -1 : 0;
+    int64_t last = user_store_last_failure(c, username);
+    if (last < 0)
+        return -1;
+    int doublings = by_name - cfg->login_user_backoff_after;
+    int64_t delay = doublings >= 30 ? cfg->login_user_backoff_max_seconds : (int64_t)1 << doublings;
+    if (delay > cfg->login_user_backoff_max_seconds)
+        delay = cfg->login_user_backoff_max_seconds;
+    if (now - last >= delay)
+        return 0;
+    *retry_after_s = (int)(delay - (now - last));
+    return 1;
 }
 
-static int fail_throttled(struct dbc *c, const struct config *cfg, struct wf_login_result *out,
+static int fail_throttled(struct dbc *c, int retry_after_s, struct wf_login_result *out,
                           struct wf_error *err)
 {
     db_rollback(c);
-    out->retry_after_s = cfg->login_window_seconds;
+    out->retry_after_s = retry_after_s > 0 ? retry_after_s : 1;
     log_msg(LOG_WARN, "login throttled");
     return wf_fail(err, ERR_RATE_LIMITED, NULL,
                    "too many failed logins; wait a while and try again");
@@ -258,48 +293,55 @@ int wf_login(struct dbc *c, const struct config *cfg, const char *username, cons
              struct wf_error *err)
 {
     memset(out, 0, sizeof *out);
-    int64_t now = (int64_t)time(NULL), since = now - cfg->login_window_seconds;
+    int64_t now = (int64_t)time(NULL);
     const char *what = "the login could not be recorded";
 
-    /* Before any argon2 work: a throttled name or address costs nothing. */
-    int t = throttled(c, cfg, username, address, since);
+    /* 1. One transaction decides whether this attempt may be verified and counts
+     * it as a failure before it is: the check and the count are one step, so
+     * parallel guesses (which serialise on BEGIN IMMEDIATE) cannot all pass. */
+    if (wf_begin(c, err) != 0)
+        return -1;
+    int retry_after_s = 0;
+    int t = throttled(c, cfg, username, address, now, &retry_after_s);
     if (t < 0)
         return wf_fail_db(c, err, what);
     if (t)
-        return fail_throttled(c, cfg, out, err);
+        return fail_throttled(c, retry_after_s, out, err);
+    int64_t attempt = 0;
     struct user_credentials cred;
     int found = user_store_credentials(c, username, &cred);
-    if (found < 0)
+    if (found < 0 || user_store_record_attempt(c, username, address, now, 0, &attempt) != 0)
         return wf_fail_db(c, err, what);
+    if (wf_commit(c, err, what) != 0)
+        return -1;
+
+    /* 2. The argon2 verification, counted already, outside any transaction. */
+    log_msg(LOG_INFO, "login: verifying a password from %s", address);
     int ok = 0;
     if (found)
         ok = crypto_password_verify(cred.password_hash, password) == 1 && cred.active == 1;
     else
         dummy_verify(cfg, password);
-
-    if (wf_begin(c, err) != 0)
-        return -1;
-    /* Again inside the transaction: parallel guesses all pass the first check. */
-    t = throttled(c, cfg, username, address, since);
-    if (t < 0)
-        return wf_fail_db(c, err, what);
-    if (t)
-        return fail_throttled(c, cfg, out, err);
-    if (ok) {
-        struct user_credentials again;
-        int f = user_store_credentials(c, username, &again);
-        if (f < 0)
-            return wf_fail_db(c, err, what);
-        ok = f == 1 && still_valid(&again, &cred);
-    }
-    if (user_store_record_attempt(c, username, address, now, ok) != 0)
-        return wf_fail_db(c, err, what);
     if (!ok) {
-        if (wf_commit(c, err, what) != 0)
-            return -1;
         log_msg(LOG_WARN, "login failed from %s", address);
         return wf_fail(err, ERR_INVALID_CREDENTIALS, NULL, "wrong user name or password");
     }
+
+    /* 3. The session, deciding on what is committed: the user is re-read. */
+    if (wf_begin(c, err) != 0)
+        return -1;
+    struct user_credentials again;
+    int f = user_store_credentials(c, username, &again);
+    if (f < 0)
+        return wf_fail_db(c, err, what);
+    if (f != 1 || !still_valid(&again, &cred)) {
+        db_rollback(c); /* the attempt stays a failure */
+        log_msg(LOG_WARN, "login failed from %s", address);
+        return wf_fail(err, ERR_INVALID_CREDENTIALS, NULL, "wrong user name or password");
+    }
+    if (user_store_attempt_succeeded(c, attempt) != 0 ||
+        user_store_address_remember(c, cred.id, address, now) != 0)
+        return wf_fail_db(c, err, what);
 
     /* A fresh token at every login (no fixation); the browser's old session ends. */
     char hash[CRYPTO_SHA256_HEX];
@@ -320,10 +362,11 @@ int wf_login(struct dbc *c, const struct config *cfg, const char *username, cons
     s->role = wf_role_from_name(cred.role);
     s->unit_id = s->role == ROLE_UNIT ? cred.unit_id : 0;
     snprintf(s->username, sizeof s->username, "%s", cred.username);
-    /* Attempts older than the longest window and sessions that timed out
-     * without being presented again are of no further use. */
+    /* Attempts older than the longest window, addresses not used for long and
+     * sessions that timed out without being presented again are of no further use. */
     if (user_store_session_insert(c, hash, cred.id, s->csrf, now, &s->session_id) != 0 ||
         user_store_forget_attempts(c, now - LOGIN_ATTEMPTS_KEEP_S) != 0 ||
+        user_store_addresses_forget(c, now - LOGIN_KNOWN_ADDRESS_KEEP_S) != 0 ||
         user_store_sessions_sweep(c, now - cfg->session_idle_seconds,
                                   now - cfg->session_absolute_seconds) != 0) {
         memset(out, 0, sizeof *out);

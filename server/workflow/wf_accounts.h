@@ -99,17 +99,25 @@ struct wf_login_result {
 
 /*
  * Logs username in with password from address (the client's IP address).
- * Refused with ERR_RATE_LIMITED (and out->retry_after_s = the window) when
- * cfg->login_max_failures failed attempts for that name, or
- * cfg->login_max_failures_per_address from that address, lie within
- * cfg->login_window_seconds. A wrong password, an unknown or an inactive user
- * all fail alike with ERR_INVALID_CREDENTIALS, after an argon2 verification
- * each (an unknown name is checked against a dummy hash), so neither answer
- * nor timing tells which names exist; the failure is recorded and logged with
- * the address only. On success a new session (fresh token and CSRF token) is
- * stored, the session of old_token (the browser's previous cookie, may be
- * NULL) ends, expired sessions and day-old attempts are swept, all in one
- * transaction. Returns 0 with *out filled, or -1 with *err.
+ * Refused with ERR_RATE_LIMITED (and out->retry_after_s) when, within
+ * cfg->login_window_seconds, cfg->login_max_failures_per_address failed
+ * attempts came from that address or cfg->login_max_failures for that name
+ * from that address (Retry-After: the window); or when the name has
+ * cfg->login_user_backoff_after failures from all addresses and address is
+ * not one the user logged in from before: then attempts are spaced 1, 2, 4, ...
+ * seconds apart, at most cfg->login_user_backoff_max_seconds. So a guesser
+ * locks out only itself, never the user at their desk. The throttle check and
+ * the recording of the attempt are one transaction, before the password is
+ * verified: parallel guesses cannot get more verifications than the limit.
+ * A wrong password, an unknown or an inactive user all fail alike with
+ * ERR_INVALID_CREDENTIALS, after an argon2 verification each (an unknown name
+ * is checked against a dummy hash), so neither answer nor timing tells which
+ * names exist; the failure is logged with the address only. On success (a
+ * second transaction) the attempt is marked a success, the address is known,
+ * a new session (fresh token and CSRF token) is stored, the session of
+ * old_token (the browser's previous cookie, may be NULL) ends, and expired
+ * sessions and day-old attempts are swept. Returns 0 with *out filled, or -1
+ * with *err.
  */
 int wf_login(struct dbc *c, const struct config *cfg, const char *username, const char *password,
              const char *address, const char *old_token, struct wf_login_result *out,

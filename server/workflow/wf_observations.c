@@ -23,12 +23,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PHOTO_ID_BYTES 16
 
+/* Makes a new upload token for observation id and stores its hash, inside the
+ * caller's transaction. 0, -1 on a database failure, -2 without randomness. */
+static int issue_upload_token(struct dbc *c, const struct config *cfg, int64_t id, char *token)
+{
+    char hash[CRYPTO_SHA256_HEX];
+    if (crypto_random_hex(token, WF_UPLOAD_TOKEN_BYTES) != 0)
+        return -2;
+    crypto_sha256_hex(token, strlen(token), hash);
+    int64_t now = (int64_t)time(NULL);
+    return photo_store_token_insert(c, id, hash, now + cfg->upload_token_seconds, now);
+}
+
+/* A repeated filing: the observation is there; only a new upload token is made. */
+static int answer_repeat(struct dbc *c, const struct config *cfg, int64_t id, char *token,
+                         struct wf_error *err)
+{
+    if (!token)
+        return 0;
+    if (wf_begin(c, err) != 0)
+        return -1;
+    int rc = issue_upload_token(c, cfg, id, token);
+    if (rc == -2) {
+        db_rollback(c);
+        return wf_fail(err, ERR_INTERNAL, NULL, "no randomness for an upload token");
+    }
+    if (rc != 0)
+        return wf_fail_db(c, err, "the upload token could not be stored");
+    return wf_commit(c, err, "the upload token could not be stored");
+}
+
 int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf_obs_input *in,
-                        int64_t *id, int *repeat, struct wf_error *err)
+                        int64_t *id, int *repeat, char *upload_token, struct wf_error *err)
 {
     char client_id[40];
     size_t n = 0;
@@ -43,7 +74,7 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     if (existing > 0) {
         *id = existing;
         *repeat = 1;
-        return 0;
+        return answer_repeat(c, cfg, existing, upload_token, err);
     }
     int active = catalog_store_category_active(c, in->category);
     if (active < 0)
@@ -90,6 +121,7 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     o.light = sun_light_name(sun_light_from_elevation(o.sun_elevation));
     o.walk_id = walk_id;
     o.media_url = in->media_url;
+    o.approved = !cfg->moderation_pre;
     o.area_id = area_store_at(c, in->lon, in->lat);
     if (o.area_id < 0)
         return wf_fail_db(c, err, "the area could not be found");
@@ -105,7 +137,7 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
             return wf_fail_db(c, err, "the observation could not be read");
         *id = existing;
         *repeat = 1;
-        return 0;
+        return answer_repeat(c, cfg, existing, upload_token, err);
     }
     if (ins != 0)
         return wf_fail_db(c, err, "the observation could not be stored");
@@ -127,28 +159,50 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     /* The observation becomes a case in the same transaction: routed, or unrouted. */
     if (wf_case_open_in_tx(c, cfg, *id, in->category, in->lon, in->lat, o.area_id, created) != 0)
         return wf_fail_db(c, err, "the observation could not be stored");
+    if (upload_token) {
+        int t = issue_upload_token(c, cfg, *id, upload_token);
+        if (t == -2) {
+            db_rollback(c);
+            return wf_fail(err, ERR_INTERNAL, NULL, "no randomness for an upload token");
+        }
+        if (t != 0)
+            return wf_fail_db(c, err, "the observation could not be stored");
+    }
     return wf_commit(c, err, "the observation could not be stored");
 }
 
-int wf_observation_support(struct dbc *c, int64_t id, const char *client_id, int *added,
-                           int64_t *count, struct wf_error *err)
+int wf_observation_support(struct dbc *c, const struct config *cfg, int64_t id,
+                           const char *client_id, const char *address, int *added, int64_t *count,
+                           struct wf_error *err)
 {
-    char lower[40];
+    char lower[40], key[CRYPTO_SHA256_HEX + 8], address_key[CRYPTO_SHA256_HEX];
     size_t n = 0;
     for (; client_id[n] && n + 1 < sizeof lower; n++)
         lower[n] = (char)tolower((unsigned char)client_id[n]);
     lower[n] = '\0';
+    *added = 0;
     if (wf_begin(c, err) != 0)
         return -1;
-    int exists = obs_store_exists(c, id);
+    struct obs_moderation m;
+    int exists = obs_store_moderation(c, id, &m);
     if (exists < 0)
         return wf_fail_db(c, err, "the support could not be stored");
-    if (!exists) {
+    if (!exists || !m.public_) {
         db_rollback(c);
         return wf_fail(err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
     }
-    if (obs_store_add_support(c, id, lower, added) != 0 ||
-        (*count = obs_store_support_count(c, id)) < 0)
+    /* Only the address's keyed hash is stored: enough to count, useless to read. */
+    if (obs_store_address_key(c, key, sizeof key) != 0 ||
+        crypto_hmac_sha256_hex(key, address, strlen(address), address_key) != 0)
+        return wf_fail_db(c, err, "the support could not be stored");
+    int already = obs_store_has_support(c, id, lower);
+    int64_t from_address = already == 0 ? obs_store_supports_from(c, id, address_key) : 0;
+    if (already < 0 || from_address < 0)
+        return wf_fail_db(c, err, "the support could not be stored");
+    if (!already && from_address < cfg->supports_per_address_max &&
+        obs_store_add_support(c, id, lower, address_key, added) != 0)
+        return wf_fail_db(c, err, "the support could not be stored");
+    if ((*count = obs_store_support_count(c, id)) < 0)
         return wf_fail_db(c, err, "the support could not be stored");
     return wf_commit(c, err, "the support could not be stored");
 }
@@ -170,12 +224,15 @@ int wf_photo_path(const struct config *cfg, const char *id, int thumb, char *pat
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-/* Writes data to path atomically (temporary file, fsync, rename). 0 or -1. */
+/* Writes data to path atomically (temporary file, fsync, rename). 0, or -1 with
+ * errno saying why (ENOSPC: the disk is full). */
 static int write_file_atomic(const char *path, const unsigned char *data, size_t len)
 {
     char tmp[1200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
@@ -185,22 +242,26 @@ static int write_file_atomic(const char *path, const unsigned char *data, size_t
         if (k < 0) {
             if (errno == EINTR)
                 continue;
+            int why = errno;
             close(fd);
             unlink(tmp);
+            errno = why;
             return -1;
         }
         off += (size_t)k;
     }
     if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        int why = errno;
         unlink(tmp);
+        errno = why;
         return -1;
     }
     return 0;
 }
 
-int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const char *key,
-                 const char *content_type, const unsigned char *bytes, size_t len, json_t **photo,
-                 int *repeat, struct wf_error *err)
+int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const char *upload_token,
+                 const char *key, const char *content_type, const unsigned char *bytes, size_t len,
+                 json_t **photo, int *repeat, struct wf_error *err)
 {
     *photo = NULL;
     *repeat = 0;
@@ -209,6 +270,18 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
         return wf_fail_db(c, err, "the observation could not be read");
     if (!exists)
         return wf_fail(err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)obs);
+    if (!upload_token || !*upload_token)
+        return wf_fail(err, ERR_UNAUTHORIZED, "X-Upload-Token",
+                       "send the upload_token that filing the observation answered with in the "
+                       "X-Upload-Token header");
+    char token_hash[CRYPTO_SHA256_HEX];
+    crypto_sha256_hex(upload_token, strlen(upload_token), token_hash);
+    int valid = photo_store_token_valid(c, obs, token_hash, (int64_t)time(NULL));
+    if (valid < 0)
+        return wf_fail_db(c, err, "the upload token could not be checked");
+    if (!valid)
+        return wf_fail(err, ERR_UNAUTHORIZED, "X-Upload-Token",
+                       "the upload token is wrong, expired, or not this observation's");
     /* A phone retrying after a lost answer sends the same Idempotency-Key: answer
      * with the photo already stored instead of storing it twice. */
     if (key && (*photo = photo_store_by_key(c, obs, key)) != NULL) {
@@ -256,9 +329,14 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
         wf_photo_path(cfg, id, 1, tpath, sizeof tpath) != 0 || db_mkdirs(dir) != 0 ||
         write_file_atomic(path, full.data, full.len) != 0 ||
         write_file_atomic(tpath, thumb.data, thumb.len) != 0) {
-        log_msg(LOG_ERROR, "writing photo files failed: %s", strerror(errno));
+        int e = errno;
+        log_msg(LOG_ERROR, "writing photo files failed: %s", strerror(e));
         unlink(path);
-        wf_fail(err, ERR_STORAGE_FAILED, NULL, "the photo could not be written; try again later");
+        wf_fail(err, ERR_STORAGE_FAILED, NULL,
+                "the photo could not be written: %s; nothing was stored, try again later",
+                e == ENOSPC || e == EDQUOT ? "the server's disk is full"
+                : e == EROFS               ? "the disk is read-only"
+                                           : "a disk error occurred");
         goto out;
     }
     files = 1;
@@ -276,8 +354,14 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
                 cfg->max_photos_per_observation);
         goto out;
     }
-    struct photo_row p = {id, obs, full.width, full.height, (int64_t)full.len, (int64_t)thumb.len,
-                          key};
+    struct photo_row p = {id,
+                          obs,
+                          full.width,
+                          full.height,
+                          (int64_t)full.len,
+                          (int64_t)thumb.len,
+                          key,
+                          !cfg->moderation_pre};
     int ins = photo_store_insert(c, &p);
     if (ins == 1) {
         /* The same upload raced in on another connection: answer with that one. */

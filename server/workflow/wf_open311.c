@@ -96,7 +96,7 @@ int wf_open311_file(struct dbc *c, const struct config *cfg, const struct wf_ope
     in.email = p->email;
     in.phone = p->phone;
     in.media_url = p->media_url;
-    return wf_observation_file(c, cfg, &in, id, repeat, err);
+    return wf_observation_file(c, cfg, &in, id, repeat, NULL, err); /* no photos come this way */
 }
 
 json_t *wf_open311_requests(struct dbc *c, const char *base, const struct obs_open311_filter *f,

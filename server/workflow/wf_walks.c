@@ -499,15 +499,17 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
         json_t *it;
         json_array_foreach(items, i, it)
         {
-            if (!item_open(it))
+            /* Public: a report hidden by moderation is not on it, and its text is
+             * what moderation lets the public see. */
+            if (!item_open(it) || !json_is_true(json_object_get(it, "public")))
                 continue;
             json_array_append_new(checklist, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "number",
                                                        json_object_get(it, "number"), "category",
                                                        json_object_get(it, "category"), "lon",
                                                        json_object_get(it, "lon"), "lat",
                                                        json_object_get(it, "lat"), "description",
-                                                       json_object_get(it, "description"), "state",
-                                                       json_object_get(it, "state")));
+                                                       json_object_get(it, "public_description"),
+                                                       "state", json_object_get(it, "state")));
         }
         json_decref(items);
     }
@@ -521,13 +523,15 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
         json_t *it;
         json_array_foreach(all, i, it)
         {
+            if (!json_is_true(json_object_get(it, "public")))
+                continue; /* hidden by moderation: in no public answer */
             json_t *ans = json_object_get(it, "answer");
             json_array_append_new(
                 items,
                 json_pack(
                     "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o}", "number",
                     json_object_get(it, "number"), "category", json_object_get(it, "category"),
-                    "description", json_object_get(it, "description"), "lon",
+                    "description", json_object_get(it, "public_description"), "lon",
                     json_object_get(it, "lon"), "lat", json_object_get(it, "lat"), "state",
                     json_object_get(it, "state"), "action", json_object_get(it, "action"),
                     "responsible", json_object_get(json_object_get(it, "responsible"), "name"),

@@ -47,10 +47,11 @@ int wf_fail(struct wf_error *err, enum err_code code, const char *field, const c
 int wf_fail_db(struct dbc *c, struct wf_error *err, const char *what)
 {
     enum err_code code = db_failure(c);
+    const char *why = db_failure_text(c); /* before the rollback resets it */
     db_rollback(c);
-    return wf_fail(err, code, NULL, "%s%s", what,
-                   code == ERR_UNAVAILABLE ? ": the database is busy, try again shortly"
-                                           : ": nothing was stored, try again later");
+    if (code == ERR_UNAVAILABLE)
+        return wf_fail(err, code, NULL, "%s: the database is busy, try again shortly", what);
+    return wf_fail(err, code, NULL, "%s: %s; nothing was stored, try again later", what, why);
 }
 
 int wf_begin(struct dbc *c, struct wf_error *err)

@@ -422,7 +422,7 @@ class Workflow(unittest.TestCase):
         dup = self.file(category="vegetation", lon=13.0001, lat=57.7400, reporter={"name": "Dup Reporter"})
         from test_photos import jpeg_from_ppm
         up = self.srv.request("POST", "/api/v1/observations/%d/photos" % dup, jpeg_from_ppm(16, 16),
-                              {"Content-Type": "image/jpeg"})
+                              self.srv.photo_headers(dup))
         self.assertEqual(up.status, 201)
         r = self.triage.post("/api/v1/cases/%d/merge" % dup, {"into": primary})
         self.assertEqual(r.status, 200, r)

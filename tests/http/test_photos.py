@@ -124,7 +124,8 @@ class Photos(unittest.TestCase):
         return r.json()["id"]
 
     def upload(self, oid, body, ctype="image/jpeg"):
-        return self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body, {"Content-Type": ctype})
+        return self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body,
+                                self.srv.photo_headers(oid, ctype))
 
     def assertClean(self, data):
         markers = jpeg_markers(data)
@@ -205,7 +206,7 @@ class Photos(unittest.TestCase):
         oid = self.new_obs()
         key = "3f2c9a1e-7b4d-4e8f-9a0b-1c2d3e4f5a6b"
         body = jpeg_from_ppm(20, 20)
-        h = {"Content-Type": "image/jpeg", "Idempotency-Key": key}
+        h = self.srv.photo_headers(oid, **{"Idempotency-Key": key})
         a = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body, h)
         b = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body, h)
         self.assertEqual((a.status, b.status), (201, 200))
@@ -213,7 +214,7 @@ class Photos(unittest.TestCase):
         o = self.srv.request("GET", "/api/v1/observations/%d" % oid).json()
         self.assertEqual(len(o["photos"]), 1)
         bad = self.srv.request("POST", "/api/v1/observations/%d/photos" % oid, body,
-                               {"Content-Type": "image/jpeg", "Idempotency-Key": "nope"})
+                               self.srv.photo_headers(oid, **{"Idempotency-Key": "nope"}))
         self.assertEqual(bad.status, 422)
 
     def test_photo_count_limit(self):

@@ -412,7 +412,7 @@ class Walks(unittest.TestCase):
             self.assertEqual(r.status, 201)
             if i % 10 == 0:
                 p = self.srv.request("POST", "/api/v1/observations/%d/photos" % r.json()["id"], jpeg,
-                                     {"Content-Type": "image/jpeg"})
+                                     self.srv.photo_headers(r.json()["id"]))
                 self.assertEqual(p.status, 201, p)
         t0 = time.monotonic()
         r = self.olle.get("/api/v1/walks/%d/protocol.pdf" % w["id"])

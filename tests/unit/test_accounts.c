@@ -1,9 +1,10 @@
 /*
  * Unit tests for wf_accounts against a temporary SpatiaLite file, no HTTP:
  * creating users (password rules in characters, conflicts), logging in
- * (tokens stored only as hashes, wrong passwords counted, throttling per name
- * and per address), sessions (lookup, idle timeout, logout, ended by a new
- * password or a role change) and the last active admin.
+ * (tokens stored only as hashes, wrong passwords counted before they are
+ * verified even by parallel guesses, throttling per address and per name and
+ * address, a slower per-name backoff that known addresses pass), sessions (lookup, idle timeout,
+ * logout, ended by a new password or a role change) and the last active admin.
  */
 #include "check.h"
 #include "config.h"
@@ -12,6 +13,7 @@
 #include "migrate.h"
 #include "wf_accounts.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,17 +236,23 @@ static void test_wrong_passwords_are_counted_and_throttled(void)
     /* An unknown name gets exactly the same answer. */
     CHECK(login(&c, &cfg, "nobody", "not the password", "10.0.0.2", &res, &unknown) == -1);
     CHECK(unknown.code == err.code && strcmp(unknown.message, err.message) == 0);
-    /* Two more failures make three for the name. */
+    /* Two more failures make three for the name from that address. */
     CHECK(login(&c, &cfg, "tove", "not the password", "10.0.0.2", &res, &err) == -1);
     CHECK(login(&c, &cfg, "tove", "not the password", "10.0.0.2", &res, &err) == -1);
-    /* Three failures for the name: even the right password is now refused. */
-    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.3", &res, &err) == -1);
+    /* Three failures for the name from 10.0.0.2: even the right password is now
+     * refused there ... */
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.2", &res, &err) == -1);
     CHECK(err.code == ERR_RATE_LIMITED);
     CHECK(res.retry_after_s == 600);
-    CHECK(sql_int(&c, "SELECT count(*) FROM login_attempts WHERE username = 'tove'") == 3);
+    /* ... but the guesser locked out only itself: the user logs in from elsewhere. */
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.3", &res, &err) == 0);
+    CHECK(sql_int(&c, "SELECT count(*) FROM login_attempts WHERE username = 'tove' AND ok = 0") ==
+          3);
+    CHECK(sql_int(&c, "SELECT count(*) FROM login_attempts WHERE username = 'tove' AND ok = 1") ==
+          1);
     /* Failures older than the window no longer count. */
     db_exec(c.db, "UPDATE login_attempts SET at = at - 601");
-    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.3", &res, &err) == 0);
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.2", &res, &err) == 0);
 
     /* Per address: guesses at different names from one address. */
     cfg.login_max_failures_per_address = 2;
@@ -254,6 +262,105 @@ static void test_wrong_passwords_are_counted_and_throttled(void)
     CHECK(err.code == ERR_RATE_LIMITED);
     CHECK(login(&c, &cfg, "tove", PASSWORD, "10.0.0.10", &res, &err) == 0);
     CHECK(sqlite3_get_autocommit(c.db) == 1);
+    db_close(&c);
+}
+
+/* Guesses from many addresses slow the name down (1 s, 2 s, 4 s, ... apart) for
+ * addresses the user never logged in from; a known address goes straight in. */
+static void test_per_user_backoff_spares_known_addresses(void)
+{
+    struct dbc c;
+    struct config cfg;
+    if (open_fresh(&c, &cfg) != 0) {
+        CHECK(0);
+        return;
+    }
+    cfg.login_user_backoff_after = 4;
+    cfg.login_user_backoff_max_seconds = 300;
+    CHECK(add_user(&c, &cfg, "tove", "triage") > 0);
+    struct wf_login_result res;
+    struct wf_error err;
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.1.0.1", &res, &err) == 0); /* her desk */
+    char addr[32];
+    for (int i = 1; i <= 4; i++) {
+        snprintf(addr, sizeof addr, "10.2.0.%d", i);
+        CHECK(login(&c, &cfg, "tove", "not the password", addr, &res, &err) == -1);
+        CHECK(err.code == ERR_INVALID_CREDENTIALS);
+    }
+    /* Four failures for the name: the next unknown address waits a second. */
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.2.0.9", &res, &err) == -1);
+    CHECK(err.code == ERR_RATE_LIMITED && res.retry_after_s == 1);
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.1.0.1", &res, &err) == 0); /* known: in */
+    db_exec(c.db, "UPDATE login_attempts SET at = at - 2");
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.2.0.9", &res, &err) == 0); /* waited: in */
+    /* Each failure doubles the wait, up to the maximum. */
+    for (int i = 0; i < 4; i++) {
+        snprintf(addr, sizeof addr, "10.3.0.%d", i);
+        db_exec(c.db, "UPDATE login_attempts SET at = at - 400");
+        CHECK(login(&c, &cfg, "tove", "not the password", addr, &res, &err) == -1);
+    }
+    db_exec(c.db, "UPDATE login_attempts SET at = strftime('%s', 'now') WHERE ok = 0");
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.3.0.99", &res, &err) == -1);
+    CHECK(err.code == ERR_RATE_LIMITED);
+    CHECK(login(&c, &cfg, "tove", PASSWORD, "10.1.0.1", &res, &err) == 0);
+    CHECK(sqlite3_get_autocommit(c.db) == 1);
+    db_close(&c);
+}
+
+/* Parallel guesses: the throttle check and the count are one step, so no more
+ * attempts are ever verified than the limit allows. */
+struct guesser {
+    const char *db_path;
+    const struct config *cfg;
+    int limited, wrong;
+};
+
+static void *guess(void *arg)
+{
+    struct guesser *g = arg;
+    struct dbc c;
+    char msg[256];
+    if (db_open(&c, g->db_path, 0, msg, sizeof msg) != 0)
+        return NULL;
+    for (int i = 0; i < 4; i++) {
+        struct wf_login_result res;
+        struct wf_error err;
+        if (login(&c, g->cfg, "tove", "not the password", "10.9.9.9", &res, &err) != -1)
+            continue;
+        if (err.code == ERR_RATE_LIMITED)
+            g->limited++;
+        else
+            g->wrong++;
+    }
+    db_close(&c);
+    return NULL;
+}
+
+static void test_parallel_guesses_are_counted_before_verification(void)
+{
+    struct dbc c;
+    struct config cfg;
+    if (open_fresh(&c, &cfg) != 0) {
+        CHECK(0);
+        return;
+    }
+    CHECK(add_user(&c, &cfg, "tove", "triage") > 0);
+    enum { THREADS = 16 };
+    pthread_t t[THREADS];
+    struct guesser g[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        g[i] = (struct guesser){dbpath, &cfg, 0, 0};
+        CHECK(pthread_create(&t[i], NULL, guess, &g[i]) == 0);
+    }
+    int limited = 0, wrong = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        limited += g[i].limited;
+        wrong += g[i].wrong;
+    }
+    /* 64 guesses, a limit of 3: exactly 3 were verified and counted. */
+    CHECK(wrong == 3 && limited == 61);
+    CHECK(sql_int(&c, "SELECT count(*) FROM login_attempts WHERE username = 'tove'") == 3);
     db_close(&c);
 }
 
@@ -330,6 +437,8 @@ int main(void)
     test_create_and_password_rules();
     test_login_sessions_and_logout();
     test_wrong_passwords_are_counted_and_throttled();
+    test_per_user_backoff_spares_known_addresses();
+    test_parallel_guesses_are_counted_before_verification();
     test_updates_end_sessions_and_keep_the_last_admin();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

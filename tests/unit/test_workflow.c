@@ -89,7 +89,7 @@ static int64_t file_obs(const char *category, double lon, double lat)
     int64_t id = 0;
     int repeat = 0;
     struct wf_error err;
-    if (wf_observation_file(&db, &cfg, &in, &id, &repeat, &err) != 0) {
+    if (wf_observation_file(&db, &cfg, &in, &id, &repeat, NULL, &err) != 0) {
         fprintf(stderr, "filing failed: %s %s\n", errors_code(err.code), err.message);
         return 0;
     }
@@ -295,15 +295,15 @@ static void test_busy_database(void)
     /* db (opened before the timeout change) waits its own timeout: use a fresh one */
     struct dbc quick;
     CHECK(db_open(&quick, path, 0, err_s, sizeof err_s) == 0);
-    CHECK(wf_observation_file(&quick, &cfg, &in, &id, &repeat, &err) != 0);
+    CHECK(wf_observation_file(&quick, &cfg, &in, &id, &repeat, NULL, &err) != 0);
     CHECK(err.code == ERR_UNAVAILABLE);
     CHECK(db_exec(other.db, "ROLLBACK") == SQLITE_OK);
     CHECK(count_rows("SELECT count(*) FROM observations") == before);
-    CHECK(wf_observation_file(&quick, &cfg, &in, &id, &repeat, &err) == 0 && !repeat);
+    CHECK(wf_observation_file(&quick, &cfg, &in, &id, &repeat, NULL, &err) == 0 && !repeat);
     /* the same client id in capitals is the same report */
     in.client_id = "AAAAAAAA-2222-4333-8444-BBBBBBBBBBBB";
     int64_t again = 0;
-    CHECK(wf_observation_file(&quick, &cfg, &in, &again, &repeat, &err) == 0 && repeat &&
+    CHECK(wf_observation_file(&quick, &cfg, &in, &again, &repeat, NULL, &err) == 0 && repeat &&
           again == id);
     db_close(&quick);
     db_close(&other);

@@ -111,7 +111,7 @@ function target(rec) {
 /* Sends one waiting record: the observation (or audit), then each photo not yet done. */
 function sendOne(rec) {
   var chain;
-  if (rec.server_id) {
+  if (rec.server_id && rec.upload_token) {
     chain = Promise.resolve();
   } else {
     var to = target(rec);
@@ -122,6 +122,7 @@ function sendOne(rec) {
         if (res.status === 200 || res.status === 201) {
           rec.server_id = body.id || (body.audit && body.audit.id) || true;
           rec.status = body.status || null;
+          rec.upload_token = body.upload_token; // photo uploads must show it (X-Upload-Token)
           return put(rec);
         }
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -139,7 +140,8 @@ function sendOne(rec) {
       if (ph.done) return;
       p = p.then(function () {
         return fetch("/api/v1/observations/" + rec.server_id + "/photos", {
-          method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key },
+          method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key,
+                                     "X-Upload-Token": rec.upload_token },
           body: ph.blob
         }).then(function (res) {
           if (res.status === 200 || res.status === 201) {
@@ -147,6 +149,8 @@ function sendOne(rec) {
             ph.blob = null; // free the phone's storage once the server has it
             return put(rec);
           }
+          // An expired token: the next flush files the report again (a repeat) for a new one.
+          if (res.status === 401) { rec.upload_token = null; return put(rec).then(function () { throw new Error("HTTP 401"); }); }
           if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
             ph.done = true; // a photo the server refuses is not retried forever
             ph.error = "HTTP " + res.status;
