@@ -149,8 +149,9 @@ int wf_stats_span(struct dbc *c, const struct wf_stats_query *q, int32_t *from, 
         struct period p;
         if (found < 0)
             return wf_fail(err, db_failure(c), NULL, "the statistics could not be read");
+        /* from the start of the first counted day's period: whole periods compare fairly */
         if (found && period_parse(first, &p) == 0 && p.first < *to)
-            *from = p.first;
+            *from = period_containing(q->grain, p.first).first;
     }
     if (*from > *to)
         return wf_fail(err, ERR_OUT_OF_RANGE, "from", "'from' is after 'to'");
@@ -159,8 +160,8 @@ int wf_stats_span(struct dbc *c, const struct wf_stats_query *q, int32_t *from, 
 
 /* ---- grouping rows in memory ----------------------------------------------------- */
 
-static struct grow *grows_add(struct grows *g, const char *period, int64_t area, int64_t unit,
-                              const char *category, const char *source)
+struct grow *wf_grows_add(struct grows *g, const char *period, int64_t area, int64_t unit,
+                          const char *category, const char *source)
 {
     if (g->failed)
         return NULL;
@@ -217,7 +218,7 @@ static int grow_cmp(const void *a, const void *b)
 }
 
 /* Sorts and merges rows with equal keys (and equal hours) by adding their figures. */
-static void grows_merge(struct grows *g)
+void wf_grows_merge(struct grows *g)
 {
     if (!g->n)
         return;
@@ -259,7 +260,7 @@ static void count_cb(void *ctx, const struct stats_count_row *row)
             return;
         period = key;
     }
-    struct grow *r = grows_add(s->g, period, row->area_id, 0, row->category, row->source);
+    struct grow *r = wf_grows_add(s->g, period, row->area_id, 0, row->category, row->source);
     if (!r)
         return;
     r->v[s->previous ? WF_V_PREV : WF_V_CUR] = row->n;
@@ -354,7 +355,7 @@ int wf_stats_count_rows(struct dbc *c, const struct wf_stats_query *q, const str
         return wf_fail(err, g->failed == 2 ? ERR_OUT_OF_RANGE : ERR_INTERNAL, NULL,
                        g->failed == 2 ? "too many rows: group by less or ask for a shorter span"
                                       : "out of memory");
-    grows_merge(g);
+    wf_grows_merge(g);
     return 0;
 }
 
@@ -540,7 +541,7 @@ int wf_stats_counts_csv(struct dbc *c, const struct config *cfg, const struct wf
 
 static void flow_cb(void *ctx, const struct stats_flow_row *row)
 {
-    struct grow *r = grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
+    struct grow *r = wf_grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
     if (!r)
         return;
     r->v[WF_F_OPENED] = row->opened;
@@ -553,7 +554,7 @@ static void flow_cb(void *ctx, const struct stats_flow_row *row)
 
 static void ttr_cb(void *ctx, const struct stats_ttr_row *row)
 {
-    struct grow *r = grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
+    struct grow *r = wf_grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
     if (!r)
         return;
     r->hours = row->hours;
@@ -562,7 +563,7 @@ static void ttr_cb(void *ctx, const struct stats_ttr_row *row)
 
 static void open_cb(void *ctx, const struct stats_open_row *row)
 {
-    struct grow *r = grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
+    struct grow *r = wf_grows_add(ctx, "", row->area_id, row->unit_id, row->category, NULL);
     if (!r)
         return;
     r->v[WF_F_OPEN] = row->open;
@@ -590,7 +591,7 @@ int wf_stats_flow_rows(struct dbc *c, const struct stats_filter *f, int32_t from
         return wf_fail(err, db_failure(c), NULL, "the workflow's figures could not be read");
     if (g->failed)
         return wf_fail(err, ERR_INTERNAL, NULL, "out of memory");
-    grows_merge(g);
+    wf_grows_merge(g);
     return 0;
 }
 
@@ -639,7 +640,13 @@ json_t *wf_stats_workflow(struct dbc *c, const struct config *cfg, const struct 
         while (h < j && g.a[h].hours < 0)
             h++;
         const struct grow *r = &g.a[i];
-        int pub = q->public_;
+        int pub = q->public_, any = total > 0;
+        for (int k = 0; k < WF_F_TTR_N; k++)
+            any |= v[k] != 0;
+        if (!any) { /* only taken-back rows (a case that moved on) */
+            i = j;
+            continue;
+        }
         json_t *o = json_object();
         if (g.by & WF_BY_UNIT) {
             const char *code = wf_names_code(nm.units, r->unit_id);

@@ -61,6 +61,14 @@ struct grows {
     unsigned by;
 };
 
+/* Adds a zeroed row with the key parts that g->by groups by (NULL when out of
+ * room; g->failed says why). */
+struct grow *wf_grows_add(struct grows *g, const char *period, int64_t area, int64_t unit,
+                          const char *category, const char *source);
+
+/* Sorts g's rows by key (and hours) and adds up rows with equal keys. */
+void wf_grows_merge(struct grows *g);
+
 /* The figures of a counts row (wf_stats_count_rows). */
 enum { WF_V_CUR, WF_V_PREV, WF_V_RATED, WF_V_RATING_SUM };
 
