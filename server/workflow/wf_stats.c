@@ -681,7 +681,7 @@ json_t *wf_stats_workflow(struct dbc *c, const struct config *cfg, const struct 
     wf_day_iso(from, dfrom, sizeof dfrom);
     wf_day_iso(to, dto, sizeof dto);
     db_now_iso(now, sizeof now);
-    out = json_pack("{s:o, s:s, s:s, s:s, s:O, s:O}", "by", by_json(g.by), "from", dfrom, "to", dto,
+    out = json_pack("{s:o, s:s, s:s, s:s, s:o, s:O}", "by", by_json(g.by), "from", dfrom, "to", dto,
                     "now", now, "suppressed_below",
                     q->public_ ? json_integer(cfg->stats_min_count) : json_null(), "rows", rows);
 out:
@@ -909,7 +909,7 @@ json_t *wf_stats_hotspots(struct dbc *c, const struct config *cfg, const struct 
     wf_day_iso(from, dfrom, sizeof dfrom);
     wf_day_iso(to, dto, sizeof dto);
     out = json_pack(
-        "{s:s, s:i, s:s, s:s, s:[s,s,s,s], s:f, s:O, s:o}", "type", "FeatureCollection", "cell_m",
+        "{s:s, s:i, s:s, s:s, s:[s,s,s,s], s:f, s:o, s:o}", "type", "FeatureCollection", "cell_m",
         q->cell_m, "from", dfrom, "to", dto, "quarters", quarters[0], quarters[1], quarters[2],
         quarters[3], "emerging_factor", cfg->hotspot_emerging_factor, "suppressed_below",
         q->public_ ? json_integer(cfg->stats_min_count) : json_null(), "features", features);
