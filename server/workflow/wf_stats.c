@@ -804,7 +804,8 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
         return wf_fail(err, rc ? db_failure(c) : ERR_INTERNAL, NULL,
                        "the hot spots could not be read");
     }
-    qsort(h.a, h.n, sizeof h.a[0], hcell_cmp);
+    if (h.n)
+        qsort(h.a, h.n, sizeof h.a[0], hcell_cmp);
     struct hspot *s = calloc(h.n ? h.n : 1, sizeof *s);
     size_t ns = 0;
     if (!s) {
