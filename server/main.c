@@ -1,6 +1,7 @@
 /*
  * main — the trygg command line: serve, migrate, import-areas,
- * import-boundary, seed-demo, user add, unit token. Settings come from
+ * import-boundary, seed-demo, user add, unit token, import-indicators,
+ * stats-rebuild. Settings come from
  * defaults, then the configuration file (--config or TRYGG_CONFIG), then
  * TRYGG_* environment variables, then flags. A way in like HTTP: every change
  * is one workflow call (workflow.h); this file opens and migrates the
@@ -23,6 +24,7 @@
 #include "seed.h"
 #include "wf_accounts.h"
 #include "wf_areas.h"
+#include "wf_stats.h"
 #include "wf_units.h"
 
 #include <civetweb.h>
@@ -69,6 +71,11 @@ static void usage(FILE *out)
         "  reporter export EMAIL               everything stored about an e-mail address (JSON)\n"
         "  reporter erase EMAIL                erase that address and the contact details\n"
         "                                      of every report that left it\n"
+        "  import-indicators FILE.csv [--db FILE]\n"
+        "                                      the city's yearly indicators per area (CSV with\n"
+        "                                      header area,year,indicator,value,source; all rows\n"
+        "                                      or none)\n"
+        "  stats-rebuild [--db FILE]           count the statistics' aggregates afresh\n"
         "\n"
         "options:\n"
         "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
@@ -182,12 +189,21 @@ static int open_migrated(struct dbc *c, const struct config *cfg)
         fprintf(stderr, "trygg: %s\n", err);
         return -1;
     }
-    int applied = 0;
+    int applied = 0, rebuilt = 0;
+    struct wf_error werr;
     if (migrate_run(c->db, &applied, err, sizeof err) != 0) {
         fprintf(stderr, "trygg: %s\n", err);
         db_close(c);
         return -1;
     }
+    /* A new schema or other hot-spot cell sizes: the statistics are counted afresh. */
+    if (wf_stats_prepare(c, cfg, &rebuilt, &werr) != 0) {
+        fprintf(stderr, "trygg: statistics: %s\n", werr.message);
+        db_close(c);
+        return -1;
+    }
+    if (rebuilt)
+        log_msg(LOG_INFO, "statistics counted afresh");
     return applied;
 }
 
@@ -592,6 +608,63 @@ static int cmd_import(const struct config *cfg, const struct cli *cli)
     return rc;
 }
 
+/* "trygg import-indicators FILE.csv": all rows or none; the same file again changes nothing. */
+static int cmd_import_indicators(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->file) {
+        fprintf(stderr, "trygg: import-indicators needs a CSV file\n");
+        return 2;
+    }
+    FILE *f = fopen(cli->file, "rb");
+    if (!f) {
+        fprintf(stderr, "trygg: %s: cannot open it\n", cli->file);
+        return 1;
+    }
+    char *buf = malloc(WF_INDICATORS_MAX_BYTES + 1);
+    size_t len = buf ? fread(buf, 1, WF_INDICATORS_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf) {
+        fprintf(stderr, "trygg: out of memory\n");
+        return 1;
+    }
+    struct dbc c;
+    struct wf_indicator_result res;
+    struct wf_error err;
+    if (open_migrated(&c, cfg) < 0) {
+        free(buf);
+        return 1;
+    }
+    int rc = wf_indicators_import(&c, buf, len, &res, &err);
+    db_close(&c);
+    free(buf);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s: %s (nothing was imported)\n", cli->file, err.message);
+        return 1;
+    }
+    printf("%d rows from %s: %d new, %d changed, %d unchanged\n", res.rows, cli->file, res.inserted,
+           res.updated, res.unchanged);
+    return 0;
+}
+
+/* "trygg stats-rebuild": counts every aggregate afresh from the observations and cases. */
+static int cmd_stats_rebuild(const struct config *cfg)
+{
+    struct dbc c;
+    struct wf_error err;
+    int64_t obs = 0, cases = 0;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    int rc = wf_stats_rebuild(&c, cfg, &obs, &cases, &err);
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s\n", err.message);
+        return 1;
+    }
+    printf("statistics counted afresh: %lld observations, %lld cases\n", (long long)obs,
+           (long long)cases);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -641,6 +714,10 @@ int main(int argc, char **argv)
         return cmd_backup(&cfg, &cli);
     if (strcmp(cli.command, "reporter") == 0)
         return cmd_reporter(&cfg, &cli);
+    if (strcmp(cli.command, "import-indicators") == 0)
+        return cmd_import_indicators(&cfg, &cli);
+    if (strcmp(cli.command, "stats-rebuild") == 0)
+        return cmd_stats_rebuild(&cfg);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

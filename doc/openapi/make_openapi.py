@@ -275,6 +275,45 @@ add("/api/v1/outbox", "get", op("outbox", "Notifications to units", "admin",
 add("/api/v1/outbox/{id}/retry", "post", op("retryOutbox", "Send a message again", "admin",
                                             OK_JSON("pending", obj(["id", "state"], id=I, state=S)), [ID], security=STAFF))
 
+# moderation (issue 9)
+for action, fields in (("visibility", obj(["public"], public=B)),
+                       ("redact", obj(["description"], description=NS)),
+                       ("approve", None)):
+    add("/api/v1/cases/{id}/%s" % action, "post",
+        op("case_" + action, "Moderation: " + action, "cases", OK_JSON("the case", case_view), [ID],
+           body(fields) if fields else None, STAFF))
+add("/api/v1/photos/{id}/visibility", "post", op(
+    "photoVisibility", "Moderation: show or hide a photo", "cases",
+    OK_JSON("the photo", {"type": "object"}), [p_path("id")], body(obj(["public"], public=B)), STAFF))
+
+# statistics and the situation picture (issue 11)
+STATQ = [p_query(n) for n in ("by", "period", "from", "to", "category", "area", "source")]
+add("/api/v1/stats", "get", op(
+    "stats", "Counts per area, category and period against a year earlier", "statistics",
+    OK_JSON("counts", obj(["rows"], by={}, period=S, periods=ARR(S), suppressed_below=NI,
+                          rows=ARR(obj(["period", "count"], period=S, count=NI, previous_count=NI,
+                                       area=NS, category=NS, source=NS)))), STATQ))
+add("/api/v1/stats.csv", "get", op("statsCsv", "The same as CSV (UTF-8 with BOM)", "statistics",
+                                   FILE("text/csv", "CSV"), STATQ + [p_query("lang")]))
+add("/api/v1/stats/workflow", "get", op(
+    "statsWorkflow", "Opened, resolved, backlog, overdue, times to resolve", "statistics",
+    OK_JSON("rows", {"type": "object"}),
+    [p_query(n) for n in ("by", "from", "to", "unit", "area", "category")]))
+add("/api/v1/stats/hotspots", "get", op(
+    "hotspots", "Hot spots in SWEREF 99 TM cells, ranked, with trend", "statistics",
+    OK_JSON("cells", ref("FeatureCollection")),
+    [p_query(n) for n in ("cell_m", "from", "to", "category", "area", "limit")]))
+add("/api/v1/indicators", "get", op("indicators", "The city's yearly indicators per area",
+                                    "statistics", OK_JSON("indicators", obj(["indicators"], indicators=ARR({"type": "object"}))),
+                                    [p_query("area"), p_query("indicator")]))
+SITQ = [p_query(n) for n in ("week", "month", "quarter", "year")]
+add("/api/v1/situation", "get", op("situation", "The situation picture of a period", "statistics",
+                                   OK_JSON("the picture", obj(["period", "areas"], period={"type": "object"},
+                                                              areas=ARR({"type": "object"}))),
+                                   SITQ, security=STAFF))
+add("/api/v1/situation.pdf", "get", op("situationPdf", "The situation picture as A4 PDF", "statistics",
+                                       FILE("application/pdf", "PDF"), SITQ + [p_query("lang")], security=STAFF))
+
 # walks
 WID = p_path("id", I, "the walk's id")
 add("/api/v1/walks", "get", op("walks", "Walks (staff: theirs; public: public walks)", "walks",
@@ -409,7 +448,7 @@ doc = {
                             "{\"error\":{\"code\",\"message\",\"field\"}} with the codes of doc/contract.md.",
              "license": {"name": "Proprietary (the municipality)", "url": "https://example.invalid/license"}},
     "servers": [{"url": "/"}],
-    "tags": [{"name": t, "description": t} for t in ("system", "reference", "observations", "exports",
+    "tags": [{"name": t, "description": t} for t in ("system", "reference", "observations", "exports", "statistics",
                                                        "staff", "cases", "admin", "walks", "open311", "ogc")],
     "security": [],
     "paths": paths,

@@ -77,6 +77,16 @@ void config_defaults(struct config *c)
     c->contact_retention_days = 90;
     c->retention_interval_seconds = 3600;
     c->backup_pages_per_step = 256; /* 1 MiB of 4 KiB pages, then the server's writers go */
+    c->stats_min_count = 3;
+    c->hotspot_cells_m[0] = 100;
+    c->hotspot_cells_m[1] = 250;
+    c->hotspot_cells_m[2] = 500;
+    c->hotspot_cells = 3;
+    c->hotspot_emerging_factor = 2;
+    c->rank_weight_count = 0.4;
+    c->rank_weight_unsafe = 0.2;
+    c->rank_weight_trend = 0.2;
+    c->rank_weight_unresolved = 0.2;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -193,10 +203,49 @@ static const struct key_desc keys[] = {
     I("contact_retention_days", contact_retention_days, 0, 36500),
     I("retention_interval_seconds", retention_interval_seconds, 1, 7 * 86400),
     I("backup_pages_per_step", backup_pages_per_step, 1, 1000000),
+    I("stats_min_count", stats_min_count, 1, 1000),
+    D("hotspot_emerging_factor", hotspot_emerging_factor, 1, 100),
+    D("rank_weight_count", rank_weight_count, 0, 100),
+    D("rank_weight_unsafe", rank_weight_unsafe, 0, 100),
+    D("rank_weight_trend", rank_weight_trend, 0, 100),
+    D("rank_weight_unresolved", rank_weight_unresolved, 0, 100),
 };
+
+/* "100,250,500": 1 to CONFIG_HOTSPOT_CELLS_MAX ascending sizes of 10 to 10000 metres. */
+static int set_hotspot_cells(struct config *c, const char *value, char *err, size_t errlen)
+{
+    int sizes[CONFIG_HOTSPOT_CELLS_MAX], n = 0;
+    const char *p = value;
+    for (;;) {
+        char item[16];
+        size_t len = strcspn(p, ",");
+        long v;
+        if (n == CONFIG_HOTSPOT_CELLS_MAX || len == 0 || len >= sizeof item)
+            goto bad;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (parse_long(item, 10, 10000, &v) != 0 || (n > 0 && v <= sizes[n - 1]))
+            goto bad;
+        sizes[n++] = (int)v;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    memcpy(c->hotspot_cells_m, sizes, sizeof sizes[0] * (size_t)n);
+    c->hotspot_cells = n;
+    return 0;
+bad:
+    snprintf(err, errlen,
+             "hotspot_cells_m: expected 1 to %d ascending sizes in metres (10 to 10000), "
+             "e.g. 100,250,500",
+             CONFIG_HOTSPOT_CELLS_MAX);
+    return -1;
+}
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
 {
+    if (strcmp(key, "hotspot_cells_m") == 0)
+        return set_hotspot_cells(c, value, err, errlen);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const struct key_desc *k = &keys[i];
         if (strcmp(k->key, key) != 0)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define CONFIG_PATH_MAX 1024
+#define CONFIG_HOTSPOT_CELLS_MAX 4 /* hot-spot cell sizes */
 
 struct config {
     char listen[128];                    /* "127.0.0.1:8080" or "8080" */
@@ -91,6 +92,13 @@ struct config {
     int contact_retention_days;     /* reporters' contact details erased this long after closing */
     int retention_interval_seconds; /* how often the erasure job runs */
     int backup_pages_per_step;      /* trygg backup: database pages copied per step */
+    /* Statistics and the situation picture (issue 11). */
+    int stats_min_count; /* public outputs show no count from 1 to this minus 1 */
+    int hotspot_cells_m[CONFIG_HOTSPOT_CELLS_MAX]; /* hot-spot cell sizes (metres), ascending */
+    int hotspot_cells;                             /* how many of them are set */
+    double hotspot_emerging_factor; /* last quarter >= this x the mean of the 3 before */
+    /* The quarterly ranking of areas by need: the weight of each part of the score. */
+    double rank_weight_count, rank_weight_unsafe, rank_weight_trend, rank_weight_unresolved;
 };
 
 /* Fills *c with the built-in defaults. */

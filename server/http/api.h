@@ -118,4 +118,13 @@ int api_users_list(struct req *r); /* GET /api/v1/users */
 int api_users_post(struct req *r); /* POST /api/v1/users */
 int api_users_put(struct req *r);  /* PUT /api/v1/users/{id} */
 
+/* api_stats.c: statistics and the situation picture (issue 11) */
+int api_stats(struct req *r);          /* GET /api/v1/stats */
+int api_stats_csv(struct req *r);      /* GET /api/v1/stats.csv */
+int api_stats_workflow(struct req *r); /* GET /api/v1/stats/workflow */
+int api_stats_hotspots(struct req *r); /* GET /api/v1/stats/hotspots */
+int api_situation(struct req *r);      /* GET /api/v1/situation */
+int api_situation_pdf(struct req *r);  /* GET /api/v1/situation.pdf */
+int api_indicators(struct req *r);     /* GET /api/v1/indicators */
+
 #endif

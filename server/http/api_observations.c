@@ -8,6 +8,7 @@
 #include "grid.h"
 #include "http.h"
 #include "quota.h"
+#include "session.h"
 #include "validate.h"
 #include "views.h"
 #include "log.h"
@@ -137,6 +138,11 @@ int api_obs_create_on_walk(struct req *r, int64_t walk_id)
     char token[WF_UPLOAD_TOKEN_HEX];
     if (parse_new_obs_or_reply(r, &o) != 0)
         return r->status;
+    /* A report filed by a logged-in staff member counts as the staff's in the statistics. */
+    int staff = session_optional(r);
+    if (staff < 0)
+        return r->status;
+    o.by_staff = staff == 1;
     if (walk_id) {
         o.walk_id = walk_id;
         o.walk_code = NULL;

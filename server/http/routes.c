@@ -100,11 +100,21 @@ const struct route routes[] = {
     {"GET", "/api/v1/outbox", api_outbox_list, ROLE_OFFICE, BODY_NONE},
     {"POST", "/api/v1/outbox/{id}/retry", api_outbox_retry, ROLE_OFFICE, BODY_NONE},
 
+    /* Statistics and the situation picture (public answers suppress small counts) */
+    {"GET", "/api/v1/stats", api_stats, 0, BODY_NONE},
+    {"GET", "/api/v1/stats.csv", api_stats_csv, 0, BODY_NONE},
+    {"GET", "/api/v1/stats/workflow", api_stats_workflow, 0, BODY_NONE},
+    {"GET", "/api/v1/stats/hotspots", api_stats_hotspots, 0, BODY_NONE},
+    {"GET", "/api/v1/indicators", api_indicators, 0, BODY_NONE},
+    {"GET", "/api/v1/situation", api_situation, ROLE_OFFICE | ROLE_ORGANISER, BODY_NONE},
+    {"GET", "/api/v1/situation.pdf", api_situation_pdf, ROLE_OFFICE | ROLE_ORGANISER, BODY_NONE},
+
     /* Pages */
     {"GET", "/", web_field_app, 0, BODY_NONE},
     {"GET", "/w/{code}", web_field_app, 0, BODY_NONE},
     {"GET", "/map", web_public_map, 0, BODY_NONE},
     {"GET", "/walks", web_walks, 0, BODY_NONE},
+    {"GET", "/stats", web_stats, 0, BODY_NONE},
     {"GET", "/walks.ics", api_walks_ics, 0, BODY_NONE},
     {"GET", "/walks/{code}", web_walks, 0, BODY_NONE},
     {"GET", "/staff", web_staff, 0, BODY_NONE},

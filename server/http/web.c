@@ -125,6 +125,11 @@ int web_staff(struct req *r)
     return web_send_file(r, "staff.html");
 }
 
+int web_stats(struct req *r)
+{
+    return web_send_file(r, "stats.html");
+}
+
 int web_static(struct req *r)
 {
     char rel[600];
@@ -136,7 +141,8 @@ int web_static(struct req *r)
 
 int web_vendor(struct req *r)
 {
-    static const char *const allowed[] = {"leaflet", "leaflet.heat", "leaflet.markercluster", NULL};
+    static const char *const allowed[] = {"leaflet", "leaflet.heat", "leaflet.markercluster",
+                                          "uplot", NULL};
     const char *pkg = r->param[0], *rest = r->param[1];
     int ok = 0;
     for (int i = 0; allowed[i]; i++)

@@ -16,6 +16,9 @@ int web_walks(struct req *r);
 int web_openapi(struct req *r);
 /* GET /staff: the staff app (triage, cases, administration). */
 int web_staff(struct req *r);
+
+/* GET /stats: the public statistics page. */
+int web_stats(struct req *r);
 /* GET /static/{*}: files under web/static/. */
 int web_static(struct req *r);
 /* GET /vendor/{pkg}/{*}: files from web/node_modules/<pkg>/dist/ for whitelisted packages. */

@@ -14,6 +14,7 @@
 #include "delivery.h"
 #include "obs_store.h"
 #include "rule_store.h"
+#include "stats_store.h"
 #include "unit_store.h"
 #include "walk_store.h"
 
@@ -99,10 +100,16 @@ static int transition_allowed(const char *action, const char *from, const char *
     return known ? -1 : 0;
 }
 
+/* Every change to a case writes its event after the change, so the statistics
+ * count the case as it now is here, in the same transaction (stats_store.h). */
 static int event(struct dbc *c, int64_t id, const struct wf_actor *a, const char *kind,
                  const char *from, const char *to, const char *comment, int public_)
 {
-    return case_store_add_event(c, id, a->user_id, a->label, kind, from, to, comment, public_);
+    return case_store_add_event(c, id, a->user_id, a->label, kind, from, to, comment, public_) ==
+                       0 &&
+                   stats_store_case_sync(c, id) == 0
+               ? 0
+               : -1;
 }
 
 /* Writes the case's state and its observation's (and duplicates') public status. */

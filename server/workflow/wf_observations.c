@@ -11,6 +11,7 @@
 #include "log.h"
 #include "obs_store.h"
 #include "photo_store.h"
+#include "stats_store.h"
 #include "sun.h"
 #include "walk_store.h"
 #include "validate.h"
@@ -168,6 +169,12 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
         if (t != 0)
             return wf_fail_db(c, err, "the observation could not be stored");
     }
+    /* ... and is counted in the statistics in the same transaction (a walk's report
+     * counts as the walk's, whoever typed it in). */
+    struct stats_cells cells = {cfg->hotspot_cells_m, cfg->hotspot_cells};
+    const char *source = in->by_staff && !walk_id ? STATS_SOURCE_STAFF : NULL;
+    if (stats_store_observation_sync(c, *id, source, &cells) != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
     return wf_commit(c, err, "the observation could not be stored");
 }
 

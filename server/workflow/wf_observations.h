@@ -32,6 +32,7 @@ struct wf_obs_input {
     int64_t walk_group;    /* a group of the walk, or 0 */
     int64_t walk_id;       /* the walk by id (staff adding paper notes), or 0: walk_code decides */
     const char *media_url; /* an Open311 client's photo link (stored, never fetched), or NULL */
+    int by_staff;          /* 1: filed by a logged-in staff member (the statistics' source) */
 };
 
 /*

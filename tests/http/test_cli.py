@@ -55,14 +55,16 @@ class Cli(unittest.TestCase):
         first = run("migrate", "--db", self.db)
         self.assertEqual(first.returncode, 0, first.stderr)
         n = self.latest()
-        self.assertIn("schema version %d (%d migration" % (n, n), first.stdout)
+        # as many applied as there are files (numbers may skip while branches are merged)
+        files = len([f for f in os.listdir(os.path.join(SOURCE_DIR, "migrations")) if f.endswith(".sql")])
+        self.assertIn("schema version %d (%d migration" % (n, files), first.stdout)
         again = run("migrate", "--db", self.db)
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertIn("(0 migrations applied)", again.stdout)
         con = sqlite3.connect(self.db)
         self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], n)
         self.assertEqual(con.execute("PRAGMA application_id").fetchone()[0], 0x54525947)
-        self.assertEqual(con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0], n)
+        self.assertEqual(con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0], files)
         con.close()
 
     def test_migrate_from_an_empty_zero_byte_file(self):

@@ -8,6 +8,7 @@ import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-staff.js";
 import { colour } from "./icons.js";
 import * as walks from "./staff-walks.js";
+import { showSituation } from "./staff-situation.js";
 
 useTexts(texts);
 
@@ -523,6 +524,7 @@ function route() {
   else if (h.indexOf("#/admin/areas") === 0) showAreas();
   else if (h.indexOf("#/admin/users") === 0) showUsers();
   else if (h.indexOf("#/admin/outbox") === 0) showOutbox();
+  else if (h.indexOf("#/situation") === 0) showSituation(main, ctx);
   else showQueue();
   main.focus();
 }

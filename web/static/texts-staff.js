@@ -5,7 +5,7 @@
 export default {
   sv: {
     skip: "Hoppa till innehållet", title: "Trygg – handläggning", lang_switch: "English", lang_switch_label: "Byt språk till engelska",
-    nav_queue: "Ärenden", nav_units: "Enheter", nav_rules: "Fördelningsregler", nav_areas: "Områden",
+    nav_queue: "Ärenden", nav_situation: "Lägesbild", nav_units: "Enheter", nav_rules: "Fördelningsregler", nav_areas: "Områden",
     nav_users: "Användare", nav_outbox: "Utskick", logout: "Logga ut",
     login_title: "Logga in", username: "Användarnamn", password: "Lösenord", login: "Logga in",
     login_failed: "Fel användarnamn eller lösenord.", login_throttled: "För många misslyckade försök. Vänta en stund och försök igen.",
@@ -104,7 +104,7 @@ export default {
   },
   en: {
     skip: "Skip to content", title: "Trygg – case handling", lang_switch: "Svenska", lang_switch_label: "Switch language to Swedish",
-    nav_queue: "Cases", nav_units: "Units", nav_rules: "Routing rules", nav_areas: "Areas",
+    nav_queue: "Cases", nav_situation: "Situation picture", nav_units: "Units", nav_rules: "Routing rules", nav_areas: "Areas",
     nav_users: "Users", nav_outbox: "Outbox", logout: "Log out",
     login_title: "Log in", username: "User name", password: "Password", login: "Log in",
     login_failed: "Wrong user name or password.", login_throttled: "Too many failed attempts. Wait a while and try again.",
