@@ -13,6 +13,7 @@
 #include "http.h"
 #include "image.h"
 #include "log.h"
+#include "walkdoc.h"
 #include "migrate.h"
 #include "seed.h"
 #include "wf_accounts.h"
@@ -195,6 +196,7 @@ static void thread_exit(const struct mg_context *ctx, int thread_type, void *ptr
 {
     (void)ctx;
     (void)thread_type;
+    walkdoc_thread_cleanup(); /* this worker's pango font map, if it rendered a PDF */
     if (ptr) {
         db_close(ptr);
         free(ptr);
@@ -302,6 +304,7 @@ static int cmd_serve(struct config *cfg)
     delivery_stop();
     mg_stop(ctx);
     mg_exit_library();
+    walkdoc_process_cleanup(); /* every worker has ended: the font caches can go */
     return 0;
 }
 
