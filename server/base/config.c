@@ -28,8 +28,8 @@ void config_defaults(struct config *c)
     copy_str(c->web_root, sizeof c->web_root, TRYGG_SOURCE_DIR "/web");
     copy_str(c->municipality_code, sizeof c->municipality_code, "1490");
     copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
-    c->num_threads = 16;
-    c->request_timeout_ms = 30000;
+    c->db_connections = 16;
+    c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
     c->max_photo_bytes = 15L * 1024 * 1024;
     /* 25 MP: an iPhone 15/16 photo (5712 x 4284 = 24.5 MP) and every phone's default
@@ -64,6 +64,10 @@ void config_defaults(struct config *c)
     c->db_busy_timeout_ms = 10000;
     c->walk_route_max_points = 2000;
     c->walk_code_failures_per_minute = 30;
+    c->max_connections = 256;
+    c->max_connections_per_address = 32;
+    c->keep_alive_timeout_ms = 5000;
+    c->max_body_memory_bytes = 256L * 1024 * 1024;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -119,7 +123,8 @@ static const struct key_desc keys[] = {
     S("public_base_url", public_base_url),
     S("tile_url", tile_url),
     S("tile_attribution", tile_attribution),
-    I("num_threads", num_threads, 2, 512),
+    I("db_connections", db_connections, 1, 512),
+    I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
     L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),
@@ -159,6 +164,10 @@ static const struct key_desc keys[] = {
     I("db_busy_timeout_ms", db_busy_timeout_ms, 1, 600000),
     I("walk_route_max_points", walk_route_max_points, 2, 100000),
     I("walk_code_failures_per_minute", walk_code_failures_per_minute, 1, 100000),
+    I("max_connections", max_connections, 2, 4096),
+    I("max_connections_per_address", max_connections_per_address, 1, 4096),
+    I("keep_alive_timeout_ms", keep_alive_timeout_ms, 100, 600000),
+    L("max_body_memory_bytes", max_body_memory_bytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

@@ -24,8 +24,8 @@ struct config {
     char
         tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
     char tile_attribution[512];
-    int num_threads;
-    int request_timeout_ms;
+    int db_connections;     /* requests using the database at once (config key also num_threads) */
+    int request_timeout_ms; /* request headers in full; and each read or write */
 
     /* Named limits. */
     long max_json_body_bytes;   /* JSON request bodies */
@@ -71,6 +71,12 @@ struct config {
     /* Walks. */
     int walk_route_max_points;         /* points of a route line */
     int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
+
+    /* Connections (issue 9). */
+    int max_connections; /* open at once; civetweb gets this many workers and a reserve */
+    int max_connections_per_address; /* open at once from one client address (IPv6: one /64) */
+    int keep_alive_timeout_ms;       /* an idle kept-alive connection is closed after this */
+    long max_body_memory_bytes;      /* request bodies held in memory at once, all together */
 };
 
 /* Fills *c with the built-in defaults. */

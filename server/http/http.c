@@ -3,17 +3,23 @@
  *
  * Order of checks for every request: route (404), method (405), role (401/403),
  * CSRF on writes (403), body size and type (413/415), JSON syntax (400), then
- * the handler. Bodies are read here with mg_read under our own size cap and a
- * total deadline; civetweb's form parser is never used (see library-notes.md).
+ * the handler. Bodies are read here with mg_read under our own size cap, a
+ * total deadline and a process-wide memory budget; civetweb's form parser is
+ * never used (see library-notes.md). A database connection is borrowed from
+ * the pool only once the body has arrived (and briefly before, for a staff
+ * route's session), so slow clients hold a worker thread, never a database
+ * connection.
  * Must not contain business logic or SQL.
  */
 #include "http.h"
+#include "admission.h"
 #include "session.h"
 #include "log.h"
 #include "validate.h"
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,30 @@ int64_t http_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int http_server_init(struct server *srv, char *err, size_t errlen)
+{
+    const struct config *cfg = &srv->cfg;
+    srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
+    srv->conns = calloc(1, sizeof *srv->conns);
+    if (!srv->pool || !srv->conns ||
+        connlimit_init(srv->conns, cfg->max_connections, cfg->max_connections_per_address) != 0) {
+        snprintf(err, errlen, "out of memory");
+        http_server_free(srv);
+        return -1;
+    }
+    return 0;
+}
+
+void http_server_free(struct server *srv)
+{
+    dbpool_free(srv->pool);
+    srv->pool = NULL;
+    if (srv->conns)
+        connlimit_free(srv->conns);
+    free(srv->conns);
+    srv->conns = NULL;
 }
 
 const char *http_header(const struct req *r, const char *name)
@@ -168,6 +198,8 @@ int http_reply_fail(struct req *r, const struct wf_error *err)
 int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
 {
     /* civetweb's own errors (malformed request line, headers too large, ...). */
+    if (admission_refused(conn))
+        return 0; /* told 503 when it connected */
     char body[256];
     int n = snprintf(body, sizeof body,
                      "{\"error\":{\"code\":\"%s\",\"message\":\"the request could not be "
@@ -399,8 +431,36 @@ static int content_type_is(const char *ct, const char *want)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/* Reads the whole body into r->body under limit and the body deadline.
- * Returns 0, or replies (413/400/408) and returns -1. */
+/* Bytes of request bodies held in memory by all requests together (max_body_memory_bytes). */
+static atomic_long body_bytes_held;
+
+/*
+ * Counts more bytes of r's body against max_body_memory_bytes. Returns 0, or
+ * replies 503 (the body stays unread, so the connection closes) and returns -1.
+ * With hundreds of connections, each may send a photo at once: this keeps what
+ * they hold together under one documented ceiling.
+ */
+static int reserve_body_memory_or_reply(struct req *r, size_t more)
+{
+    long held = atomic_fetch_add(&body_bytes_held, (long)more) + (long)more;
+    if (held > r->cfg->max_body_memory_bytes) {
+        atomic_fetch_sub(&body_bytes_held, (long)more);
+        http_reply_error(r, ERR_UNAVAILABLE, NULL,
+                         "the server is receiving too much at once; try again in a moment");
+        return -1;
+    }
+    r->body_reserved += more;
+    return 0;
+}
+
+static void release_body_memory(struct req *r)
+{
+    atomic_fetch_sub(&body_bytes_held, (long)r->body_reserved);
+    r->body_reserved = 0;
+}
+
+/* Reads the whole body into r->body under limit, the body deadline and the memory
+ * budget. Returns 0, or replies (413/400/503) and returns -1. */
 static int read_body_or_reply(struct req *r, long limit)
 {
     long long declared = r->ri->content_length;
@@ -409,12 +469,14 @@ static int read_body_or_reply(struct req *r, long limit)
                          "the request body is %lld bytes; at most %ld allowed", declared, limit);
         return -1;
     }
-    if (declared == 0)
-        return 0;
     const char *te = http_header(r, "Transfer-Encoding");
-    if (declared < 0 && !te)
-        return 0; /* no body */
+    if (declared == 0 || (declared < 0 && !te)) {
+        r->body_read = 1; /* no body */
+        return 0;
+    }
     size_t cap = declared > 0 ? (size_t)declared : 8192;
+    if (reserve_body_memory_or_reply(r, cap + 1) != 0)
+        return -1;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {
         http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
@@ -431,6 +493,10 @@ static int read_body_or_reply(struct req *r, long limit)
                 return -1;
             }
             size_t ncap = cap * 2 > (size_t)limit + 1 ? (size_t)limit + 1 : cap * 2;
+            if (reserve_body_memory_or_reply(r, ncap - cap) != 0) {
+                free(buf);
+                return -1;
+            }
             unsigned char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 free(buf);
@@ -465,6 +531,7 @@ static int read_body_or_reply(struct req *r, long limit)
     buf[len] = '\0';
     r->body = buf;
     r->body_len = len;
+    r->body_read = 1;
     return 0;
 }
 
@@ -526,16 +593,39 @@ static int reply_405(struct req *r)
     return rc;
 }
 
+/* Borrows a database connection for r. Returns 0, or replies 503 and returns -1. */
+static int borrow_db_or_reply(struct req *r)
+{
+    char err[256];
+    r->dbc = dbpool_acquire(r->srv->pool, r->cfg->db_busy_timeout_ms, err, sizeof err);
+    if (!r->dbc) {
+        http_reply_error(r, ERR_UNAVAILABLE, NULL, "the database is not available (%s)", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void give_back_db(struct req *r)
+{
+    dbpool_release(r->srv->pool, r->dbc);
+    r->dbc = NULL;
+}
+
 int http_dispatch(struct mg_connection *conn, void *cbdata)
 {
     const struct server *srv = cbdata;
+    if (admission_refused(conn)) {
+        /* Told 503 when it connected (admission.c); a request that came anyway
+         * gets nothing more, and the connection closes. */
+        mg_disable_connection_keep_alive(conn);
+        return 503;
+    }
     struct req r;
     memset(&r, 0, sizeof r);
     r.conn = conn;
     r.ri = mg_get_request_info(conn);
     r.srv = srv;
     r.cfg = &srv->cfg;
-    r.dbc = mg_get_thread_pointer(conn);
     r.method = r.ri->request_method;
     r.path = r.ri->local_uri ? r.ri->local_uri : "/";
     r.query = r.ri->query_string;
@@ -560,14 +650,13 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
             http_reply_error(&r, ERR_NOT_FOUND, NULL, "no such resource");
         goto out;
     }
-    if (!r.dbc || !r.dbc->db) {
-        http_reply_error(&r, ERR_UNAVAILABLE, NULL, "the database is not available");
-        goto out;
+    if (found->roles) {
+        if (borrow_db_or_reply(&r) != 0 || session_require_or_reply(&r, found->roles) != 0)
+            goto out;
+        give_back_db(&r); /* not held while the body arrives */
     }
-    if (found->roles && session_require_or_reply(&r, found->roles) != 0)
-        goto out;
     long limit = found->body == BODY_RAW ? r.cfg->max_photo_bytes : r.cfg->max_json_body_bytes;
-    if (read_body_or_reply(&r, limit) != 0)
+    if (read_body_or_reply(&r, limit) != 0 || borrow_db_or_reply(&r) != 0)
         goto out;
     if (found->body == BODY_JSON && parse_json_body_or_reply(&r) != 0)
         goto out;
@@ -579,8 +668,10 @@ out:
      * status, duration. Contact details are only ever in bodies, never logged. */
     log_msg(LOG_INFO, "%s %s %d %lldms", r.method, r.path, r.status,
             (long long)(http_now_ms() - start));
+    give_back_db(&r);
     json_decref(r.json);
     free(r.body);
+    release_body_memory(&r);
     if (r.session)
         session_release(r.session);
     return r.status;

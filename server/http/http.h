@@ -18,7 +18,9 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "connlimit.h"
 #include "db.h"
+#include "dbpool.h"
 #include "errors.h"
 #include "workflow.h"
 
@@ -55,11 +57,16 @@ struct route {
 extern const struct route routes[];
 extern const size_t routes_count;
 
-/* Process-wide, read-only after start-up. */
+/*
+ * Process-wide, read-only after start-up (http_server_init). The objects the
+ * pointers lead to are shared by every worker and lock themselves.
+ */
 struct server {
     struct config cfg;
     struct mg_context *ctx;
-    char csp[1024]; /* Content-Security-Policy, computed from the tile URL */
+    char csp[1024];          /* Content-Security-Policy, computed from the tile URL */
+    struct dbpool *pool;     /* database connections lent to requests */
+    struct connlimit *conns; /* open connections, in total and per address */
 };
 
 struct req {
@@ -67,7 +74,7 @@ struct req {
     const struct mg_request_info *ri;
     const struct server *srv;
     const struct config *cfg;
-    struct dbc *dbc; /* this worker thread's connection */
+    struct dbc *dbc; /* borrowed from the pool for this request (dbpool.h) */
     const char *method;
     const char *path;  /* decoded path, without the query */
     const char *query; /* raw query string or NULL */
@@ -80,7 +87,18 @@ struct req {
     struct session *session; /* set by auth for staff routes */
     int status;              /* status sent, for the access log */
     int64_t bytes_sent;
+    int body_read;        /* the whole body (if any) was read */
+    size_t body_reserved; /* bytes counted against max_body_memory_bytes */
 };
+
+/*
+ * Sets up srv's shared parts from srv->cfg (call once, before mg_start).
+ * Returns 0, or -1 with a message in err.
+ */
+int http_server_init(struct server *srv, char *err, size_t errlen);
+
+/* Frees what http_server_init made (after mg_stop). */
+void http_server_free(struct server *srv);
 
 /* civetweb callback: the single entry point for every request. */
 int http_dispatch(struct mg_connection *conn, void *cbdata);
