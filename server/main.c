@@ -266,8 +266,10 @@ static int cmd_serve(struct config *cfg)
         "/__trygg_never_cgi__$",
         "max_request_size",
         "16384",
+        /* The dispatcher decodes the path itself, refusing an escaped NUL that
+         * civetweb would decode and so cut the path short (http.c). */
         "decode_url",
-        "yes",
+        "no",
         NULL,
     };
     struct mg_callbacks cb;

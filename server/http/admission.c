@@ -42,6 +42,7 @@
  *     tuple is unique to this connection, which our thread owns while the
  *     callback runs, so the descriptor cannot be closed or reused meanwhile.
  *     It is only ever shut down, never closed: civetweb closes it as usual.
+ *     admission_linger_close finds it the same way.
  */
 #include "admission.h"
 #include "http.h"
@@ -50,13 +51,16 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* What admission decided about one connection (civetweb's user connection data). */
@@ -247,4 +251,28 @@ int admission_refused(const struct mg_connection *conn)
 {
     const struct admission_conn *a = mg_get_user_connection_data(conn);
     return a && a->refused;
+}
+
+void admission_linger_close(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    int fd = ri ? socket_of(ri) : -1;
+    if (fd < 0)
+        return; /* civetweb closes it: a client still sending may see a reset */
+    shutdown(fd, SHUT_WR);
+    int64_t end = http_now_ms() + ADMISSION_LINGER_MS;
+    char discard[16384];
+    for (;;) {
+        int64_t left = end - http_now_ms();
+        if (left <= 0)
+            break;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready =
+            poll(&p, 1, (int)(left < ADMISSION_LINGER_IDLE_MS ? left : ADMISSION_LINGER_IDLE_MS));
+        if (ready <= 0)
+            break; /* silence (or an error): enough */
+        ssize_t got = recv(fd, discard, sizeof discard, MSG_DONTWAIT);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+            break; /* the client has read its answer and closed */
+    }
 }

@@ -1,14 +1,21 @@
 /*
  * http — the one dispatcher in front of every handler. See http.h.
  *
- * Order of checks for every request: route (404), method (405), role (401/403),
- * CSRF on writes (403), body size and type (413/415), JSON syntax (400), then
+ * Order of checks for every request: framing and path (400: see
+ * framing_ok_or_reply), route (404), method (405), role (401/403), CSRF on
+ * writes (403), body size and type (413/415), JSON syntax (400), then
  * the handler. Bodies are read here with mg_read under our own size cap, a
  * total deadline and a process-wide memory budget; civetweb's form parser is
  * never used (see library-notes.md). A database connection is borrowed from
  * the pool only once the body has arrived (and briefly before, for a staff
  * route's session), so slow clients hold a worker thread, never a database
  * connection.
+ *
+ * Any answer sent before the request's body was read closes the connection
+ * (Connection: close, mg_disable_connection_keep_alive, then a lingering
+ * close of at most 1.5 s: admission_linger_close): otherwise civetweb would
+ * read the rest of the declared body, for as long as the client keeps
+ * sending, and then take whatever follows for the next request.
  * Must not contain business logic or SQL.
  */
 #include "http.h"
@@ -23,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int64_t http_now_ms(void)
@@ -113,6 +121,14 @@ static void send_security_headers(struct mg_connection *conn, const char *csp)
               csp);
 }
 
+/* 1 when the request has no body or its body has been read in full. */
+static int http_body_consumed(const struct req *r)
+{
+    if (r->body_read)
+        return 1;
+    return r->ri->content_length <= 0 && !http_header(r, "Transfer-Encoding");
+}
+
 void http_begin(struct req *r, int status, const char *content_type, int64_t length,
                 const char *extra_headers)
 {
@@ -128,9 +144,11 @@ void http_begin(struct req *r, int status, const char *content_type, int64_t len
     if (extra_headers)
         mg_printf(r->conn, "%s", extra_headers);
     /* A response sent before the body was consumed must close the connection,
-     * or the unread body would be taken for the next request. */
-    if (status == 413 || status == 400 || status == 408)
+     * or the unread body would be read and then taken for the next request. */
+    if (status == 413 || status == 400 || status == 408 || !http_body_consumed(r)) {
         mg_printf(r->conn, "Connection: close\r\n");
+        mg_disable_connection_keep_alive(r->conn);
+    }
     mg_printf(r->conn, "\r\n");
 }
 
@@ -535,6 +553,76 @@ static int read_body_or_reply(struct req *r, long limit)
     return 0;
 }
 
+/* 1 when a header value is a plain decimal number (what Content-Length must be). */
+static int is_decimal(const char *v)
+{
+    size_t n = strspn(v, "0123456789");
+    return n > 0 && n <= 18 && v[n] == '\0';
+}
+
+/*
+ * Refuses what two parsers could read differently: two Content-Length headers,
+ * Transfer-Encoding with Content-Length (civetweb lets chunked win), a
+ * Content-Length that is not a plain number (civetweb reads "12abc" as 12), as
+ * many header lines as civetweb keeps (it drops the rest unread), a path
+ * escape that is malformed or decodes to NUL (which cut the path short:
+ * "/static/app.js%00.png" served app.js), and a "." or ".." segment spelt with
+ * escapes. Decodes the path into r->path. Returns 0, or replies 400 (closing
+ * the connection) and returns -1. Runs before anything else looks at the request.
+ */
+static int framing_ok_or_reply(struct req *r)
+{
+    const struct mg_request_info *ri = r->ri;
+    int lengths = 0, encodings = 0;
+    if (ri->num_headers >= MG_MAX_HEADERS) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL, "too many header lines");
+        return -1;
+    }
+    for (int i = 0; i < ri->num_headers; i++) {
+        const struct mg_header *h = &ri->http_headers[i];
+        if (strcasecmp(h->name, "Content-Length") == 0) {
+            lengths++;
+            if (!is_decimal(h->value)) {
+                http_reply_error(r, ERR_BAD_REQUEST, NULL, "Content-Length must be a number");
+                return -1;
+            }
+        } else if (strcasecmp(h->name, "Transfer-Encoding") == 0) {
+            encodings++;
+        }
+    }
+    if (lengths > 1 || encodings > 1 || (lengths && encodings)) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL,
+                         "send one Content-Length or one Transfer-Encoding, not both or twice");
+        return -1;
+    }
+    const char *raw = ri->local_uri ? ri->local_uri : "/";
+    size_t cap = strlen(raw) + 1;
+    if (cap > HTTP_PATH_MAX) {
+        http_reply_error(r, ERR_NOT_FOUND, NULL, "no such resource");
+        return -1;
+    }
+    r->path_buf = malloc(cap);
+    if (!r->path_buf) {
+        http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (url_path_decode(raw, r->path_buf, cap) < 0) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL,
+                         "the path has a malformed %%-escape or an escaped NUL");
+        return -1;
+    }
+    /* civetweb removed literal dot segments before decoding; escaped ones remain. */
+    for (const char *p = r->path_buf; (p = strchr(p, '/')) != NULL; p++) {
+        size_t seg = strcspn(p + 1, "/");
+        if ((seg == 1 && p[1] == '.') || (seg == 2 && p[1] == '.' && p[2] == '.')) {
+            http_reply_error(r, ERR_BAD_REQUEST, NULL, "the path has a '.' or '..' segment");
+            return -1;
+        }
+    }
+    r->path = r->path_buf;
+    return 0;
+}
+
 static int parse_json_body_or_reply(struct req *r)
 {
     if (!content_type_is(http_header(r, "Content-Type"), "application/json")) {
@@ -627,10 +715,12 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
     r.srv = srv;
     r.cfg = &srv->cfg;
     r.method = r.ri->request_method;
-    r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+    r.path = r.ri->local_uri ? r.ri->local_uri : "/"; /* raw until framing_ok_or_reply */
     r.query = r.ri->query_string;
     int64_t start = http_now_ms();
 
+    if (framing_ok_or_reply(&r) != 0)
+        goto out;
     const struct route *found = NULL;
     int path_known = 0;
     for (size_t i = 0; i < routes_count; i++) {
@@ -671,8 +761,11 @@ out:
     give_back_db(&r);
     json_decref(r.json);
     free(r.body);
+    free(r.path_buf);
     release_body_memory(&r);
     if (r.session)
         session_release(r.session);
+    if (!http_body_consumed(&r))
+        admission_linger_close(conn); /* its answer said Connection: close */
     return r.status;
 }

@@ -32,6 +32,7 @@
 #define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
 #define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
 #define HTTP_RETRY_AFTER_S 2   /* Retry-After on 503 and 429 answers without a better figure */
+#define HTTP_PATH_MAX 2048     /* a decoded request path; longer ones are no route's (404) */
 
 enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
@@ -76,7 +77,7 @@ struct req {
     const struct config *cfg;
     struct dbc *dbc; /* borrowed from the pool for this request (dbpool.h) */
     const char *method;
-    const char *path;  /* decoded path, without the query */
+    const char *path;  /* decoded path, without the query (path_buf) */
     const char *query; /* raw query string or NULL */
     const char *param[HTTP_MAX_PARAMS];
     int nparams;
@@ -89,6 +90,7 @@ struct req {
     int64_t bytes_sent;
     int body_read;        /* the whole body (if any) was read */
     size_t body_reserved; /* bytes counted against max_body_memory_bytes */
+    char *path_buf;       /* malloc'd: a worker's stack is civetweb's 100 KiB, SQLite needs most */
 };
 
 /*
