@@ -270,6 +270,10 @@ static int cmd_serve(struct config *cfg)
          * civetweb would decode and so cut the path short (http.c). */
         "decode_url",
         "no",
+        /* Without public_base_url, links name the address a connection reached
+         * (mg_get_request_link), not civetweb's placeholder "mydomain.com". */
+        "enable_auth_domain_check",
+        "no",
         NULL,
     };
     struct mg_callbacks cb;
@@ -297,6 +301,9 @@ static int cmd_serve(struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
     log_msg(LOG_INFO, "trygg %s listening on http://%s (database %s, schema %d)", TRYGG_VERSION,
             cfg->listen, cfg->db_path, migrate_latest_version());
+    if (cfg->trusted_proxies[0] && !cfg->public_base_url[0])
+        log_msg(LOG_WARN, "trusted_proxies is set but public_base_url is not: absolute links "
+                          "will name this server's own address, not the proxy's");
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");

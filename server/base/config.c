@@ -3,6 +3,7 @@
  * Must not open databases or sockets.
  */
 #include "config.h"
+#include "netaddr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -88,29 +89,42 @@ struct key_desc {
     size_t size; /* for strings */
     long min, max;
     long scale; /* K_INT: the value is stored times this (minutes -> seconds); 0 means 1 */
+    /* K_STR: checks the value's form; 0, or -1 with a message in err. NULL: any text. */
+    int (*check)(const char *value, char *err, size_t errlen);
 };
 
 #define S(k, f)                                                                                    \
     {                                                                                              \
-        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0             \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, NULL       \
+    }
+/* A string whose form check() verifies. */
+#define SC(k, f, check)                                                                            \
+    {                                                                                              \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, check      \
     }
 #define I(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0                                         \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0, NULL                                   \
     }
 /* A setting in minutes or hours stored in a field counted in seconds. */
 #define IS(k, f, lo, hi, times)                                                                    \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, times                                     \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, times, NULL                               \
     }
 #define L(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0                                        \
+        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0, NULL                                  \
     }
 #define D(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0                                      \
+        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0, NULL                                \
     }
+
+static int check_trusted_proxies(const char *value, char *err, size_t errlen)
+{
+    struct netaddr_list l;
+    return netaddr_list_parse(value, &l, err, errlen);
+}
 
 static const struct key_desc keys[] = {
     S("listen", listen),
@@ -168,6 +182,7 @@ static const struct key_desc keys[] = {
     I("max_connections_per_address", max_connections_per_address, 1, 4096),
     I("keep_alive_timeout_ms", keep_alive_timeout_ms, 100, 600000),
     L("max_body_memory_bytes", max_body_memory_bytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
+    SC("trusted_proxies", trusted_proxies, check_trusted_proxies),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
@@ -183,6 +198,13 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
             if (strlen(value) >= k->size) {
                 snprintf(err, errlen, "%s: value too long (at most %zu bytes)", key, k->size - 1);
                 return -1;
+            }
+            if (k->check) {
+                char why[256];
+                if (k->check(value, why, sizeof why) != 0) {
+                    snprintf(err, errlen, "%s: %s", key, why);
+                    return -1;
+                }
             }
             copy_str(base, k->size, value);
             return 0;

@@ -20,7 +20,7 @@ struct config {
     char boundary_file[CONFIG_PATH_MAX]; /* GeoJSON of the municipality; loaded at start when set */
     char municipality_code[16];
     char municipality_name[128];
-    char public_base_url[256]; /* absolute base for links; empty = from the Host header */
+    char public_base_url[256]; /* absolute base for links; empty = from the listening address */
     char
         tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
     char tile_attribution[512];
@@ -72,11 +72,12 @@ struct config {
     int walk_route_max_points;         /* points of a route line */
     int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
 
-    /* Connections (issue 9). */
+    /* Connections and proxies (issue 9). */
     int max_connections; /* open at once; civetweb gets this many workers and a reserve */
     int max_connections_per_address; /* open at once from one client address (IPv6: one /64) */
     int keep_alive_timeout_ms;       /* an idle kept-alive connection is closed after this */
     long max_body_memory_bytes;      /* request bodies held in memory at once, all together */
+    char trusted_proxies[512];       /* addresses/networks whose X-Forwarded-* are believed */
 };
 
 /* Fills *c with the built-in defaults. */

@@ -24,7 +24,8 @@
  *      request_timeout_ms bounds the time to send a request's headers,
  *      keep_alive_timeout_ms an idle kept-alive connection, body_deadline_ms
  *      a body (http.c). And one address cannot take more than
- *      max_connections_per_address of them. The database is not held by a connection but
+ *      max_connections_per_address of them (a trusted proxy is exempt: it
+ *      limits its own clients). The database is not held by a connection but
  *      lent per request (dbpool.h), so many workers cost little memory.
  *
  * Two things civetweb does not offer, and how they are obtained:
@@ -219,7 +220,7 @@ int admission_connection_open(const struct mg_connection *conn, void **conn_data
         return 0; /* cannot count it: serve it */
     const struct mg_request_info *ri = early_request_info(conn);
     const char *key = NULL;
-    if (ri) {
+    if (ri && !netaddr_list_contains(&srv->trusted_proxies, ri->remote_addr)) {
         netaddr_key(ri->remote_addr, a->key, sizeof a->key);
         key = a->key;
     }

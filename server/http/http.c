@@ -33,6 +33,59 @@
 #include <strings.h>
 #include <time.h>
 
+const char *http_client_address(const struct req *r)
+{
+    return r->client_addr;
+}
+
+int http_request_is_tls(const struct req *r)
+{
+    return r->tls;
+}
+
+/*
+ * Fills r->client_addr and r->tls: the peer's own, unless the peer is a
+ * trusted proxy, whose X-Forwarded-For and X-Forwarded-Proto are then believed
+ * (the last value of each: the one the nearest proxy wrote).
+ */
+static void request_origin(struct req *r)
+{
+    const char *peer = r->ri->remote_addr;
+    snprintf(r->client_addr, sizeof r->client_addr, "%s", peer);
+    r->tls = r->ri->is_ssl;
+    if (!netaddr_list_contains(&r->srv->trusted_proxies, peer))
+        return;
+    const char *xff[HTTP_FORWARDED_MAX];
+    const char *proto = NULL;
+    int n = 0;
+    for (int i = 0; i < r->ri->num_headers; i++) {
+        const struct mg_header *h = &r->ri->http_headers[i];
+        if (strcasecmp(h->name, "X-Forwarded-For") == 0) {
+            if (n == HTTP_FORWARDED_MAX) { /* keep the last ones: the nearest hops */
+                memmove(xff, xff + 1, sizeof xff[0] * (HTTP_FORWARDED_MAX - 1));
+                n--;
+            }
+            xff[n++] = h->value;
+        } else if (strcasecmp(h->name, "X-Forwarded-Proto") == 0) {
+            proto = h->value;
+        }
+    }
+    char forwarded[NETADDR_TEXT_MAX];
+    if (netaddr_forwarded_client(xff, n, &r->srv->trusted_proxies, forwarded, sizeof forwarded))
+        snprintf(r->client_addr, sizeof r->client_addr, "%s", forwarded);
+    if (proto) {
+        const char *last = strrchr(proto, ',');
+        last = last ? last + 1 : proto;
+        while (*last == ' ' || *last == '\t')
+            last++;
+        size_t len = strcspn(last, " \t");
+        if (len == 5 && strncasecmp(last, "https", 5) == 0)
+            r->tls = 1;
+        else if (len == 4 && strncasecmp(last, "http", 4) == 0)
+            r->tls = 0;
+    }
+}
+
 int64_t http_now_ms(void)
 {
     struct timespec ts;
@@ -43,6 +96,8 @@ int64_t http_now_ms(void)
 int http_server_init(struct server *srv, char *err, size_t errlen)
 {
     const struct config *cfg = &srv->cfg;
+    if (netaddr_list_parse(cfg->trusted_proxies, &srv->trusted_proxies, err, errlen) != 0)
+        return -1;
     srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
     srv->conns = calloc(1, sizeof *srv->conns);
     if (!srv->pool || !srv->conns ||
@@ -265,14 +320,15 @@ void http_base_url(const struct req *r, char *out, size_t cap)
             out[n - 1] = '\0';
         return;
     }
-    const char *host = http_header(r, "Host");
-    int ok = host && *host && strlen(host) < 200;
-    for (const char *p = host; ok && *p; p++)
-        if (!(isalnum((unsigned char)*p) || strchr(".-:[]", *p)))
-            ok = 0;
-    if (!ok)
-        host = r->cfg->listen;
-    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", host);
+    /* The address and port this connection reached: ours, whatever Host says. */
+    char link[1024];
+    char *host;
+    if (mg_get_request_link(r->conn, link, sizeof link) == 0 && (host = strstr(link, "://"))) {
+        host[3 + strcspn(host + 3, "/?")] = '\0';
+        snprintf(out, cap, "%s", link);
+        return;
+    }
+    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", r->cfg->listen);
 }
 
 int http_param_id_or_reply(struct req *r, int i, int64_t *out)
@@ -717,6 +773,7 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
     r.method = r.ri->request_method;
     r.path = r.ri->local_uri ? r.ri->local_uri : "/"; /* raw until framing_ok_or_reply */
     r.query = r.ri->query_string;
+    request_origin(&r);
     int64_t start = http_now_ms();
 
     if (framing_ok_or_reply(&r) != 0)
@@ -754,9 +811,9 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (r.status == 0)
         http_reply_error(&r, ERR_INTERNAL, NULL, "no response was produced");
-    /* The access log: method, path (never the query: it may carry search text),
-     * status, duration. Contact details are only ever in bodies, never logged. */
-    log_msg(LOG_INFO, "%s %s %d %lldms", r.method, r.path, r.status,
+    /* The access log: client address, method, path (never the query: it may carry
+     * search text), status, duration. Contact details are only ever in bodies. */
+    log_msg(LOG_INFO, "%s %s %s %d %lldms", http_client_address(&r), r.method, r.path, r.status,
             (long long)(http_now_ms() - start));
     give_back_db(&r);
     json_decref(r.json);
