@@ -3,6 +3,7 @@
  * Must not open databases or sockets.
  */
 #include "config.h"
+#include "accesslog.h"
 #include "netaddr.h"
 
 #include <ctype.h>
@@ -69,6 +70,8 @@ void config_defaults(struct config *c)
     c->max_connections_per_address = 32;
     c->keep_alive_timeout_ms = 5000;
     c->max_body_memory_bytes = 256L * 1024 * 1024;
+    copy_str(c->access_log, sizeof c->access_log, "sample:10");
+    c->access_log_max_per_second = 100;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -124,6 +127,16 @@ static int check_trusted_proxies(const char *value, char *err, size_t errlen)
 {
     struct netaddr_list l;
     return netaddr_list_parse(value, &l, err, errlen);
+}
+
+static int check_access_log(const char *value, char *err, size_t errlen)
+{
+    int n;
+    if (accesslog_parse(value, &n) == 0)
+        return 0;
+    snprintf(err, errlen, "expected all, errors or sample:N (N from 1 to %d)",
+             ACCESSLOG_SAMPLE_MAX);
+    return -1;
 }
 
 static const struct key_desc keys[] = {
@@ -183,6 +196,8 @@ static const struct key_desc keys[] = {
     I("keep_alive_timeout_ms", keep_alive_timeout_ms, 100, 600000),
     L("max_body_memory_bytes", max_body_memory_bytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
     SC("trusted_proxies", trusted_proxies, check_trusted_proxies),
+    SC("access_log", access_log, check_access_log),
+    I("access_log_max_per_second", access_log_max_per_second, 0, 1000000),
 };
 
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)

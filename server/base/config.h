@@ -72,12 +72,14 @@ struct config {
     int walk_route_max_points;         /* points of a route line */
     int walk_code_failures_per_minute; /* unknown join codes per client address -> 429 */
 
-    /* Connections and proxies (issue 9). */
+    /* Connections, proxies and the access log (issue 9). */
     int max_connections; /* open at once; civetweb gets this many workers and a reserve */
     int max_connections_per_address; /* open at once from one client address (IPv6: one /64) */
     int keep_alive_timeout_ms;       /* an idle kept-alive connection is closed after this */
     long max_body_memory_bytes;      /* request bodies held in memory at once, all together */
     char trusted_proxies[512];       /* addresses/networks whose X-Forwarded-* are believed */
+    char access_log[32];             /* "all", "errors" or "sample:N" (errors + 1 in N successes) */
+    int access_log_max_per_second;   /* lines of any kind; 0 = no cap */
 };
 
 /* Fills *c with the built-in defaults. */

@@ -96,16 +96,23 @@ int64_t http_now_ms(void)
 int http_server_init(struct server *srv, char *err, size_t errlen)
 {
     const struct config *cfg = &srv->cfg;
+    int sample_every = 0;
     if (netaddr_list_parse(cfg->trusted_proxies, &srv->trusted_proxies, err, errlen) != 0)
         return -1;
+    if (accesslog_parse(cfg->access_log, &sample_every) != 0) {
+        snprintf(err, errlen, "access_log: expected all, errors or sample:N");
+        return -1;
+    }
     srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
     srv->conns = calloc(1, sizeof *srv->conns);
-    if (!srv->pool || !srv->conns ||
+    srv->access = calloc(1, sizeof *srv->access);
+    if (!srv->pool || !srv->conns || !srv->access ||
         connlimit_init(srv->conns, cfg->max_connections, cfg->max_connections_per_address) != 0) {
         snprintf(err, errlen, "out of memory");
         http_server_free(srv);
         return -1;
     }
+    accesslog_init(srv->access, sample_every, cfg->access_log_max_per_second);
     return 0;
 }
 
@@ -117,6 +124,8 @@ void http_server_free(struct server *srv)
         connlimit_free(srv->conns);
     free(srv->conns);
     srv->conns = NULL;
+    free(srv->access);
+    srv->access = NULL;
 }
 
 const char *http_header(const struct req *r, const char *name)
@@ -755,6 +764,21 @@ static void give_back_db(struct req *r)
     r->dbc = NULL;
 }
 
+/* Writes the access-log line of r when the configured policy wants one. */
+static void log_access(const struct req *r, int64_t start)
+{
+    long dropped;
+    if (!accesslog_admit(r->srv->access, r->status, http_now_ms(), &dropped))
+        return;
+    /* Client address, method, path (never the query: it may carry search text),
+     * status, duration. Contact details are only ever in bodies, never logged. */
+    char note[64] = "";
+    if (dropped)
+        snprintf(note, sizeof note, " (%ld lines dropped: access_log_max_per_second)", dropped);
+    log_msg(LOG_INFO, "%s %s %s %d %lldms%s", http_client_address(r), r->method, r->path, r->status,
+            (long long)(http_now_ms() - start), note);
+}
+
 int http_dispatch(struct mg_connection *conn, void *cbdata)
 {
     const struct server *srv = cbdata;
@@ -811,10 +835,7 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (r.status == 0)
         http_reply_error(&r, ERR_INTERNAL, NULL, "no response was produced");
-    /* The access log: client address, method, path (never the query: it may carry
-     * search text), status, duration. Contact details are only ever in bodies. */
-    log_msg(LOG_INFO, "%s %s %s %d %lldms", http_client_address(&r), r.method, r.path, r.status,
-            (long long)(http_now_ms() - start));
+    log_access(&r, start);
     give_back_db(&r);
     json_decref(r.json);
     free(r.body);

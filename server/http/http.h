@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "config.h"
 #include "connlimit.h"
 #include "db.h"
@@ -72,6 +73,7 @@ struct server {
     struct netaddr_list trusted_proxies; /* cfg.trusted_proxies, parsed */
     struct dbpool *pool;                 /* database connections lent to requests */
     struct connlimit *conns;             /* open connections, in total and per address */
+    struct accesslog *access;            /* which requests get an access-log line */
 };
 
 struct req {

@@ -18,7 +18,7 @@ from trygg_server import TryggServer  # noqa: E402
 from staff_client import StaffClient, make_user, staff  # noqa: E402
 
 LIMITS = ("walk_code_failures_per_minute = 3\nlogin_max_failures = 1000\n"
-          "login_max_failures_per_address = 3\n")
+          "login_max_failures_per_address = 3\naccess_log = all\n")
 
 
 def unknown_code(srv, i, headers=None):
