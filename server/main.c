@@ -8,6 +8,7 @@
  * database, reads arguments and passwords, and prints. Must not contain SQL
  * or request handling.
  */
+#include "admission.h"
 #include "config.h"
 #include "db.h"
 #include "delivery.h"
@@ -207,30 +208,12 @@ static int open_migrated(struct dbc *c, const struct config *cfg)
     return applied;
 }
 
-static void *thread_init(const struct mg_context *ctx, int thread_type)
-{
-    if (thread_type != 1)
-        return NULL;
-    const struct server *srv = mg_get_user_data(ctx);
-    struct dbc *c = calloc(1, sizeof *c);
-    char err[512];
-    if (c && db_open(c, srv->cfg.db_path, 0, err, sizeof err) != 0) {
-        log_msg(LOG_ERROR, "worker cannot open the database: %s", err);
-        free(c);
-        c = NULL;
-    }
-    return c;
-}
-
 static void thread_exit(const struct mg_context *ctx, int thread_type, void *ptr)
 {
     (void)ctx;
     (void)thread_type;
+    (void)ptr;
     walkdoc_thread_cleanup(); /* this worker's pango font map, if it rendered a PDF */
-    if (ptr) {
-        db_close(ptr);
-        free(ptr);
-    }
 }
 
 /* Content-Security-Policy allowing our own origin and the configured tile host. */
@@ -280,18 +263,29 @@ static int cmd_serve(struct config *cfg)
     json_object_seed(0);
     mg_init_library(0);
 
-    char threads[16], timeout[16];
-    snprintf(threads, sizeof threads, "%d", cfg->num_threads);
+    char why[512];
+    if (http_server_init(&srv, why, sizeof why) != 0) {
+        fprintf(stderr, "trygg: %s\n", why);
+        return 1;
+    }
+    /* Workers: one per admissible connection and a reserve that only refuses
+     * the ones over the limits (admission.c), so civetweb's own queue
+     * (connection_queue, 20) and the listen backlog (listen_backlog, 200) stay
+     * at their defaults and empty. The database connections are a separate,
+     * smaller pool (dbpool.h). */
+    char threads[16], timeout[16], keep_alive[16];
+    snprintf(threads, sizeof threads, "%d", cfg->max_connections + ADMISSION_RESERVE_WORKERS);
     snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+    snprintf(keep_alive, sizeof keep_alive, "%d", cfg->keep_alive_timeout_ms);
     const char *options[] = {
         "listening_ports",
         cfg->listen,
         "num_threads",
         threads,
-        "request_timeout_ms",
+        "request_timeout_ms", /* the request's headers in full; and each read or write */
         timeout,
-        "keep_alive_timeout_ms",
-        "5000",
+        "keep_alive_timeout_ms", /* the next request's headers on a kept-alive connection */
+        keep_alive,
         "enable_keep_alive",
         "yes",
         "tcp_nodelay",
@@ -302,18 +296,26 @@ static int cmd_serve(struct config *cfg)
         "/__trygg_never_cgi__$",
         "max_request_size",
         "16384",
+        /* The dispatcher decodes the path itself, refusing an escaped NUL that
+         * civetweb would decode and so cut the path short (http.c). */
         "decode_url",
-        "yes",
+        "no",
+        /* Without public_base_url, links name the address a connection reached
+         * (mg_get_request_link), not civetweb's placeholder "mydomain.com". */
+        "enable_auth_domain_check",
+        "no",
         NULL,
     };
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
-    cb.init_thread = thread_init;
     cb.exit_thread = thread_exit;
+    cb.init_connection = admission_connection_open;
+    cb.connection_close = admission_connection_close;
     cb.http_error = http_civetweb_error;
     struct mg_context *ctx = mg_start(&cb, &srv, options);
     if (!ctx) {
         fprintf(stderr, "trygg: cannot listen on %s\n", cfg->listen);
+        http_server_free(&srv);
         return 1;
     }
     srv.ctx = ctx;
@@ -321,6 +323,7 @@ static int cmd_serve(struct config *cfg)
     if (delivery_start(cfg) != 0) {
         fprintf(stderr, "trygg: cannot start the delivery thread\n");
         mg_stop(ctx);
+        http_server_free(&srv);
         return 1;
     }
     if (retention_start(cfg) != 0) {
@@ -334,12 +337,16 @@ static int cmd_serve(struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
     log_msg(LOG_INFO, "trygg %s listening on http://%s (database %s, schema %d)", TRYGG_VERSION,
             cfg->listen, cfg->db_path, migrate_latest_version());
+    if (cfg->trusted_proxies[0] && !cfg->public_base_url[0])
+        log_msg(LOG_WARN, "trusted_proxies is set but public_base_url is not: absolute links "
+                          "will name this server's own address, not the proxy's");
     while (!stop_requested)
         pause();
     log_msg(LOG_INFO, "stopping");
     retention_stop();
     delivery_stop();
     mg_stop(ctx);
+    http_server_free(&srv);
     mg_exit_library();
     walkdoc_process_cleanup(); /* every worker has ended: the font caches can go */
     return 0;

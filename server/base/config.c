@@ -3,6 +3,8 @@
  * Must not open databases or sockets.
  */
 #include "config.h"
+#include "accesslog.h"
+#include "netaddr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,8 +30,8 @@ void config_defaults(struct config *c)
     copy_str(c->web_root, sizeof c->web_root, TRYGG_SOURCE_DIR "/web");
     copy_str(c->municipality_code, sizeof c->municipality_code, "1490");
     copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
-    c->num_threads = 16;
-    c->request_timeout_ms = 30000;
+    c->db_connections = 16;
+    c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
     c->max_photo_bytes = 15L * 1024 * 1024;
     /* 25 MP: an iPhone 15/16 photo (5712 x 4284 = 24.5 MP) and every phone's default
@@ -87,6 +89,12 @@ void config_defaults(struct config *c)
     c->rank_weight_unsafe = 0.2;
     c->rank_weight_trend = 0.2;
     c->rank_weight_unresolved = 0.2;
+    c->max_connections = 256;
+    c->max_connections_per_address = 32;
+    c->keep_alive_timeout_ms = 5000;
+    c->max_body_memory_bytes = 256L * 1024 * 1024;
+    copy_str(c->access_log, sizeof c->access_log, "sample:10");
+    c->access_log_max_per_second = 100;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -108,36 +116,60 @@ struct key_desc {
     long min, max;
     long scale; /* K_INT: the value is stored times this (minutes -> seconds); 0 means 1 */
     const char *const *choices; /* K_CHOICE: the words allowed; the int field gets the index */
+    /* K_STR: checks the value's form; 0, or -1 with a message in err. NULL: any text. */
+    int (*check)(const char *value, char *err, size_t errlen);
 };
 
 #define S(k, f)                                                                                    \
     {                                                                                              \
-        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, NULL       \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, NULL, NULL \
+    }
+/* A string whose form check() verifies. */
+#define SC(k, f, check)                                                                            \
+    {                                                                                              \
+        k, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0, NULL,      \
+            check                                                                                  \
     }
 #define I(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0, NULL                                   \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, 0, NULL, NULL                             \
     }
 /* A setting in minutes or hours stored in a field counted in seconds. */
 #define IS(k, f, lo, hi, times)                                                                    \
     {                                                                                              \
-        k, K_INT, offsetof(struct config, f), 0, lo, hi, times, NULL                               \
+        k, K_INT, offsetof(struct config, f), 0, lo, hi, times, NULL, NULL                         \
     }
 #define L(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0, NULL                                  \
+        k, K_LONG, offsetof(struct config, f), 0, lo, hi, 0, NULL, NULL                            \
     }
 #define D(k, f, lo, hi)                                                                            \
     {                                                                                              \
-        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0, NULL                                \
+        k, K_DOUBLE, offsetof(struct config, f), 0, lo, hi, 0, NULL, NULL                          \
     }
 /* One of a few words, stored as its index in list. */
 #define C(k, f, list)                                                                              \
     {                                                                                              \
-        k, K_CHOICE, offsetof(struct config, f), 0, 0, 0, 0, list                                  \
+        k, K_CHOICE, offsetof(struct config, f), 0, 0, 0, 0, list, NULL                            \
     }
 
 static const char *const moderation_words[] = {"post", "pre", NULL};
+
+static int check_trusted_proxies(const char *value, char *err, size_t errlen)
+{
+    struct netaddr_list l;
+    return netaddr_list_parse(value, &l, err, errlen);
+}
+
+static int check_access_log(const char *value, char *err, size_t errlen)
+{
+    int n;
+    if (accesslog_parse(value, &n) == 0)
+        return 0;
+    snprintf(err, errlen, "expected all, errors or sample:N (N from 1 to %d)",
+             ACCESSLOG_SAMPLE_MAX);
+    return -1;
+}
 
 static const struct key_desc keys[] = {
     S("listen", listen),
@@ -150,7 +182,8 @@ static const struct key_desc keys[] = {
     S("public_base_url", public_base_url),
     S("tile_url", tile_url),
     S("tile_attribution", tile_attribution),
-    I("num_threads", num_threads, 2, 512),
+    I("db_connections", db_connections, 1, 512),
+    I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
     L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),
@@ -209,6 +242,13 @@ static const struct key_desc keys[] = {
     D("rank_weight_unsafe", rank_weight_unsafe, 0, 100),
     D("rank_weight_trend", rank_weight_trend, 0, 100),
     D("rank_weight_unresolved", rank_weight_unresolved, 0, 100),
+    I("max_connections", max_connections, 2, 4096),
+    I("max_connections_per_address", max_connections_per_address, 1, 4096),
+    I("keep_alive_timeout_ms", keep_alive_timeout_ms, 100, 600000),
+    L("max_body_memory_bytes", max_body_memory_bytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
+    SC("trusted_proxies", trusted_proxies, check_trusted_proxies),
+    SC("access_log", access_log, check_access_log),
+    I("access_log_max_per_second", access_log_max_per_second, 0, 1000000),
 };
 
 /* "100,250,500": 1 to CONFIG_HOTSPOT_CELLS_MAX ascending sizes of 10 to 10000 metres. */
@@ -257,6 +297,13 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
             if (strlen(value) >= k->size) {
                 snprintf(err, errlen, "%s: value too long (at most %zu bytes)", key, k->size - 1);
                 return -1;
+            }
+            if (k->check) {
+                char why[256];
+                if (k->check(value, why, sizeof why) != 0) {
+                    snprintf(err, errlen, "%s: %s", key, why);
+                    return -1;
+                }
             }
             copy_str(base, k->size, value);
             return 0;

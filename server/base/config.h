@@ -21,12 +21,12 @@ struct config {
     char boundary_file[CONFIG_PATH_MAX]; /* GeoJSON of the municipality; loaded at start when set */
     char municipality_code[16];
     char municipality_name[128];
-    char public_base_url[256]; /* absolute base for links; empty = from the Host header */
+    char public_base_url[256]; /* absolute base for links; empty = from the listening address */
     char
         tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
     char tile_attribution[512];
-    int num_threads;
-    int request_timeout_ms;
+    int db_connections;     /* requests using the database at once (config key also num_threads) */
+    int request_timeout_ms; /* request headers in full; and each read or write */
 
     /* Named limits. */
     long max_json_body_bytes;   /* JSON request bodies */
@@ -99,6 +99,14 @@ struct config {
     double hotspot_emerging_factor; /* last quarter >= this x the mean of the 3 before */
     /* The quarterly ranking of areas by need: the weight of each part of the score. */
     double rank_weight_count, rank_weight_unsafe, rank_weight_trend, rank_weight_unresolved;
+    /* Connections, proxies and the access log (issue 9). */
+    int max_connections; /* open at once; civetweb gets this many workers and a reserve */
+    int max_connections_per_address; /* open at once from one client address (IPv6: one /64) */
+    int keep_alive_timeout_ms;       /* an idle kept-alive connection is closed after this */
+    long max_body_memory_bytes;      /* request bodies held in memory at once, all together */
+    char trusted_proxies[512];       /* addresses/networks whose X-Forwarded-* are believed */
+    char access_log[32];             /* "all", "errors" or "sample:N" (errors + 1 in N successes) */
+    int access_log_max_per_second;   /* lines of any kind; 0 = no cap */
 };
 
 /* Fills *c with the built-in defaults. */

@@ -260,3 +260,38 @@ int json_depth_ok(const char *s, size_t len, int max_depth)
     }
     return 1;
 }
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int url_path_decode(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        int c = (unsigned char)*s;
+        if (c == '%') {
+            int hi = hex_value(s[1]), lo = hi < 0 ? -1 : hex_value(s[2]);
+            if (lo < 0)
+                return -1;
+            c = hi * 16 + lo;
+            if (c == 0)
+                return -1;
+            s += 2;
+        }
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = (char)c;
+    }
+    if (cap == 0)
+        return -1;
+    out[n] = '\0';
+    return (int)n;
+}

@@ -55,4 +55,12 @@ int parse_code_list(const char *s, int max, char *json_out, size_t cap);
  */
 int json_depth_ok(const char *s, size_t len, int max_depth);
 
+/*
+ * Decodes the %XX escapes of a URL path s into out (cap bytes with the NUL);
+ * '+' stays '+'. Returns the decoded length, or -1 when an escape is not two
+ * hex digits, decodes to NUL (which would cut the path short for any C string
+ * that holds it), or the result does not fit.
+ */
+int url_path_decode(const char *s, char *out, size_t cap);
+
 #endif

@@ -51,8 +51,8 @@ int api_login(struct req *r)
     const char *old_token = session_cookie_token(r, old, sizeof old) == 0 ? old : NULL;
     struct wf_login_result res;
     struct wf_error err;
-    if (wf_login(r->dbc, r->cfg, username, password, r->ri->remote_addr, old_token, &res, &err) !=
-        0) {
+    if (wf_login(r->dbc, r->cfg, username, password, http_client_address(r), old_token, &res,
+                 &err) != 0) {
         if (err.code == ERR_RATE_LIMITED)
             return reply_throttled(r, &err, res.retry_after_s);
         return http_reply_fail(r, &err);

@@ -36,18 +36,13 @@ static void code_failures_init(void)
     ratelimit_init(&code_failures, code_failures_limit, 60);
 }
 
-static const char *client_address(const struct req *r)
-{
-    return r->ri->remote_addr;
-}
-
 /* 0 when this address may look up another code; else replies 429. */
 static int code_lookup_allowed_or_reply(struct req *r)
 {
     code_failures_limit = r->cfg->walk_code_failures_per_minute;
     pthread_once(&code_failures_once, code_failures_init);
     int64_t now = (int64_t)time(NULL);
-    if (!ratelimit_exceeded(&code_failures, client_address(r), now))
+    if (!ratelimit_exceeded(&code_failures, http_client_address(r), now))
         return 0;
     char hdr[64];
     snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", ratelimit_retry_after(&code_failures, now));
@@ -64,7 +59,7 @@ static int code_lookup_allowed_or_reply(struct req *r)
 static int reply_code_failure(struct req *r, struct wf_error *err)
 {
     if (err->code == ERR_UNKNOWN_WALK) {
-        ratelimit_count(&code_failures, client_address(r), (int64_t)time(NULL));
+        ratelimit_count(&code_failures, http_client_address(r), (int64_t)time(NULL));
         return http_reply_error(r, ERR_NOT_FOUND, "code", "%s", err->message);
     }
     return http_reply_fail(r, err);

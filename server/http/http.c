@@ -1,13 +1,25 @@
 /*
  * http — the one dispatcher in front of every handler. See http.h.
  *
- * Order of checks for every request: route (404), method (405), role (401/403),
- * CSRF on writes (403), body size and type (413/415), JSON syntax (400), then
- * the handler. Bodies are read here with mg_read under our own size cap and a
- * total deadline; civetweb's form parser is never used (see library-notes.md).
+ * Order of checks for every request: framing and path (400: see
+ * framing_ok_or_reply), route (404), method (405), role (401/403), CSRF on
+ * writes (403), body size and type (413/415), JSON syntax (400), then
+ * the handler. Bodies are read here with mg_read under our own size cap, a
+ * total deadline and a process-wide memory budget; civetweb's form parser is
+ * never used (see library-notes.md). A database connection is borrowed from
+ * the pool only once the body has arrived (and briefly before, for a staff
+ * route's session), so slow clients hold a worker thread, never a database
+ * connection.
+ *
+ * Any answer sent before the request's body was read closes the connection
+ * (Connection: close, mg_disable_connection_keep_alive, then a lingering
+ * close of at most 1.5 s: admission_linger_close): otherwise civetweb would
+ * read the rest of the declared body, for as long as the client keeps
+ * sending, and then take whatever follows for the next request.
  * Must not contain business logic or SQL.
  */
 #include "http.h"
+#include "admission.h"
 #include "session.h"
 #include "log.h"
 #include "query.h"
@@ -15,16 +27,106 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+const char *http_client_address(const struct req *r)
+{
+    return r->client_addr;
+}
+
+int http_request_is_tls(const struct req *r)
+{
+    return r->tls;
+}
+
+/*
+ * Fills r->client_addr and r->tls: the peer's own, unless the peer is a
+ * trusted proxy, whose X-Forwarded-For and X-Forwarded-Proto are then believed
+ * (the last value of each: the one the nearest proxy wrote).
+ */
+static void request_origin(struct req *r)
+{
+    const char *peer = r->ri->remote_addr;
+    snprintf(r->client_addr, sizeof r->client_addr, "%s", peer);
+    r->tls = r->ri->is_ssl;
+    if (!netaddr_list_contains(&r->srv->trusted_proxies, peer))
+        return;
+    const char *xff[HTTP_FORWARDED_MAX];
+    const char *proto = NULL;
+    int n = 0;
+    for (int i = 0; i < r->ri->num_headers; i++) {
+        const struct mg_header *h = &r->ri->http_headers[i];
+        if (strcasecmp(h->name, "X-Forwarded-For") == 0) {
+            if (n == HTTP_FORWARDED_MAX) { /* keep the last ones: the nearest hops */
+                memmove(xff, xff + 1, sizeof xff[0] * (HTTP_FORWARDED_MAX - 1));
+                n--;
+            }
+            xff[n++] = h->value;
+        } else if (strcasecmp(h->name, "X-Forwarded-Proto") == 0) {
+            proto = h->value;
+        }
+    }
+    char forwarded[NETADDR_TEXT_MAX];
+    if (netaddr_forwarded_client(xff, n, &r->srv->trusted_proxies, forwarded, sizeof forwarded))
+        snprintf(r->client_addr, sizeof r->client_addr, "%s", forwarded);
+    if (proto) {
+        const char *last = strrchr(proto, ',');
+        last = last ? last + 1 : proto;
+        while (*last == ' ' || *last == '\t')
+            last++;
+        size_t len = strcspn(last, " \t");
+        if (len == 5 && strncasecmp(last, "https", 5) == 0)
+            r->tls = 1;
+        else if (len == 4 && strncasecmp(last, "http", 4) == 0)
+            r->tls = 0;
+    }
+}
 
 int64_t http_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int http_server_init(struct server *srv, char *err, size_t errlen)
+{
+    const struct config *cfg = &srv->cfg;
+    int sample_every = 0;
+    if (netaddr_list_parse(cfg->trusted_proxies, &srv->trusted_proxies, err, errlen) != 0)
+        return -1;
+    if (accesslog_parse(cfg->access_log, &sample_every) != 0) {
+        snprintf(err, errlen, "access_log: expected all, errors or sample:N");
+        return -1;
+    }
+    srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
+    srv->conns = calloc(1, sizeof *srv->conns);
+    srv->access = calloc(1, sizeof *srv->access);
+    if (!srv->pool || !srv->conns || !srv->access ||
+        connlimit_init(srv->conns, cfg->max_connections, cfg->max_connections_per_address) != 0) {
+        snprintf(err, errlen, "out of memory");
+        http_server_free(srv);
+        return -1;
+    }
+    accesslog_init(srv->access, sample_every, cfg->access_log_max_per_second);
+    return 0;
+}
+
+void http_server_free(struct server *srv)
+{
+    dbpool_free(srv->pool);
+    srv->pool = NULL;
+    if (srv->conns)
+        connlimit_free(srv->conns);
+    free(srv->conns);
+    srv->conns = NULL;
+    free(srv->access);
+    srv->access = NULL;
 }
 
 const char *http_header(const struct req *r, const char *name)
@@ -84,6 +186,14 @@ static void send_security_headers(struct mg_connection *conn, const char *csp)
               csp);
 }
 
+/* 1 when the request has no body or its body has been read in full. */
+static int http_body_consumed(const struct req *r)
+{
+    if (r->body_read)
+        return 1;
+    return r->ri->content_length <= 0 && !http_header(r, "Transfer-Encoding");
+}
+
 void http_begin(struct req *r, int status, const char *content_type, int64_t length,
                 const char *extra_headers)
 {
@@ -99,9 +209,11 @@ void http_begin(struct req *r, int status, const char *content_type, int64_t len
     if (extra_headers)
         mg_printf(r->conn, "%s", extra_headers);
     /* A response sent before the body was consumed must close the connection,
-     * or the unread body would be taken for the next request. */
-    if (status == 413 || status == 400 || status == 408)
+     * or the unread body would be read and then taken for the next request. */
+    if (status == 413 || status == 400 || status == 408 || !http_body_consumed(r)) {
         mg_printf(r->conn, "Connection: close\r\n");
+        mg_disable_connection_keep_alive(r->conn);
+    }
     mg_printf(r->conn, "\r\n");
 }
 
@@ -196,6 +308,8 @@ int http_reply_fail(struct req *r, const struct wf_error *err)
 int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
 {
     /* civetweb's own errors (malformed request line, headers too large, ...). */
+    if (admission_refused(conn))
+        return 0; /* told 503 when it connected */
     char body[256];
     int n = snprintf(body, sizeof body,
                      "{\"error\":{\"code\":\"%s\",\"message\":\"the request could not be "
@@ -243,14 +357,15 @@ void http_base_url(const struct req *r, char *out, size_t cap)
             out[n - 1] = '\0';
         return;
     }
-    const char *host = http_header(r, "Host");
-    int ok = host && *host && strlen(host) < 200;
-    for (const char *p = host; ok && *p; p++)
-        if (!(isalnum((unsigned char)*p) || strchr(".-:[]", *p)))
-            ok = 0;
-    if (!ok)
-        host = r->cfg->listen;
-    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", host);
+    /* The address and port this connection reached: ours, whatever Host says. */
+    char link[1024];
+    char *host;
+    if (mg_get_request_link(r->conn, link, sizeof link) == 0 && (host = strstr(link, "://"))) {
+        host[3 + strcspn(host + 3, "/?")] = '\0';
+        snprintf(out, cap, "%s", link);
+        return;
+    }
+    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", r->cfg->listen);
 }
 
 int http_param_id_or_reply(struct req *r, int i, int64_t *out)
@@ -427,8 +542,36 @@ static int content_type_is(const char *ct, const char *want)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/* Reads the whole body into r->body under limit and the body deadline.
- * Returns 0, or replies (413/400/408) and returns -1. */
+/* Bytes of request bodies held in memory by all requests together (max_body_memory_bytes). */
+static atomic_long body_bytes_held;
+
+/*
+ * Counts more bytes of r's body against max_body_memory_bytes. Returns 0, or
+ * replies 503 (the body stays unread, so the connection closes) and returns -1.
+ * With hundreds of connections, each may send a photo at once: this keeps what
+ * they hold together under one documented ceiling.
+ */
+static int reserve_body_memory_or_reply(struct req *r, size_t more)
+{
+    long held = atomic_fetch_add(&body_bytes_held, (long)more) + (long)more;
+    if (held > r->cfg->max_body_memory_bytes) {
+        atomic_fetch_sub(&body_bytes_held, (long)more);
+        http_reply_error(r, ERR_UNAVAILABLE, NULL,
+                         "the server is receiving too much at once; try again in a moment");
+        return -1;
+    }
+    r->body_reserved += more;
+    return 0;
+}
+
+static void release_body_memory(struct req *r)
+{
+    atomic_fetch_sub(&body_bytes_held, (long)r->body_reserved);
+    r->body_reserved = 0;
+}
+
+/* Reads the whole body into r->body under limit, the body deadline and the memory
+ * budget. Returns 0, or replies (413/400/503) and returns -1. */
 static int read_body_or_reply(struct req *r, long limit)
 {
     long long declared = r->ri->content_length;
@@ -437,12 +580,14 @@ static int read_body_or_reply(struct req *r, long limit)
                          "the request body is %lld bytes; at most %ld allowed", declared, limit);
         return -1;
     }
-    if (declared == 0)
-        return 0;
     const char *te = http_header(r, "Transfer-Encoding");
-    if (declared < 0 && !te)
-        return 0; /* no body */
+    if (declared == 0 || (declared < 0 && !te)) {
+        r->body_read = 1; /* no body */
+        return 0;
+    }
     size_t cap = declared > 0 ? (size_t)declared : 8192;
+    if (reserve_body_memory_or_reply(r, cap + 1) != 0)
+        return -1;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {
         http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
@@ -459,6 +604,10 @@ static int read_body_or_reply(struct req *r, long limit)
                 return -1;
             }
             size_t ncap = cap * 2 > (size_t)limit + 1 ? (size_t)limit + 1 : cap * 2;
+            if (reserve_body_memory_or_reply(r, ncap - cap) != 0) {
+                free(buf);
+                return -1;
+            }
             unsigned char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 free(buf);
@@ -493,6 +642,77 @@ static int read_body_or_reply(struct req *r, long limit)
     buf[len] = '\0';
     r->body = buf;
     r->body_len = len;
+    r->body_read = 1;
+    return 0;
+}
+
+/* 1 when a header value is a plain decimal number (what Content-Length must be). */
+static int is_decimal(const char *v)
+{
+    size_t n = strspn(v, "0123456789");
+    return n > 0 && n <= 18 && v[n] == '\0';
+}
+
+/*
+ * Refuses what two parsers could read differently: two Content-Length headers,
+ * Transfer-Encoding with Content-Length (civetweb lets chunked win), a
+ * Content-Length that is not a plain number (civetweb reads "12abc" as 12), as
+ * many header lines as civetweb keeps (it drops the rest unread), a path
+ * escape that is malformed or decodes to NUL (which cut the path short:
+ * "/static/app.js%00.png" served app.js), and a "." or ".." segment spelt with
+ * escapes. Decodes the path into r->path. Returns 0, or replies 400 (closing
+ * the connection) and returns -1. Runs before anything else looks at the request.
+ */
+static int framing_ok_or_reply(struct req *r)
+{
+    const struct mg_request_info *ri = r->ri;
+    int lengths = 0, encodings = 0;
+    if (ri->num_headers >= MG_MAX_HEADERS) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL, "too many header lines");
+        return -1;
+    }
+    for (int i = 0; i < ri->num_headers; i++) {
+        const struct mg_header *h = &ri->http_headers[i];
+        if (strcasecmp(h->name, "Content-Length") == 0) {
+            lengths++;
+            if (!is_decimal(h->value)) {
+                http_reply_error(r, ERR_BAD_REQUEST, NULL, "Content-Length must be a number");
+                return -1;
+            }
+        } else if (strcasecmp(h->name, "Transfer-Encoding") == 0) {
+            encodings++;
+        }
+    }
+    if (lengths > 1 || encodings > 1 || (lengths && encodings)) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL,
+                         "send one Content-Length or one Transfer-Encoding, not both or twice");
+        return -1;
+    }
+    const char *raw = ri->local_uri ? ri->local_uri : "/";
+    size_t cap = strlen(raw) + 1;
+    if (cap > HTTP_PATH_MAX) {
+        http_reply_error(r, ERR_NOT_FOUND, NULL, "no such resource");
+        return -1;
+    }
+    r->path_buf = malloc(cap);
+    if (!r->path_buf) {
+        http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (url_path_decode(raw, r->path_buf, cap) < 0) {
+        http_reply_error(r, ERR_BAD_REQUEST, NULL,
+                         "the path has a malformed %%-escape or an escaped NUL");
+        return -1;
+    }
+    /* civetweb removed literal dot segments before decoding; escaped ones remain. */
+    for (const char *p = r->path_buf; (p = strchr(p, '/')) != NULL; p++) {
+        size_t seg = strcspn(p + 1, "/");
+        if ((seg == 1 && p[1] == '.') || (seg == 2 && p[1] == '.' && p[2] == '.')) {
+            http_reply_error(r, ERR_BAD_REQUEST, NULL, "the path has a '.' or '..' segment");
+            return -1;
+        }
+    }
+    r->path = r->path_buf;
     return 0;
 }
 
@@ -554,21 +774,62 @@ static int reply_405(struct req *r)
     return rc;
 }
 
+/* Borrows a database connection for r. Returns 0, or replies 503 and returns -1. */
+static int borrow_db_or_reply(struct req *r)
+{
+    char err[256];
+    r->dbc = dbpool_acquire(r->srv->pool, r->cfg->db_busy_timeout_ms, err, sizeof err);
+    if (!r->dbc) {
+        http_reply_error(r, ERR_UNAVAILABLE, NULL, "the database is not available (%s)", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void give_back_db(struct req *r)
+{
+    dbpool_release(r->srv->pool, r->dbc);
+    r->dbc = NULL;
+}
+
+/* Writes the access-log line of r when the configured policy wants one. */
+static void log_access(const struct req *r, int64_t start)
+{
+    long dropped;
+    if (!accesslog_admit(r->srv->access, r->status, http_now_ms(), &dropped))
+        return;
+    /* Client address, method, path (never the query: it may carry search text),
+     * status, duration. Contact details are only ever in bodies, never logged. */
+    char note[64] = "";
+    if (dropped)
+        snprintf(note, sizeof note, " (%ld lines dropped: access_log_max_per_second)", dropped);
+    log_msg(LOG_INFO, "%s %s %s %d %lldms%s", http_client_address(r), r->method, r->path, r->status,
+            (long long)(http_now_ms() - start), note);
+}
+
 int http_dispatch(struct mg_connection *conn, void *cbdata)
 {
     const struct server *srv = cbdata;
+    if (admission_refused(conn)) {
+        /* Told 503 when it connected (admission.c); a request that came anyway
+         * gets nothing more, and the connection closes. */
+        mg_disable_connection_keep_alive(conn);
+        return 503;
+    }
     struct req r;
     memset(&r, 0, sizeof r);
     r.conn = conn;
     r.ri = mg_get_request_info(conn);
     r.srv = srv;
     r.cfg = &srv->cfg;
-    r.dbc = mg_get_thread_pointer(conn);
     r.method = r.ri->request_method;
-    r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+    r.path = r.ri->local_uri ? r.ri->local_uri : "/"; /* raw until framing_ok_or_reply */
     r.query = r.ri->query_string;
+    request_origin(&r);
     int64_t start = http_now_ms();
 
+    if (framing_ok_or_reply(&r) != 0)
+        goto out;
     const struct route *found = NULL;
     int path_known = 0;
     for (size_t i = 0; i < routes_count; i++) {
@@ -588,14 +849,13 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
             http_reply_error(&r, ERR_NOT_FOUND, NULL, "no such resource");
         goto out;
     }
-    if (!r.dbc || !r.dbc->db) {
-        http_reply_error(&r, ERR_UNAVAILABLE, NULL, "the database is not available");
-        goto out;
+    if (found->roles) {
+        if (borrow_db_or_reply(&r) != 0 || session_require_or_reply(&r, found->roles) != 0)
+            goto out;
+        give_back_db(&r); /* not held while the body arrives */
     }
-    if (found->roles && session_require_or_reply(&r, found->roles) != 0)
-        goto out;
     long limit = found->body == BODY_RAW ? r.cfg->max_photo_bytes : r.cfg->max_json_body_bytes;
-    if (read_body_or_reply(&r, limit) != 0)
+    if (read_body_or_reply(&r, limit) != 0 || borrow_db_or_reply(&r) != 0)
         goto out;
     if (found->body == BODY_JSON && parse_json_body_or_reply(&r) != 0)
         goto out;
@@ -603,13 +863,15 @@ int http_dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (r.status == 0)
         http_reply_error(&r, ERR_INTERNAL, NULL, "no response was produced");
-    /* The access log: method, path (never the query: it may carry search text),
-     * status, duration. Contact details are only ever in bodies, never logged. */
-    log_msg(LOG_INFO, "%s %s %d %lldms", r.method, r.path, r.status,
-            (long long)(http_now_ms() - start));
+    log_access(&r, start);
+    give_back_db(&r);
     json_decref(r.json);
     free(r.body);
+    free(r.path_buf);
+    release_body_memory(&r);
     if (r.session)
         session_release(r.session);
+    if (!http_body_consumed(&r))
+        admission_linger_close(conn); /* its answer said Connection: close */
     return r.status;
 }

@@ -1,7 +1,8 @@
 /*
  * http — the request dispatcher and everything a handler needs to answer:
  * the route table's types, bounded body reading, JSON and error replies,
- * query-string parsing, absolute links and the access log.
+ * query-string parsing, absolute links, the client's address and the access
+ * log.
  *
  * Contract: a handler receives a request whose route, method, role, CSRF token
  * and body size have already been checked (and whose JSON body, for BODY_JSON
@@ -17,9 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "config.h"
+#include "connlimit.h"
 #include "db.h"
+#include "dbpool.h"
 #include "errors.h"
+#include "netaddr.h"
 #include "workflow.h"
 
 #define HTTP_MAX_PARAMS 4
@@ -30,6 +35,8 @@
 #define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
 #define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
 #define HTTP_RETRY_AFTER_S 2   /* Retry-After on 503 and 429 answers without a better figure */
+#define HTTP_PATH_MAX 2048     /* a decoded request path; longer ones are no route's (404) */
+#define HTTP_FORWARDED_MAX 8   /* X-Forwarded-For headers read (the last ones) */
 
 enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
@@ -56,11 +63,18 @@ struct route {
 extern const struct route routes[];
 extern const size_t routes_count;
 
-/* Process-wide, read-only after start-up. */
+/*
+ * Process-wide, read-only after start-up (http_server_init). The objects the
+ * pointers lead to are shared by every worker and lock themselves.
+ */
 struct server {
     struct config cfg;
     struct mg_context *ctx;
-    char csp[1024]; /* Content-Security-Policy, computed from the tile URL */
+    char csp[1024];                      /* Content-Security-Policy, computed from the tile URL */
+    struct netaddr_list trusted_proxies; /* cfg.trusted_proxies, parsed */
+    struct dbpool *pool;                 /* database connections lent to requests */
+    struct connlimit *conns;             /* open connections, in total and per address */
+    struct accesslog *access;            /* which requests get an access-log line */
 };
 
 struct req {
@@ -68,9 +82,9 @@ struct req {
     const struct mg_request_info *ri;
     const struct server *srv;
     const struct config *cfg;
-    struct dbc *dbc; /* this worker thread's connection */
+    struct dbc *dbc; /* borrowed from the pool for this request (dbpool.h) */
     const char *method;
-    const char *path;  /* decoded path, without the query */
+    const char *path;  /* decoded path, without the query (path_buf) */
     const char *query; /* raw query string or NULL */
     const char *param[HTTP_MAX_PARAMS];
     int nparams;
@@ -81,7 +95,33 @@ struct req {
     struct session *session; /* set by auth for staff routes */
     int status;              /* status sent, for the access log */
     int64_t bytes_sent;
+    int body_read;                      /* the whole body (if any) was read */
+    size_t body_reserved;               /* bytes counted against max_body_memory_bytes */
+    int tls;                            /* over TLS (here or at a trusted proxy) */
+    char client_addr[NETADDR_TEXT_MAX]; /* see http_client_address */
+    char *path_buf; /* malloc'd: a worker's stack is civetweb's 100 KiB, SQLite needs most */
 };
+
+/*
+ * Sets up srv's shared parts from srv->cfg (call once, before mg_start).
+ * Returns 0, or -1 with a message in err.
+ */
+int http_server_init(struct server *srv, char *err, size_t errlen);
+
+/* Frees what http_server_init made (after mg_stop). */
+void http_server_free(struct server *srv);
+
+/*
+ * The client's address: the connection's peer, or, when the peer is one of
+ * trusted_proxies, the last address in X-Forwarded-For that no trusted proxy
+ * vouches for. Every per-client limit and the access log use this; nothing
+ * else reads a forwarded header.
+ */
+const char *http_client_address(const struct req *r);
+
+/* 1 when the client reached us over TLS: this connection, or X-Forwarded-Proto: https
+ * from a trusted proxy. */
+int http_request_is_tls(const struct req *r);
 
 /* civetweb callback: the single entry point for every request. */
 int http_dispatch(struct mg_connection *conn, void *cbdata);
@@ -129,7 +169,9 @@ int http_reply_fail(struct req *r, const struct wf_error *err);
  */
 int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap);
 
-/* Writes the absolute base URL ("http://host:port") for links into out. */
+/* Writes the absolute base URL for links into out: public_base_url, or when that is
+ * empty the address and port this connection reached ("http://192.0.2.7:8080"),
+ * never the Host header (a client chooses that). */
 void http_base_url(const struct req *r, char *out, size_t cap);
 
 /* Path parameter i as a positive int64, or replies 404 and returns -1. */

@@ -29,8 +29,7 @@ static void tables_init(void)
 
 const char *quota_client_address(const struct req *r)
 {
-    /* TODO(edge): return http_client_address(r) once it exists (trusted proxies). */
-    return r->ri->remote_addr;
+    return http_client_address(r); /* the forwarded address behind a trusted proxy */
 }
 
 int quota_take_or_reply(struct req *r, enum quota_kind kind)

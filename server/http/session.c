@@ -3,9 +3,9 @@
  * role check and CSRF. Whether a token is a live session, and every write
  * about sessions, is wf_accounts' decision; this file holds no SQL.
  *
- * Cookies: HttpOnly + SameSite=Strict, Path=/, and over TLS Secure with the
- * __Host- prefix. CSRF: a token per session, compared in constant time on
- * every state-changing request.
+ * Cookies: HttpOnly + SameSite=Strict, Path=/, and over TLS (here, or at a
+ * trusted proxy: http_request_is_tls) Secure with the __Host- prefix. CSRF: a token per session,
+ * compared in constant time on every state-changing request.
  */
 #include "session.h"
 #include "crypto.h"
@@ -18,7 +18,7 @@
 
 static const char *cookie_name(const struct req *r)
 {
-    return r->ri->is_ssl ? SESSION_COOKIE_TLS : SESSION_COOKIE;
+    return http_request_is_tls(r) ? SESSION_COOKIE_TLS : SESSION_COOKIE;
 }
 
 int session_cookie_token(const struct req *r, char *out, size_t cap)
@@ -39,7 +39,7 @@ void session_cookie_header(const struct req *r, const char *token, char *out, si
 {
     snprintf(out, cap, "Set-Cookie: %s=%s; Path=/; HttpOnly; SameSite=Strict%s%s\r\n",
              cookie_name(r), token ? token : "", token ? "" : "; Max-Age=0",
-             r->ri->is_ssl ? "; Secure" : "");
+             http_request_is_tls(r) ? "; Secure" : "");
 }
 
 /* 1 when the request changes something (CSRF applies). */

@@ -1,5 +1,5 @@
 /*
- * db — per-thread SQLite + SpatiaLite + PROJ connection. See db.h.
+ * db — a SQLite + SpatiaLite + PROJ connection, one thread at a time. See db.h.
  * Must not hold anything shared between threads.
  */
 #include "db.h"

@@ -1,8 +1,9 @@
 /*
- * db — one SQLite/SpatiaLite connection with its PROJ context, owned by one thread.
+ * db — one SQLite/SpatiaLite connection with its PROJ context, used by one thread at a time.
  *
- * THREAD SAFETY NOTES: a struct dbc is created in civetweb's init_thread callback
- * (or by a command-line command) and used only by the thread that opened it. The
+ * THREAD SAFETY NOTES: a struct dbc is used by one thread at a time: a command,
+ * the delivery thread, or an HTTP request that borrowed it from the pool
+ * (dbpool.h, whose mutex orders every hand-over between threads). The
  * connection is opened with SQLITE_OPEN_NOMUTEX, its SpatiaLite cache comes from
  * spatialite_alloc_connection() (never the non-reentrant spatialite_init()), and
  * its crs_ctx owns a PROJ context of its own.

@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import time
 import unittest
 import urllib.parse
 
@@ -261,7 +262,11 @@ class ObservationApi(unittest.TestCase):
     def test_access_log_has_one_line_per_request(self):
         marker = "/api/v1/observations/424242"
         self.srv.request("GET", marker)
-        lines = [l for l in self.srv.read_log().splitlines() if marker in l]
+        for _ in range(20):  # the line is written just after the answer is sent
+            lines = [l for l in self.srv.read_log().splitlines() if marker in l]
+            if lines:
+                break
+            time.sleep(0.1)
         self.assertEqual(len(lines), 1, lines)
         self.assertRegex(lines[0], r"GET /api/v1/observations/424242 404 \d+ms")
 

@@ -20,7 +20,7 @@ CENTRUM_BBOX = "12.925,57.713,12.955,57.728"
 class Ogc(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = TryggServer().start()
+        cls.srv = TryggServer(config_text="access_log = all\n").start()  # counts the pages GDAL asks for
         cls.base = "http://127.0.0.1:%d" % cls.srv.port
         for i in range(23):  # more than a page, some in the centre
             r = cls.srv.post_observation(lon=12.93 + (i % 5) * 0.004, lat=57.715 + (i // 5) * 0.002,

@@ -24,6 +24,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from trygg_server import SOURCE_DIR, TryggServer, free_port, new_client_id, BORAS  # noqa: E402
+from staff_client import DEFAULT_PASSWORD, make_user  # noqa: E402
 
 DOC_CONF = os.path.join(SOURCE_DIR, "doc", "nginx", "trygg.conf")
 MAP_QUERY = "/api/v1/map/clusters?bbox=12.85,57.68,13.05,57.76&zoom=14"
@@ -165,7 +166,10 @@ class Nginx:
 class Proxy(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = TryggServer().start()
+        # As doc/nginx/trygg.conf says to configure trygg behind it (and every
+        # access-log line, which test_map_clusters_are_cached_briefly counts).
+        cls.srv = TryggServer(config_text="trusted_proxies = 127.0.0.1, ::1\naccess_log = all\n"
+                                          "access_log_max_per_second = 0\n").start()
         try:
             cls.nginx = Nginx(cls.srv.port).start()
         except Exception:
@@ -245,6 +249,19 @@ class Proxy(unittest.TestCase):
         time.sleep(0.2)
         self.assertEqual(self.trygg_log_lines("987654321"), [])
         self.assertIn('"POST %s HTTP/1.1" 413' % path, self.nginx.log("access.log"))
+
+    def test_a_login_over_https_gets_a_secure_host_prefixed_cookie(self):
+        # nginx terminates TLS and says so in X-Forwarded-Proto; trygg trusts it.
+        make_user(self.srv, "proxied", "triage")
+        body = b'{"username":"proxied","password":"%s"}' % DEFAULT_PASSWORD.encode()
+        status, headers, answer = self.nginx.request("POST", "/api/v1/auth/login", body=body,
+                                                     headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, answer)
+        cookie = headers.get("set-cookie", "")
+        self.assertTrue(cookie.startswith("__Host-trygg_session="), cookie)
+        self.assertIn("; Secure", cookie)
+        time.sleep(0.3)  # trygg writes the line just after the answer
+        self.assertTrue(self.trygg_log_lines(" 127.0.0.1 POST /api/v1/auth/login 200 "))
 
     def test_map_clusters_are_cached_briefly(self):
         status, h1, b1 = self.nginx.request("GET", MAP_QUERY)

@@ -173,11 +173,43 @@ static void test_json_depth(void)
     CHECK(!json_depth_ok(deep, sizeof deep, 32));
 }
 
+static void test_url_path_decode(void)
+{
+    static const struct {
+        const char *in, *out; /* out NULL: refused */
+    } cases[] = {
+        {"/healthz", "/healthz"},
+        {"/%68ealthz", "/healthz"},
+        {"/a%2Fb", "/a/b"},
+        {"/a+b", "/a+b"},
+        {"/%c3%a5", "/\xc3\xa5"},
+        {"/%2e%2e/x", "/../x"},
+        {"/static/app.js%00.png", NULL},
+        {"/%00", NULL},
+        {"/%", NULL},
+        {"/%4", NULL},
+        {"/%zz", NULL},
+        {"/%4g", NULL},
+        {"", ""},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = url_path_decode(cases[i].in, out, sizeof out);
+        if (cases[i].out)
+            CHECK(n == (int)strlen(cases[i].out) && strcmp(out, cases[i].out) == 0);
+        else
+            CHECK(n == -1);
+    }
+    CHECK(url_path_decode("/abcdef", out, 7) == -1); /* no room for the NUL */
+    CHECK(url_path_decode("/abcde", out, 7) == 6);
+}
+
 int main(void)
 {
     test_crypto();
     test_query();
     test_json_depth();
+    test_url_path_decode();
     test_parse_i64();
     test_parse_double();
     test_utf8();
