@@ -218,7 +218,9 @@ add("/api/v1/cases", "get", op(
                           "sort", "limit", "cursor")], security=STAFF))
 case_view = {"allOf": [ref("CaseSummary"), obj(["history"], observation={"type": "object", "nullable": True},
                                                reporter={"type": "object", "nullable": True},
-                                               history=ARR(ANY), duplicates=ARR(ANY), merged=ARR(I))]}
+                                               history=ARR(ANY), duplicates=ARR(ANY), merged=ARR(I),
+                                               allowed_transitions=ARR(obj(["to", "reason_required"], to=S,
+                                                                           reason_required=B, reasons=ARR(S))))]}
 add("/api/v1/cases/bulk", "post", op("bulk", "Bulk acknowledge or assign (all or nothing)",
                                      "cases", OK_JSON("done", obj(["action", "ids"], action=S, ids=ARR(I))),
                                      req=body(obj(["ids", "action"], ids=ARR(I), action=S, unit_id=I)),
