@@ -50,6 +50,7 @@ void config_defaults(struct config *c)
     c->login_max_failures_per_address = 20;
     c->login_window_seconds = 15 * 60;
     c->duplicate_radius_m = 25;
+    c->nearby_max_radius_m = 500;
     c->duplicate_days = 90;
     c->due_days[1] = 2;
     c->due_days[2] = 14;
@@ -143,6 +144,7 @@ static const struct key_desc keys[] = {
     IS("session_absolute_hours", session_absolute_seconds, 1, 30 * 24, 3600),
     IS("login_window_minutes", login_window_seconds, 1, 1440, 60),
     D("duplicate_radius_m", duplicate_radius_m, 1, 1000),
+    D("nearby_max_radius_m", nearby_max_radius_m, 10, 500),
     I("duplicate_days", duplicate_days, 1, 3650),
     I("due_days_priority_1", due_days[1], 0, 3650),
     I("due_days_priority_2", due_days[2], 0, 3650),

@@ -50,9 +50,10 @@ struct config {
     int login_window_seconds;
 
     /* Workflow. */
-    double duplicate_radius_m; /* likely duplicates: same category within this many metres */
-    int duplicate_days;        /* ... filed within this many days */
-    int due_days[4];           /* due date per priority 1..3 (index 0 unused) */
+    double duplicate_radius_m;  /* likely duplicates: same category within this many metres */
+    double nearby_max_radius_m; /* "is it one of these?": the widest radius asked for (GPS fix) */
+    int duplicate_days;         /* ... filed within this many days */
+    int due_days[4];            /* due date per priority 1..3 (index 0 unused) */
 
     /* Outbox to the units' systems. */
     int outbox_max_attempts;

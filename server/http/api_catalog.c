@@ -37,10 +37,11 @@ int api_client_config(struct req *r)
     json_t *tiles = cfg->tile_url[0] ? json_pack("{s:s, s:s}", "url", cfg->tile_url, "attribution",
                                                  cfg->tile_attribution)
                                      : json_null();
-    json_t *limits = json_pack(
-        "{s:i, s:I, s:i, s:i}", "max_description_chars", cfg->max_description_chars,
-        "max_photo_bytes", (json_int_t)cfg->max_photo_bytes, "photo_max_side", cfg->photo_max_side,
-        "max_photos_per_observation", cfg->max_photos_per_observation);
+    json_t *limits =
+        json_pack("{s:i, s:I, s:i, s:i, s:f}", "max_description_chars", cfg->max_description_chars,
+                  "max_photo_bytes", (json_int_t)cfg->max_photo_bytes, "photo_max_side",
+                  cfg->photo_max_side, "max_photos_per_observation",
+                  cfg->max_photos_per_observation, "nearby_max_radius_m", cfg->nearby_max_radius_m);
     json_t *o = json_pack("{s:o, s:o, s:o, s:s}", "municipality", muni, "tiles", tiles, "limits",
                           limits, "version", TRYGG_VERSION);
     if (!o)

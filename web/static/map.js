@@ -170,6 +170,7 @@ function showDetails(id) {
       o.public_comments.forEach(function (c) { ul.appendChild(el("li", { text: c.comment })); });
       box.appendChild(ul);
     }
+    box.appendChild(el("p", {}, [el("a", { href: "/r/" + o.id, text: t("view_report_n", { id: o.id }) })]));
     var close = el("button", { type: "button", className: "secondary", text: t("close") });
     close.addEventListener("click", function () { box.hidden = true; });
     box.appendChild(close);
