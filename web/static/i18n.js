@@ -52,6 +52,9 @@ export function t(key, vars) {
 export function apply(root) {
   root = root || document;
   document.documentElement.lang = current;
+  /* The page's title, when the page names its key: <html data-i18n-title="key">. */
+  const titleKey = document.documentElement.dataset.i18nTitle;
+  if (titleKey) document.title = t(titleKey);
   root.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   root.querySelectorAll("[data-i18n-attr]").forEach((e) => {
     e.dataset.i18nAttr.split(";").forEach((pair) => {

@@ -199,7 +199,8 @@ function renderQueueTable(box, body, q, err) {
     }).catch(function (e) { showError(err, e); });
   }
   var all = el("input", { type: "checkbox", "aria-label": t("select_all"), onchange: function () { checks.forEach(function (c) { c.checked = all.checked; }); } });
-  var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [all]) : null,
+  var hit = function (input) { return el("label", { className: "hit" }, [input]); };
+  var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [hit(all)]) : null,
     el("th", { scope: "col", text: t("col_id") }), el("th", { scope: "col", text: t("col_category") }),
     el("th", { scope: "col", text: t("col_state") }), el("th", { scope: "col", text: t("col_priority") }),
     el("th", { scope: "col", text: t("col_unit") }), el("th", { scope: "col", text: t("col_area") }),
@@ -209,7 +210,7 @@ function renderQueueTable(box, body, q, err) {
   body.cases.forEach(function (c) {
     var cb = el("input", { type: "checkbox", value: String(c.id), "aria-label": t("select_case", { id: c.id }) });
     checks.push(cb);
-    tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [cb]) : null,
+    tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [hit(cb)]) : null,
       el("td", {}, [el("a", { href: "#/case/" + c.id, text: "#" + c.id })]),
       el("td", { text: categoryName(c.category) + (c.description ? " – " + c.description.slice(0, 60) : "") }),
       el("td", {}, [stateBadge(c.state)]),

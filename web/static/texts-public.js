@@ -4,6 +4,7 @@
  */
 export default {
   sv: {
+    map_page_title: "Rapporter på kartan – Trygg i Borås",
     r_status: "Status",
     r_unit: "Ansvarig",
     r_unit_none: "Ingen ansvarig ännu",
@@ -195,6 +196,7 @@ export default {
     ans_will_do: "Ska åtgärdas", ans_done: "Åtgärdat", ans_wont_do: "Åtgärdas inte", ans_not_ours: "Lämnat vidare", by_date: "senast {d}"
   },
   en: {
+    map_page_title: "Reports on the map – Safe in Borås",
     r_status: "Status",
     r_unit: "Responsible",
     r_unit_none: "No one responsible yet",
