@@ -525,7 +525,8 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
             json_array_append_new(
                 items,
                 json_pack(
-                    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "number",
+                    /* "answer" is built here: "o" steals it (an "O" leaked it). */
+                    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o}", "number",
                     json_object_get(it, "number"), "category", json_object_get(it, "category"),
                     "description", json_object_get(it, "description"), "lon",
                     json_object_get(it, "lon"), "lat", json_object_get(it, "lat"), "state",
