@@ -437,7 +437,6 @@ out:
     return rc;
 }
 
-
 int wf_walk_protocol_csv(struct dbc *c, int64_t id, unsigned char **out, size_t *len,
                          struct wf_error *err)
 {
