@@ -80,3 +80,42 @@ test("touch targets of at least 44 px: the staff queue's checkboxes", async () =
   assert.ok(await first.locator("input").isChecked());
   await context.close();
 });
+
+test("the public map: correct Swedish singular, and 'good place' reports are no hot spots in the heat map", async () => {
+  const spot = { lon: 12.8700, lat: 57.7050 };
+  const post = (category, i) => srv.api("/api/v1/observations", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ client_id: randomUUID(), lon: spot.lon + i * 0.0002, lat: spot.lat, category }),
+  });
+  assert.equal((await post("safe_place", 0)).status, 201);
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: "sv-SE" });
+  const page = await context.newPage();
+  const url = `${srv.base}/map?lat=${spot.lat}&lon=${spot.lon + 0.0002}&z=17`;
+  await page.goto(url);
+  await page.getByText("I kartvyn: 1 rapport.").waitFor();
+  // Heat drawn on a canvas: how much of it is coloured.
+  const heat = () => page.evaluate(() => {
+    const c = document.querySelector("canvas.leaflet-heatmap-layer");
+    if (!c) return -1;
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  await page.getByLabel("Visa som värmekarta").check();
+  await page.locator("canvas.leaflet-heatmap-layer").waitFor({ state: "attached" });
+  assert.equal(await heat(), 0, "a safe place is no hot spot");
+  assert.equal((await post("lighting", 1)).status, 201);
+  assert.equal((await post("safe_place", 2)).status, 201);
+  await page.goto(url + "&heat=1");
+  await page.getByText("I kartvyn: 3 rapporter.").waitFor();
+  await page.locator("canvas.leaflet-heatmap-layer").waitFor({ state: "attached" });
+  await page.waitForFunction(() => {
+    const c = document.querySelector("canvas.leaflet-heatmap-layer");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+    return false;
+  });
+  assert.ok(await heat() > 0, "the lighting report is");
+  await context.close();
+});
