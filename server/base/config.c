@@ -119,6 +119,7 @@ static const struct key_desc keys[] = {
     S("municipality_name", municipality_name),
     S("public_base_url", public_base_url),
     S("tile_url", tile_url),
+    S("tiles_mbtiles", tiles_mbtiles),
     S("tile_attribution", tile_attribution),
     I("num_threads", num_threads, 2, 512),
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
@@ -259,9 +260,13 @@ int config_load_env(struct config *c, char *err, size_t errlen)
     static const struct {
         const char *env, *key;
     } map[] = {
-        {"TRYGG_LISTEN", "listen"},          {"TRYGG_DB", "db"},
-        {"TRYGG_DATA_DIR", "data_dir"},      {"TRYGG_WEB_ROOT", "web_root"},
-        {"TRYGG_BOUNDARY", "boundary_file"}, {"TRYGG_PUBLIC_URL", "public_base_url"},
+        {"TRYGG_LISTEN", "listen"},
+        {"TRYGG_DB", "db"},
+        {"TRYGG_DATA_DIR", "data_dir"},
+        {"TRYGG_WEB_ROOT", "web_root"},
+        {"TRYGG_BOUNDARY", "boundary_file"},
+        {"TRYGG_PUBLIC_URL", "public_base_url"},
+        {"TRYGG_TILES_MBTILES", "tiles_mbtiles"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         const char *v = getenv(map[i].env);

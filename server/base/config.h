@@ -24,6 +24,8 @@ struct config {
     char
         tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
     char tile_attribution[512];
+    char tiles_mbtiles[CONFIG_PATH_MAX]; /* local basemap (MBTiles) served at /tiles/{z}/{x}/{y};
+                                            empty = none */
     int num_threads;
     int request_timeout_ms;
 
