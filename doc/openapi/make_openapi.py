@@ -184,6 +184,9 @@ add("/api/v1/photos/{id}", "get", op("getPhoto", "A cleaned photo", "observation
                                      FILE("image/jpeg", "JPEG"), [p_path("id")]))
 add("/api/v1/photos/{id}/thumb", "get", op("getThumb", "A thumbnail", "observations",
                                            FILE("image/jpeg", "JPEG"), [p_path("id")]))
+add("/tiles/{z}/{x}/{y}", "get", op("getTile", "A basemap tile from the local MBTiles file (tiles_mbtiles)",
+                                    "reference", FILE("image/png", "PNG or JPEG tile (ETag, Cache-Control)"),
+                                    [p_path("z"), p_path("x"), p_path("y")]))
 add("/api/v1/map/clusters", "get", op(
     "clusters", "Server-side clusters for the public map", "observations",
     OK_JSON("clusters", obj(["zoom", "clusters"], zoom=I, total=I, truncated=B,
@@ -218,7 +221,9 @@ add("/api/v1/cases", "get", op(
                           "sort", "limit", "cursor")], security=STAFF))
 case_view = {"allOf": [ref("CaseSummary"), obj(["history"], observation={"type": "object", "nullable": True},
                                                reporter={"type": "object", "nullable": True},
-                                               history=ARR(ANY), duplicates=ARR(ANY), merged=ARR(I))]}
+                                               history=ARR(ANY), duplicates=ARR(ANY), merged=ARR(I),
+                                               allowed_transitions=ARR(obj(["to", "reason_required"], to=S,
+                                                                           reason_required=B, reasons=ARR(S))))]}
 add("/api/v1/cases/bulk", "post", op("bulk", "Bulk acknowledge or assign (all or nothing)",
                                      "cases", OK_JSON("done", obj(["action", "ids"], action=S, ids=ARR(I))),
                                      req=body(obj(["ids", "action"], ids=ARR(I), action=S, unit_id=I)),

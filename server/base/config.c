@@ -52,6 +52,7 @@ void config_defaults(struct config *c)
     c->login_max_failures_per_address = 20;
     c->login_window_seconds = 15 * 60;
     c->duplicate_radius_m = 25;
+    c->nearby_max_radius_m = 500;
     c->duplicate_days = 90;
     c->due_days[1] = 2;
     c->due_days[2] = 14;
@@ -181,6 +182,7 @@ static const struct key_desc keys[] = {
     S("municipality_name", municipality_name),
     S("public_base_url", public_base_url),
     S("tile_url", tile_url),
+    S("tiles_mbtiles", tiles_mbtiles),
     S("tile_attribution", tile_attribution),
     I("db_connections", db_connections, 1, 512),
     I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
@@ -207,6 +209,7 @@ static const struct key_desc keys[] = {
     IS("session_absolute_hours", session_absolute_seconds, 1, 30 * 24, 3600),
     IS("login_window_minutes", login_window_seconds, 1, 1440, 60),
     D("duplicate_radius_m", duplicate_radius_m, 1, 1000),
+    D("nearby_max_radius_m", nearby_max_radius_m, 10, 500),
     I("duplicate_days", duplicate_days, 1, 3650),
     I("due_days_priority_1", due_days[1], 0, 3650),
     I("due_days_priority_2", due_days[2], 0, 3650),
@@ -402,9 +405,13 @@ int config_load_env(struct config *c, char *err, size_t errlen)
     static const struct {
         const char *env, *key;
     } map[] = {
-        {"TRYGG_LISTEN", "listen"},          {"TRYGG_DB", "db"},
-        {"TRYGG_DATA_DIR", "data_dir"},      {"TRYGG_WEB_ROOT", "web_root"},
-        {"TRYGG_BOUNDARY", "boundary_file"}, {"TRYGG_PUBLIC_URL", "public_base_url"},
+        {"TRYGG_LISTEN", "listen"},
+        {"TRYGG_DB", "db"},
+        {"TRYGG_DATA_DIR", "data_dir"},
+        {"TRYGG_WEB_ROOT", "web_root"},
+        {"TRYGG_BOUNDARY", "boundary_file"},
+        {"TRYGG_PUBLIC_URL", "public_base_url"},
+        {"TRYGG_TILES_MBTILES", "tiles_mbtiles"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         const char *v = getenv(map[i].env);

@@ -25,6 +25,8 @@ struct config {
     char
         tile_url[512]; /* basemap tiles, e.g. https://tiles.example/{z}/{x}/{y}.png; empty = none */
     char tile_attribution[512];
+    char tiles_mbtiles[CONFIG_PATH_MAX]; /* local basemap (MBTiles) served at /tiles/{z}/{x}/{y};
+                                            empty = none */
     int db_connections;     /* requests using the database at once (config key also num_threads) */
     int request_timeout_ms; /* request headers in full; and each read or write */
 
@@ -51,9 +53,10 @@ struct config {
     int login_window_seconds;
 
     /* Workflow. */
-    double duplicate_radius_m; /* likely duplicates: same category within this many metres */
-    int duplicate_days;        /* ... filed within this many days */
-    int due_days[4];           /* due date per priority 1..3 (index 0 unused) */
+    double duplicate_radius_m;  /* likely duplicates: same category within this many metres */
+    double nearby_max_radius_m; /* "is it one of these?": the widest radius asked for (GPS fix) */
+    int duplicate_days;         /* ... filed within this many days */
+    int due_days[4];            /* due date per priority 1..3 (index 0 unused) */
 
     /* Outbox to the units' systems. */
     int outbox_max_attempts;

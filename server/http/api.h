@@ -14,6 +14,7 @@ struct req;
 
 /* api_catalog.c: reference data and health */
 int api_health(struct req *r);        /* GET /healthz */
+int api_tile_get(struct req *r);      /* GET /tiles/{z}/{x}/{y}: the local MBTiles basemap */
 int api_client_config(struct req *r); /* GET /api/v1/config */
 int api_categories(struct req *r);    /* GET /api/v1/categories */
 

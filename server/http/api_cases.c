@@ -31,6 +31,12 @@ static int reply_case(struct req *r, int status, int64_t id)
     if (!o)
         return failed ? http_reply_error(r, db_failure(r->dbc), NULL, "the case could not be read")
                       : http_reply_error(r, ERR_NOT_FOUND, NULL, "no case %lld", (long long)id);
+    /* What this session may do from here, read from the workflow's one transition table. */
+    json_t *unit = json_object_get(o, "unit");
+    json_object_set_new(o, "allowed_transitions",
+                        wf_case_allowed_transitions(
+                            r->dbc, json_string_value(json_object_get(o, "state")),
+                            json_integer_value(json_object_get(unit, "id")), r->session->role));
     return http_reply_json(r, status, o);
 }
 

@@ -34,13 +34,18 @@ int api_client_config(struct req *r)
     else
         muni = json_pack("{s:s, s:s, s:n}", "code", cfg->municipality_code, "name",
                          cfg->municipality_name, "bbox");
-    json_t *tiles = cfg->tile_url[0] ? json_pack("{s:s, s:s}", "url", cfg->tile_url, "attribution",
-                                                 cfg->tile_attribution)
-                                     : json_null();
-    json_t *limits = json_pack(
-        "{s:i, s:I, s:i, s:i}", "max_description_chars", cfg->max_description_chars,
-        "max_photo_bytes", (json_int_t)cfg->max_photo_bytes, "photo_max_side", cfg->photo_max_side,
-        "max_photos_per_observation", cfg->max_photos_per_observation);
+    /* An outside tile server when one is set, else the local MBTiles file's /tiles/. */
+    json_t *tiles =
+        cfg->tile_url[0]
+            ? json_pack("{s:s, s:s}", "url", cfg->tile_url, "attribution", cfg->tile_attribution)
+        : cfg->tiles_mbtiles[0] ? json_pack("{s:s, s:s, s:b}", "url", "/tiles/{z}/{x}/{y}",
+                                            "attribution", cfg->tile_attribution, "local", 1)
+                                : json_null();
+    json_t *limits =
+        json_pack("{s:i, s:I, s:i, s:i, s:f}", "max_description_chars", cfg->max_description_chars,
+                  "max_photo_bytes", (json_int_t)cfg->max_photo_bytes, "photo_max_side",
+                  cfg->photo_max_side, "max_photos_per_observation",
+                  cfg->max_photos_per_observation, "nearby_max_radius_m", cfg->nearby_max_radius_m);
     json_t *o = json_pack("{s:o, s:o, s:o, s:s}", "municipality", muni, "tiles", tiles, "limits",
                           limits, "version", TRYGG_VERSION);
     if (!o)

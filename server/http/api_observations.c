@@ -294,9 +294,13 @@ int api_obs_nearby(struct req *r)
     if (!has_lat || parse_double(lat_s, -90, 90, &lat) != 0)
         return http_reply_error(r, has_lat ? ERR_OUT_OF_RANGE : ERR_MISSING_FIELD, "lat",
                                 "'lat' must be a latitude in degrees");
-    if (has_rad && parse_double(rad_s, 1, NEARBY_MAX_RADIUS_M, &radius) != 0)
-        return http_reply_error(r, ERR_OUT_OF_RANGE, "radius_m", "'radius_m' must be from 1 to %d",
-                                NEARBY_MAX_RADIUS_M);
+    double max_radius =
+        r->cfg->nearby_max_radius_m > 0 && r->cfg->nearby_max_radius_m < NEARBY_MAX_RADIUS_M
+            ? r->cfg->nearby_max_radius_m
+            : NEARBY_MAX_RADIUS_M;
+    if (has_rad && parse_double(rad_s, 1, max_radius, &radius) != 0)
+        return http_reply_error(r, ERR_OUT_OF_RANGE, "radius_m", "'radius_m' must be from 1 to %g",
+                                max_radius);
     if (has_cat && parse_code_list(cat, 1, cats, sizeof cats) != 1)
         return http_reply_error(r, ERR_INVALID_TYPE, "category", "'category' must be one code");
     json_t *arr = views_nearby(r->dbc, lon, lat, radius, has_cat ? cat : NULL, NEARBY_MAX_RESULTS);

@@ -113,6 +113,8 @@ const struct route routes[] = {
     {"GET", "/", web_field_app, 0, BODY_NONE},
     {"GET", "/w/{code}", web_field_app, 0, BODY_NONE},
     {"GET", "/map", web_public_map, 0, BODY_NONE},
+    {"GET", "/r/{id}", web_report, 0, BODY_NONE},
+    {"GET", "/tiles/{z}/{x}/{y}", api_tile_get, 0, BODY_NONE},
     {"GET", "/walks", web_walks, 0, BODY_NONE},
     {"GET", "/stats", web_stats, 0, BODY_NONE},
     {"GET", "/walks.ics", api_walks_ics, 0, BODY_NONE},

@@ -105,6 +105,11 @@ int web_field_app(struct req *r)
     return web_send_file(r, "index.html");
 }
 
+int web_report(struct req *r)
+{
+    return web_send_file(r, "report.html");
+}
+
 int web_public_map(struct req *r)
 {
     return web_send_file(r, "map.html");

@@ -8,6 +8,8 @@ struct req;
 
 /* GET / and GET /w/{code}: the field app. */
 int web_field_app(struct req *r);
+/* GET /r/{id}: a report's public page (what became of it). */
+int web_report(struct req *r);
 /* GET /map: the public map. */
 int web_public_map(struct req *r);
 /* GET /walks and GET /walks/{code}: the public walk pages. */

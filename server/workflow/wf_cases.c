@@ -211,6 +211,36 @@ int wf_case_open_in_tx(struct dbc *c, const struct config *cfg, int64_t id, cons
     return assign_in_tx(c, cfg, &system, &cr, rc.unit_id, note, 0, &err) < 0 ? -1 : 0;
 }
 
+/* Whether a case with unit unit_id can be "assigned": it needs a unit of the
+ * organisation's own (an outside unit is notified, not assigned). */
+static int assignable(struct dbc *c, int64_t unit_id)
+{
+    return unit_id != 0 && unit_store_internal(c, unit_id) != 0;
+}
+
+json_t *wf_case_allowed_transitions(struct dbc *c, const char *from, int64_t unit_id, unsigned role)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && from && i < sizeof transitions / sizeof transitions[0]; i++) {
+        if (strcmp(transitions[i].action, "state") != 0 || strcmp(transitions[i].from, from) != 0 ||
+            !(transitions[i].roles & role))
+            continue;
+        if (strcmp(transitions[i].to, "assigned") == 0 && !assignable(c, unit_id))
+            continue;
+        int needs_reason = strcmp(transitions[i].to, "rejected") == 0;
+        json_t *t =
+            json_pack("{s:s, s:b}", "to", transitions[i].to, "reason_required", needs_reason);
+        if (t && needs_reason) {
+            json_t *reasons = json_array();
+            for (const char *const *r = reject_reasons; *r; r++)
+                json_array_append_new(reasons, json_string(*r));
+            json_object_set_new(t, "reasons", reasons);
+        }
+        json_array_append_new(arr, t);
+    }
+    return arr;
+}
+
 /* The state change itself, inside the open transaction. */
 static int transition_in_tx(struct dbc *c, const struct config *cfg, const struct wf_actor *actor,
                             struct case_row *cr, const char *to, const char *reason,
@@ -225,17 +255,16 @@ static int transition_in_tx(struct dbc *c, const struct config *cfg, const struc
     if (allowed != 1)
         return wf_fail(err, ERR_INVALID_TRANSITION, "state", "a case cannot go from %s to %s%s",
                        cr->state, to, allowed < 0 ? " in your role" : "");
-    if (strcmp(to, "assigned") == 0) {
+    if (strcmp(to, "assigned") == 0 && !assignable(c, cr->unit_id)) {
         if (cr->unit_id == 0)
             return wf_fail(err, ERR_INVALID_TRANSITION, "state",
                            "a case cannot go from %s to assigned before it has a unit: assign "
                            "it to one",
                            cr->state);
-        if (unit_store_internal(c, cr->unit_id) == 0)
-            return wf_fail(err, ERR_INVALID_TRANSITION, "state",
-                           "a case cannot go from %s to assigned: its unit is outside the "
-                           "organisation, it is notified, not assigned",
-                           cr->state);
+        return wf_fail(err, ERR_INVALID_TRANSITION, "state",
+                       "a case cannot go from %s to assigned: its unit is outside the "
+                       "organisation, it is notified, not assigned",
+                       cr->state);
     }
     if (set_state(c, cr->id, to) != 0 ||
         event(c, cr->id, actor, "state", cr->state, to, comment, public_) != 0 ||

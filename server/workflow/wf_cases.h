@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "config.h"
 #include "db.h"
 #include "workflow.h"
@@ -24,6 +26,16 @@
 
 /* 1 when state is one of the open states (new, acknowledged, assigned, in_progress). */
 int wf_case_state_open(const char *state);
+
+/*
+ * The explicit state changes ("state" rows of the transition table) role may
+ * make from state `from` for a case whose unit is unit_id (0: none; "assigned"
+ * needs one of the organisation's own units), as a new JSON array of
+ * {"to": state, "reason_required": bool, "reasons": [codes] (when required)}:
+ * what a client offers, read from the one table. A read: no transaction.
+ */
+json_t *wf_case_allowed_transitions(struct dbc *c, const char *from, int64_t unit_id,
+                                    unsigned role);
 
 /*
  * Creates the case of a new observation INSIDE THE CALLER'S TRANSACTION (the

@@ -529,6 +529,7 @@ json_t *wf_walk_public(struct dbc *c, const struct config *cfg, const char *code
             json_array_append_new(
                 items,
                 json_pack(
+                    /* "answer" is built here: "o" steals it (an "O" leaked it). */
                     "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o}", "number",
                     json_object_get(it, "number"), "category", json_object_get(it, "category"),
                     "description", json_object_get(it, "public_description"), "lon",

@@ -196,6 +196,34 @@ class Workflow(unittest.TestCase):
             self.assertEqual(after["state"], frm)
             self.assertEqual(after["history"], before)  # a refusal records nothing
 
+    def test_the_case_view_lists_exactly_the_transitions_the_table_allows_for_the_role(self):
+        # allowed_transitions is computed from the one transition table: it names what
+        # succeeds (and only that) for this session's role, with a reason where one is needed.
+        for frm in self.STATES:
+            cid = self.case_in(frm)
+            for who, table in ((self.triage, self.ALLOWED_FOR_TRIAGE), (self.admin, self.ALLOWED_FOR_TRIAGE),
+                               (self.lights, self.ALLOWED_FOR_UNIT)):
+                if frm == "new" and who is self.lights:
+                    continue  # an unrouted case is not the unit's to see
+                view = self.case(cid, who)
+                offered = {a["to"]: a for a in view["allowed_transitions"]}
+                self.assertEqual(set(offered), table.get(frm, set()), (frm, who.user["username"]))
+                for to, a in offered.items():
+                    self.assertEqual(a["reason_required"], to == "rejected")
+                    if to == "rejected":
+                        self.assertEqual(a["reasons"], ["not_our_responsibility", "no_action_needed",
+                                                        "cannot_locate", "other"])
+        # Every offer succeeds (here from acknowledged, with the street lighting unit).
+        offered = [a["to"] for a in self.case(self.case_in("acknowledged"))["allowed_transitions"]]
+        self.assertIn("assigned", offered)
+        for to in offered:
+            cid = self.case_in("acknowledged")
+            self.assertEqual(self.state(cid, to, reason="other").status, 200, to)
+        # Every answer that carries the case view carries it, updated to the new state.
+        cid = self.case_in("assigned")
+        r = self.state(cid, "in_progress")
+        self.assertEqual({a["to"] for a in r.json()["allowed_transitions"]}, self.ALLOWED_FOR_TRIAGE["in_progress"])
+
     def test_unit_handlers_work_their_cases_but_make_no_other_transition(self):
         for frm in ("acknowledged", "assigned", "in_progress", "resolved", "rejected"):
             for to in self.STATES:

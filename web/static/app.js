@@ -138,9 +138,43 @@ function checkNearby() {
   nearbyTimer = setTimeout(function () {
     if (!state.pin || !state.category || !navigator.onLine) { $("nearby").hidden = true; return; }
     var url = "/api/v1/observations/nearby?lon=" + state.pin.lon.toFixed(7) + "&lat=" + state.pin.lat.toFixed(7) +
-      "&category=" + encodeURIComponent(state.category) + "&radius_m=50";
+      "&category=" + encodeURIComponent(state.category) + "&radius_m=" + nearbyRadius();
     getJSON(url).then(renderNearby).catch(function () { $("nearby").hidden = true; });
   }, 300);
+}
+
+/* The radius asked for: 50 m beyond the GPS fix's accuracy (a lamp 70 m away under a
+ * 50 m fix is still offered), at most the server's nearby_max_radius_m. */
+var NEARBY_BASE_M = 50;
+function nearbyRadius() {
+  var max = limit("nearby_max_radius_m") || 500;
+  var acc = state.accuracy && isFinite(state.accuracy) ? state.accuracy : 0;
+  return Math.round(Math.max(1, Math.min(max, NEARBY_BASE_M + acc)));
+}
+
+/* The reports this phone has said "me too" to, so the button stays done after a reload. */
+var SUPPORTED_KEY = "trygg.supported";
+function supported() {
+  try { return JSON.parse(localStorage.getItem(SUPPORTED_KEY) || "[]"); } catch (e) { return []; }
+}
+function rememberSupport(id) {
+  var list = supported().filter(function (x) { return x !== id; });
+  list.push(id);
+  try { localStorage.setItem(SUPPORTED_KEY, JSON.stringify(list.slice(-500))); } catch (e) { /* private mode */ }
+}
+
+/* After "me too": the resident need not file the same thing again. */
+function offerStop(after) {
+  var old = $("me-too-offer");
+  if (old) old.remove();
+  var stop = el("button", { type: "button", className: "primary", text: t("me_too_stop") });
+  var go = el("button", { type: "button", className: "secondary", text: t("me_too_continue") });
+  var box = el("div", { id: "me-too-offer", className: "me-too-offer", role: "group", "aria-labelledby": "me-too-offer-title" }, [
+    el("p", { id: "me-too-offer-title", className: "big", text: t("me_too_stop_title") }), stop, go]);
+  stop.addEventListener("click", resetForm);
+  go.addEventListener("click", function () { box.remove(); $("description").focus(); });
+  after.after(box);
+  stop.focus();
 }
 
 function renderNearby(body) {
@@ -153,15 +187,24 @@ function renderNearby(body) {
       " · " + t("status_" + o.status) + (o.description ? " — " + o.description : "");
     var btn = el("button", { type: "button", className: "secondary", text: t("me_too") });
     var msg = el("p", { className: "status", role: "status" });
+    if (supported().indexOf(o.id) >= 0) {
+      btn.disabled = true;
+      btn.setAttribute("aria-pressed", "true");
+      msg.textContent = t("me_too_already");
+    }
     btn.addEventListener("click", function () {
       btn.disabled = true;
       api("POST", "/api/v1/observations/" + o.id + "/support", { client_id: supporterId() }).then(function (b) {
+        rememberSupport(o.id);
+        btn.setAttribute("aria-pressed", "true");
         msg.textContent = t("me_too_done", { n: b.support_count });
+        offerStop(msg);
       }).catch(function (e) { btn.disabled = false; msg.textContent = t("error_generic", { msg: e.message }); });
     });
+    var link = el("a", { href: "/r/" + o.id, text: t("view_report_n", { id: o.id }) });
     var img = null;
     if (o.photos && o.photos.length) img = el("img", { src: o.photos[0].thumb_url, alt: t("photo_alt"), width: "64", height: "64" });
-    list.appendChild(el("li", { className: "nearby-item" }, [img, el("p", { text: text }), btn, msg]));
+    list.appendChild(el("li", { className: "nearby-item" }, [img, el("p", { text: text }), link, btn, msg]));
   });
 }
 
@@ -215,6 +258,7 @@ function submit(ev) {
     Object.keys(rep).forEach(function (k) { if (rep[k]) payload.reporter[k] = rep[k]; });
   }
   $("submit").disabled = true;
+  showProgress(t("net_sending"), 0, 1);
   var file = $("photo").files && $("photo").files[0];
   (file ? downscale(file) : Promise.resolve(null)).then(function (blob) {
     return queue.add(payload, blob ? [blob] : []);
@@ -225,25 +269,82 @@ function submit(ev) {
     });
   }).catch(function (e) {
     $("form-error").textContent = t("error_generic", { msg: e.message || e });
-  }).then(function () { $("submit").disabled = false; });
+  }).then(function () { $("submit").disabled = false; hideProgress(); });
 }
+
+/* A slow send shows how far it got (a report, then each photo). */
+var progressTimer = null;
+function showProgress(text, step, total) {
+  var box = $("send-progress");
+  $("send-progress-text").textContent = text;
+  $("send-progress-bar").max = total;
+  $("send-progress-bar").value = step;
+  /* Only when it is slow: a quick send goes straight to the answer. */
+  if (box.hidden && !progressTimer) progressTimer = setTimeout(function () { progressTimer = null; box.hidden = false; }, 400);
+}
+function hideProgress() {
+  clearTimeout(progressTimer);
+  progressTimer = null;
+  $("send-progress").hidden = true;
+}
+queue.onProgress(function (rec, step, total) {
+  if (rec.client_id !== doneFor && !$("submit").disabled) return;
+  showProgress(step === 0 ? t("net_sending") : t("net_sending_photo", { n: step, total: total - 1 }), step, total);
+});
+
+/* The report the thank-you screen is about; the screen follows it as the queue sends it. */
+var doneFor = null;
 
 function showDone(rec) {
   stopGps();
+  doneFor = rec.client_id;
   $("report").hidden = true;
   $("done").hidden = false;
-  if (rec.server_id) {
+  describeDone(rec);
+  $("done").focus();
+  renderMine();
+}
+
+/* The three honest answers: sent; saved on the phone; the answer was lost, trying again. */
+function describeDone(rec) {
+  var link = $("done-link");
+  link.hidden = true;
+  if (rec.server_id && rec.state === "sent") {
     $("h-done").textContent = t("sent_title");
     $("done-text").textContent = t("sent_number", { id: rec.server_id });
+    $("done-net").textContent = t("net_sent");
+    link.href = "/r/" + rec.server_id;
+    link.textContent = t("view_report");
+    link.hidden = false;
   } else if (rec.state === "failed") {
     $("h-done").textContent = t("failed");
     $("done-text").textContent = rec.error || "";
+    $("done-net").textContent = "";
+  } else if (rec.net === "lost") {
+    $("h-done").textContent = t("lost_title");
+    $("done-text").textContent = t("lost_text");
+    $("done-net").textContent = t("net_lost");
   } else {
     $("h-done").textContent = t("queued_title");
-    $("done-text").textContent = t("queued_text");
+    $("done-text").textContent = rec.server_id ? t("sent_number", { id: rec.server_id }) : t("queued_text");
+    $("done-net").textContent = t("net_saved");
   }
-  $("done").focus();
-  renderMine();
+}
+
+/* A lost answer is asked again soon (same client_id: never twice), not only every 20 s. */
+var retryTimer = null;
+function retryLost(list) {
+  if (retryTimer || !list.some(function (r) { return r.state === "waiting" && r.net === "lost"; })) return;
+  retryTimer = setTimeout(function () { retryTimer = null; queue.flush(); }, 2500);
+}
+
+function followDone() {
+  return queue.all().then(function (list) {
+    retryLost(list);
+    if ($("done").hidden || !doneFor) return;
+    var rec = list.find(function (r) { return r.client_id === doneFor; });
+    if (rec && rec.kind !== "audit") describeDone(rec);
+  });
 }
 
 function resetForm() {
@@ -271,10 +372,14 @@ function renderMine() {
       if (r.kind === "audit") label = r.state === "sent" ? t("audit_sent") : r.state === "failed" ? t("failed") + (r.error ? ": " + r.error : "") : t("waiting");
       else if (r.state === "sent" || r.server_id) label = t("number", { id: r.server_id }) + " · " + t("status_" + (r.status || "new"));
       else if (r.state === "failed") label = t("failed") + (r.error ? ": " + r.error : "");
-      else label = t("waiting");
+      else label = r.net === "lost" ? t("retrying") : t("waiting");
       var when = new Date(r.created);
+      var name = r.kind === "audit" ? t("audit_title") : categoryName(r.payload.category);
+      var cat = r.kind !== "audit" && r.server_id && r.server_id !== true
+        ? el("a", { className: "mine-cat", href: "/r/" + r.server_id, text: name })
+        : el("span", { className: "mine-cat", text: name });
       ul.appendChild(el("li", { className: "mine-item " + (r.server_id ? "sent" : r.state) }, [
-        el("span", { className: "mine-cat", text: r.kind === "audit" ? t("audit_title") : categoryName(r.payload.category) }),
+        cat,
         el("span", { className: "mine-when", text: when.toLocaleString(locale(), { dateStyle: "short", timeStyle: "short" }) }),
         el("span", { className: "mine-state", text: label })
       ]));
@@ -356,6 +461,7 @@ function start() {
   window.addEventListener("online", function () { updateOnline(); queue.flush().then(refreshStatuses); });
   window.addEventListener("offline", updateOnline);
   queue.onChange(renderMine);
+  queue.onChange(followDone);
   languageButton($("lang"), relabel);
   $("report").addEventListener("submit", submit);
   $("change-category").addEventListener("click", function () {
@@ -369,7 +475,7 @@ function start() {
     stopGps();
     setPin(c.lat, c.lng, "centre", null);
   });
-  $("another").addEventListener("click", resetForm);
+  $("another").addEventListener("click", function () { doneFor = null; resetForm(); });
   fieldwalk.init(auditDone, backToCategories);
   var configured = loadConfig().then(function (c) { state.config = c; }).catch(function () { state.config = null; })
     .then(function () { fieldwalk.setTiles(state.config && state.config.tiles); });

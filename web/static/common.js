@@ -43,8 +43,9 @@ export function onUnauthorized(fn) { unauthorizedHandler = fn; }
 /*
  * Calls the JSON API: method and path, body (sent as JSON) or raw (a GeoJSON
  * text, sent as it is). Resolves to the parsed answer (null when empty);
- * rejects with an Error carrying the server's message, .status and .code
- * (the stable machine code of the JSON error), or with fetch's own error when
+ * rejects with an Error carrying the server's message, .status, .code
+ * (the stable machine code of the JSON error) and .field (the field at fault,
+ * when the server names one), or with fetch's own error when
  * the network is away.
  */
 export function api(method, path, body, raw) {
@@ -60,6 +61,7 @@ export function api(method, path, body, raw) {
       const err = new Error((json && json.error && json.error.message) || ("HTTP " + r.status));
       err.status = r.status;
       err.code = json && json.error && json.error.code;
+      err.field = json && json.error && json.error.field;
       throw err;
     }
     return json;

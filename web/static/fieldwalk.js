@@ -10,6 +10,7 @@ import { $, el, api, getJSON, categoryName } from "./common.js";
 import { t, locale } from "./i18n.js";
 import * as queue from "./queue.js";
 import { drawWalk, fit, AUDIT_PARAMETERS } from "./walkmap.js";
+import * as tilecache from "./tilecache.js";
 
 var KEY = "trygg.";
 var walk = null;          // the walk's public view, or null
@@ -193,7 +194,11 @@ function ensureWalkMap() {
   if (walkLayer) walkMap.removeLayer(walkLayer);
   var d = drawWalk(walkMap, walk, { labels: labels() });
   walkLayer = d.layer;
-  if (first) fit(walkMap, d.bounds);
+  if (first) {
+    fit(walkMap, d.bounds);
+    /* The basemap around the walk, kept on the phone for the walk itself. */
+    tilecache.precache(tiles, d.bounds).catch(function () { /* not fatal */ });
+  }
   setTimeout(function () { walkMap.invalidateSize(); }, 0);
 }
 

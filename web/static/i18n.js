@@ -36,9 +36,12 @@ export function locale() { return current === "en" ? "en-GB" : "sv-SE"; }
 
 /*
  * The text for key in the current language (Swedish when English lacks it,
- * the key itself when both do), with each {name} replaced by vars[name].
+ * the key itself when both do), with each {name} replaced by vars[name];
+ * key_one instead when vars.n is 1 and that text exists.
  */
 export function t(key, vars) {
+  /* Plurals: with vars.n === 1 a key_one text wins when there is one ("1 rapport", not "1 rapporter"). */
+  if (vars && Number(vars.n) === 1 && ((texts[current] && texts[current][key + "_one"]) || texts.sv[key + "_one"])) key += "_one";
   let s = (texts[current] && texts[current][key]) || texts.sv[key] || key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
   return s;
@@ -52,6 +55,9 @@ export function t(key, vars) {
 export function apply(root) {
   root = root || document;
   document.documentElement.lang = current;
+  /* The page's title, when the page names its key: <html data-i18n-title="key">. */
+  const titleKey = document.documentElement.dataset.i18nTitle;
+  if (titleKey) document.title = t(titleKey);
   root.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   root.querySelectorAll("[data-i18n-attr]").forEach((e) => {
     e.dataset.i18nAttr.split(";").forEach((pair) => {

@@ -134,8 +134,16 @@ function draw(body) {
     if (!heat) clusterLayer.addLayer(clusterMarker(c));
   });
   if (heat) {
-    var max = body.clusters.reduce(function (m, c) { return Math.max(m, c.count); }, 1);
-    heatLayer = L.heatLayer(body.clusters.map(function (c) { return [c.lat, c.lon, c.count / max]; }),
+    /* Hot spots are problems: "good place" reports do not heat the map. */
+    var problems = function (c) {
+      return Object.keys(c.categories).reduce(function (n, k) {
+        var cat = categories().find(function (x) { return x.code === k; });
+        return n + (cat && cat.kind === "good" ? 0 : c.categories[k]);
+      }, 0);
+    };
+    var hot = body.clusters.map(function (c) { return { c: c, n: problems(c) }; }).filter(function (h) { return h.n > 0; });
+    var max = hot.reduce(function (m, h) { return Math.max(m, h.n); }, 1);
+    heatLayer = L.heatLayer(hot.map(function (h) { return [h.c.lat, h.c.lon, h.n / max]; }),
       { radius: 30, blur: 20, minOpacity: 0.35 }).addTo(map);
   }
   var s = $("summary");
@@ -170,6 +178,7 @@ function showDetails(id) {
       o.public_comments.forEach(function (c) { ul.appendChild(el("li", { text: c.comment })); });
       box.appendChild(ul);
     }
+    box.appendChild(el("p", {}, [el("a", { href: "/r/" + o.id, text: t("view_report_n", { id: o.id }) })]));
     var close = el("button", { type: "button", className: "secondary", text: t("close") });
     close.addEventListener("click", function () { box.hidden = true; });
     box.appendChild(close);

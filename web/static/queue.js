@@ -10,6 +10,11 @@
  * server_id, status, error, created}; a record without kind (stored by an
  * earlier version) is a report. An audit is posted to
  * /api/v1/walks/{payload.walk}/audits without the walk field.
+ *
+ * rec.net says what the last attempt met, so the app can say it honestly:
+ * "sent"; "offline" (the phone had no network: saved, sent later); "lost" (the
+ * request went out with the network up but no answer came back: it may have
+ * arrived, and the retry with the same client_id finds out).
  */
 const DB = "trygg", STORE = "reports", VERSION = 1;
 let dbPromise = null;
@@ -108,13 +113,30 @@ function target(rec) {
   return { url: "/api/v1/walks/" + encodeURIComponent(rec.payload.walk) + "/audits", body: body };
 }
 
+const progressListeners = [];
+/* fn(rec, step, total) is called before each request of a record: step 0 is the report, 1.. its photos. */
+export function onProgress(fn) { progressListeners.push(fn); }
+function progress(rec, step, total) {
+  progressListeners.forEach(function (fn) { try { fn(rec, step, total); } catch (e) { /* ignore */ } });
+}
+
+/* Marks a failed attempt as "offline" or "lost" (see above), stores it, and fails on. */
+function networkFailed(rec, e) {
+  if (e && e.final) throw e;
+  /* An HTTP error is an answer (the server is busy or away): saved, sent later. */
+  rec.net = navigator.onLine && !(e && /^HTTP /.test(e.message || "")) ? "lost" : "offline";
+  return put(rec).then(function () { throw e; });
+}
+
 /* Sends one waiting record: the observation (or audit), then each photo not yet done. */
 function sendOne(rec) {
   var chain;
+  var total = 1 + rec.photos.filter(function (ph) { return !ph.done; }).length, step = 0;
   if (rec.server_id && rec.upload_token) {
     chain = Promise.resolve();
   } else {
     var to = target(rec);
+    progress(rec, step, total);
     chain = fetch(to.url, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(to.body)
     }).then(function (res) {
@@ -139,6 +161,7 @@ function sendOne(rec) {
     rec.photos.forEach(function (ph) {
       if (ph.done) return;
       p = p.then(function () {
+        progress(rec, ++step, total);
         return fetch("/api/v1/observations/" + rec.server_id + "/photos", {
           method: "POST", headers: { "Content-Type": ph.blob.type || "image/jpeg", "Idempotency-Key": ph.key,
                                      "X-Upload-Token": rec.upload_token },
@@ -161,8 +184,11 @@ function sendOne(rec) {
       });
     });
     return p;
+  }).catch(function (e) {
+    return networkFailed(rec, e);
   }).then(function () {
     rec.state = "sent";
+    rec.net = "sent";
     return put(rec);
   }).catch(function (e) {
     if (e && e.final) return;

@@ -13,7 +13,6 @@ import { showSituation } from "./staff-situation.js";
 useTexts(texts);
 
 var STATES = ["new", "acknowledged", "assigned", "in_progress", "resolved", "rejected", "duplicate"];
-var REASONS = ["not_our_responsibility", "no_action_needed", "cannot_locate", "other"];
 var ctx = { me: null, units: [], areas: null };
 /* Cases on one page of the queue: the app's choice, well under the server's page_size_max. */
 var QUEUE_PAGE_SIZE = 25;
@@ -50,7 +49,20 @@ function fmtDate(ts) {
 }
 
 function errorBox() { return el("p", { className: "error", role: "alert" }); }
-function showError(box, e) { box.textContent = t("error", { msg: e.message }); }
+/*
+ * An API error in the page's language: the stable code's own text when there is
+ * one (err_<code>, with the field named), else the server's English message.
+ */
+function errorText(e) {
+  var key = e && e.code ? "err_" + e.code : null;
+  var fieldKey = e && e.field ? "field_" + e.field : "err_field";
+  var fieldName = t(fieldKey) === fieldKey ? e.field : t(fieldKey);
+  var own = key ? t(key, { field: fieldName }) : key;
+  if (own && own !== key) return t("error", { msg: own });
+  if (e && e.status === undefined) return t("error", { msg: t("err_network") });
+  return t("error", { msg: e.message });
+}
+function showError(box, e) { box.textContent = errorText(e); }
 
 /* ---- shell ---------------------------------------------------------------- */
 
@@ -188,22 +200,27 @@ function renderQueueTable(box, body, q, err) {
     }).catch(function (e) { showError(err, e); });
   }
   var all = el("input", { type: "checkbox", "aria-label": t("select_all"), onchange: function () { checks.forEach(function (c) { c.checked = all.checked; }); } });
-  var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [all]) : null,
+  var hit = function (input) { return el("label", { className: "hit" }, [input]); };
+  var head = el("tr", {}, [canBulk ? el("th", { className: "check", scope: "col" }, [hit(all)]) : null,
     el("th", { scope: "col", text: t("col_id") }), el("th", { scope: "col", text: t("col_category") }),
     el("th", { scope: "col", text: t("col_state") }), el("th", { scope: "col", text: t("col_priority") }),
     el("th", { scope: "col", text: t("col_unit") }), el("th", { scope: "col", text: t("col_area") }),
+    el("th", { scope: "col", text: t("col_unsafe") }), el("th", { scope: "col", text: t("light") }), el("th", { scope: "col", text: t("walk") }),
     el("th", { scope: "col", text: t("col_created") }), el("th", { scope: "col", text: t("col_due") })]);
   var tbody = el("tbody");
   body.cases.forEach(function (c) {
     var cb = el("input", { type: "checkbox", value: String(c.id), "aria-label": t("select_case", { id: c.id }) });
     checks.push(cb);
-    tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [cb]) : null,
+    tbody.appendChild(el("tr", {}, [canBulk ? el("td", { className: "check" }, [hit(cb)]) : null,
       el("td", {}, [el("a", { href: "#/case/" + c.id, text: "#" + c.id })]),
       el("td", { text: categoryName(c.category) + (c.description ? " – " + c.description.slice(0, 60) : "") }),
       el("td", {}, [stateBadge(c.state)]),
       el("td", { text: String(c.priority) }),
       el("td", { text: c.unit ? c.unit.name : t("unrouted") }),
       el("td", { text: c.area ? c.area.name : t("none") }),
+      el("td", { text: c.unsafe_rating ? String(c.unsafe_rating) : "–" }),
+      el("td", { text: c.light ? t("light_" + c.light) : "–" }),
+      el("td", { text: c.walk || "–" }),
       el("td", { className: "when", text: fmtDate(c.created_at) }),
       el("td", { className: "when" + (c.overdue ? " overdue" : "") }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmtDate(c.due_at)])]));
   });
@@ -231,8 +248,22 @@ function dl(pairs) {
   return d;
 }
 
-function renderCase(c, err) {
+/* The unsafe rating 1–5 as text. */
+function ratingText(r) { return r ? t("rating_of", { n: r }) : t("none"); }
+/* Area and SWEREF 99 TM (from the public observation), for finding the place in the municipality's GIS. */
+function positionText(c, o) {
+  var sw = o && o.sweref99tm;
+  return (c.area ? c.area.name : t("none")) + (sw ? " · SWEREF 99 TM N " + Math.round(sw.n) + ", E " + Math.round(sw.e) : "");
+}
+
+/*
+ * Draws case c. after: {form: the action form's key, message: the confirmation}
+ * redraws in place after an action: the scroll position stays, the confirmation
+ * shows next to the control that made it, and focus returns there.
+ */
+function renderCase(c, err, after) {
   var o = c.observation || {};
+  var scrollY = window.scrollY;
   main.textContent = "";
   document.title = t("case_title", { id: c.id, cat: categoryName(c.category) }) + " – Trygg";
   main.appendChild(el("p", {}, [el("a", { href: "#/queue", text: "← " + t("back") })]));
@@ -247,9 +278,11 @@ function renderCase(c, err) {
     [t("area"), document.createTextNode(c.area ? c.area.name : t("none"))],
     [t("observed"), document.createTextNode(fmt(c.observed_at))],
     [t("light"), document.createTextNode(c.light ? t("light_" + c.light) : t("none"))],
+    [t("case_unsafe"), document.createTextNode(ratingText(c.unsafe_rating))],
+    [t("case_position"), document.createTextNode(positionText(c, o))],
     [t("description"), document.createTextNode(c.description || t("none"))],
     [t("support"), document.createTextNode(String(c.support_count))],
-    c.walk ? [t("walk"), document.createTextNode(c.walk)] : null,
+    [t("walk"), document.createTextNode(c.walk || t("none"))],
     c.reporter ? [t("reporter"), document.createTextNode([c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(", "))] : null,
     c.merged && c.merged.length ? [t("merged_note", { ids: "" }), document.createTextNode(c.merged.map(function (x) { return "#" + x; }).join(", "))] : null
   ])]);
@@ -262,6 +295,16 @@ function renderCase(c, err) {
     el("h2", { text: t("duplicates") }), duplicatesList(c, err), el("h2", { text: t("history") }), historyList(c)]);
   var right = el("section", { className: "actions", "aria-label": t("actions") }, [el("h2", { text: t("actions") })].concat(actionForms(c, err)));
   main.appendChild(el("div", { className: "staff-grid" }, [left, right]));
+  if (after) {
+    window.scrollTo(0, scrollY);
+    var box = main.querySelector("[data-form='" + after.form + "']");
+    if (box) {
+      var ok = box.querySelector(".msg-ok");
+      if (ok) ok.textContent = after.message;
+      var focus = box.querySelector("button, select, textarea");
+      if (focus) focus.focus({ preventScroll: true });
+    }
+  }
   var map = L.map(mapDiv).setView([c.lat, c.lon], 17);
   L.circleMarker([c.lat, c.lon], { radius: 10, color: "#111", weight: 2, fillColor: colour(c.category), fillOpacity: 0.9 }).addTo(map);
 }
@@ -299,42 +342,95 @@ function duplicatesList(c, err) {
   return ul;
 }
 
+/* The confirmation and the error of one action, shown next to its control. */
+function feedback() {
+  return [el("p", { className: "msg-ok", role: "status", "aria-live": "polite" }), el("p", { className: "error", role: "alert" })];
+}
+
 function actionForms(c, err) {
   var forms = [];
   var triage = ctx.me.role === "admin" || ctx.me.role === "triage";
-  function post(path, body) {
-    err.textContent = "";
-    return api("POST", "/api/v1/cases/" + c.id + path, body).then(function (nc) { announce(t("saved")); renderCase(nc, err); })
-      .catch(function (e) { showError(err, e); });
+  /* What this session may do from here: computed by the workflow's transition table. */
+  var allowed = c.allowed_transitions || [];
+  function post(key, path, body, message) {
+    var box = main.querySelector("[data-form='" + key + "']");
+    var fb = box ? box.querySelector(".error") : err;
+    var ok = box ? box.querySelector(".msg-ok") : null;
+    fb.textContent = "";
+    if (ok) ok.textContent = "";
+    return api("POST", "/api/v1/cases/" + c.id + path, body).then(function (nc) {
+      var msg = typeof message === "function" ? message(nc) : (message || t("saved"));
+      announce(msg);
+      renderCase(nc, err, { form: key, message: msg });
+    }).catch(function (e) { showError(fb, e); });
   }
-  if (triage && c.state === "new") {
-    forms.push(el("button", { type: "button", className: "primary", text: t("acknowledge"), onclick: function () { post("/state", { state: "acknowledged" }); } }));
+  if (allowed.some(function (a) { return a.to === "acknowledged"; }) && c.state === "new") {
+    forms.push(el("div", { "data-form": "ack" }, [
+      el("button", { type: "button", className: "primary", text: t("acknowledge"), onclick: function () {
+        post("ack", "/state", { state: "acknowledged" }, t("state_changed", { state: t("st_acknowledged") }));
+      } })].concat(feedback())));
   }
-  // State change
-  var st = select("state", STATES.filter(function (s) { return s !== "duplicate" && s !== c.state; }).map(function (s) { return [s, t("st_" + s)]; }));
-  var reason = select("reason", [["", t("none")]].concat(REASONS.map(function (r) { return [r, t("r_" + r)]; })));
-  var sc = el("textarea", { rows: "2", name: "comment" });
-  var sp = el("input", { type: "checkbox", id: "state-public" });
-  forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/state", { state: st.value, reason: reason.value || undefined, comment: sc.value || undefined, public: sp.checked }); } }, [
-    el("h3", { text: t("change_state") }), field(t("new_state"), st), field(t("reason"), reason), field(t("comment"), sc),
-    el("div", { className: "field toggle" }, [sp, el("label", { for: "state-public", text: t("public") })]),
-    el("button", { type: "submit", className: "secondary", text: t("save") })]));
+  // State change: only the transitions allowed from this state for this role.
+  if (allowed.length) {
+    var st = select("state", allowed.map(function (a) { return [a.to, t("st_" + a.to)]; }));
+    var reasonField = field(t("reason_required"), select("reason", [["", t("choose")]]));
+    var reason = reasonField.querySelector("select");
+    var sc = el("textarea", { rows: "2", name: "comment" });
+    var sp = el("input", { type: "checkbox", id: "state-public" });
+    var syncReason = function () {
+      var a = allowed.find(function (x) { return x.to === st.value; });
+      var need = !!(a && a.reason_required);
+      reasonField.hidden = !need;
+      reason.setAttribute("aria-required", need ? "true" : "false");
+      reason.textContent = "";
+      reason.appendChild(el("option", { value: "", text: t("choose") }));
+      ((a && a.reasons) || []).forEach(function (r) { reason.appendChild(el("option", { value: r, text: t("r_" + r) })); });
+    };
+    st.addEventListener("change", syncReason);
+    syncReason();
+    forms.push(el("form", { "data-form": "state", onsubmit: function (ev) {
+      ev.preventDefault();
+      var a = allowed.find(function (x) { return x.to === st.value; });
+      if (a && a.reason_required && !reason.value) {
+        this.querySelector(".error").textContent = t("error", { msg: t("need_reason") });
+        reason.focus();
+        return;
+      }
+      post("state", "/state", { state: st.value, reason: reason.value || undefined, comment: sc.value || undefined, public: sp.checked },
+        t("state_changed", { state: t("st_" + st.value) }));
+    } }, [
+      el("h3", { text: t("change_state") }), field(t("new_state"), st), reasonField, field(t("comment"), sc),
+      el("div", { className: "field toggle" }, [sp, el("label", { for: "state-public", text: t("public") })]),
+      el("button", { type: "submit", className: "secondary", text: t("save") })].concat(feedback())));
+  } else {
+    forms.push(el("p", { className: "hint", text: t("no_transitions", { state: t("st_" + c.state) }) }));
+  }
   if (triage) {
     var us = select("unit", unitOptions(false), c.unit ? c.unit.id : "");
     var ac = el("input", { name: "comment" });
-    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/assign", { unit_id: Number(us.value), comment: ac.value || undefined }); } }, [
+    forms.push(el("form", { "data-form": "assign", onsubmit: function (ev) {
+      ev.preventDefault();
+      post("assign", "/assign", { unit_id: Number(us.value), comment: ac.value || undefined },
+        function (nc) { return t("assigned_to", { unit: nc.unit ? nc.unit.name : "" }); });
+    } }, [
       el("h3", { text: t("assign_title") }), field(t("unit"), us), field(t("comment"), ac),
-      el("button", { type: "submit", className: "secondary", text: t("assign") })]));
+      el("button", { type: "submit", className: "secondary", text: t("assign") })].concat(feedback())));
     var ps = select("priority", [["1", t("p1")], ["2", t("p2")], ["3", t("p3")]], c.priority);
-    forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/priority", { priority: Number(ps.value) }); } }, [
-      el("h3", { text: t("set_priority") }), field(t("priority"), ps), el("button", { type: "submit", className: "secondary", text: t("save") })]));
+    forms.push(el("form", { "data-form": "priority", onsubmit: function (ev) {
+      ev.preventDefault();
+      post("priority", "/priority", { priority: Number(ps.value) }, t("priority_set", { p: t("p" + ps.value) }));
+    } }, [
+      el("h3", { text: t("set_priority") }), field(t("priority"), ps), el("button", { type: "submit", className: "secondary", text: t("save") })].concat(feedback())));
   }
   var cc = el("textarea", { rows: "3", name: "comment", required: true });
   var cp = el("input", { type: "checkbox", id: "comment-public" });
-  forms.push(el("form", { onsubmit: function (ev) { ev.preventDefault(); post("/comment", { comment: cc.value, public: cp.checked }); } }, [
+  forms.push(el("form", { "data-form": "comment", onsubmit: function (ev) {
+    ev.preventDefault();
+    post("comment", "/comment", { comment: cc.value, public: cp.checked }, cp.checked ? t("comment_added_public") : t("comment_added"));
+  } }, [
     el("h3", { text: t("add_comment") }), field(t("comment"), cc),
     el("div", { className: "field toggle" }, [cp, el("label", { for: "comment-public", text: t("public") })]),
-    el("button", { type: "submit", className: "secondary", text: t("add_comment") })]));
+    el("button", { type: "submit", className: "secondary", text: t("add_comment") })].concat(feedback())));
   return forms;
 }
 
