@@ -83,10 +83,10 @@ async function login(page, username) {
 }
 
 const MENUS = {
-  anna: ["Ärenden", "Vandringar", "Enheter", "Fördelningsregler", "Områden", "Användare", "Utskick"],
-  tove: ["Ärenden", "Vandringar", "Utskick"],
+  anna: ["Ärenden", "Vandringar", "Lägesbild", "Enheter", "Fördelningsregler", "Områden", "Användare", "Utskick"],
+  tove: ["Ärenden", "Vandringar", "Lägesbild", "Utskick"],
   lars: ["Ärenden", "Vandringspunkter"],
-  olle: ["Vandringar"],
+  olle: ["Vandringar", "Lägesbild"],
 };
 
 for (const [username, expected] of Object.entries(MENUS)) {
