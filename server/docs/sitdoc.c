@@ -7,6 +7,7 @@
 #include "sitdoc.h"
 
 #include "membuf.h"
+#include "pdfdoc.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -21,22 +22,17 @@
 #define MARGIN 40.0
 #define CONTENT_W (PAGE_W - 2 * MARGIN)
 #define BOTTOM (PAGE_H - 50.0)
-#define FONT "DejaVu Sans"
 #define ROW_H 14.0
 #define MAP_H 300.0
 #define CHART_H 190.0
 #define TEXT_MAX 600 /* bytes of one cell's text */
 
-struct rgb {
-    double r, g, b;
-};
-
-static const struct rgb INK = {0.10, 0.11, 0.13}, MUTED = {0.36, 0.38, 0.42},
-                        ACCENT = {0.09, 0.24, 0.40}, TINT = {0.93, 0.95, 0.97},
-                        RULE = {0.77, 0.80, 0.84}, WHITE = {1, 1, 1}, BAR_NOW = {0.09, 0.24, 0.40},
-                        BAR_PREV = {0.55, 0.66, 0.78}, BAR_YEAR = {0.85, 0.62, 0.20},
-                        AREA_LINE = {0.29, 0.45, 0.27}, MAP_BG = {0.975, 0.972, 0.962},
-                        HOT = {0.80, 0.20, 0.10};
+static const struct pdf_rgb INK = {0.10, 0.11, 0.13}, MUTED = {0.36, 0.38, 0.42},
+                            ACCENT = {0.09, 0.24, 0.40}, TINT = {0.93, 0.95, 0.97},
+                            RULE = {0.77, 0.80, 0.84}, WHITE = {1, 1, 1},
+                            BAR_NOW = {0.09, 0.24, 0.40}, BAR_PREV = {0.55, 0.66, 0.78},
+                            BAR_YEAR = {0.85, 0.62, 0.20}, AREA_LINE = {0.29, 0.45, 0.27},
+                            MAP_BG = {0.975, 0.972, 0.962}, HOT = {0.80, 0.20, 0.10};
 
 enum str {
     S_TITLE,
@@ -131,15 +127,8 @@ static const char *const texts[S_COUNT_STR][2] = {
 
 struct doc {
     int en;
-    struct membuf out;
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    PangoLayout *layout;
-    PangoFontDescription *font;
-    int page;
-    double y;
+    struct pdfdoc p; /* the page, its flow cursor p.y and its page number p.page */
     char footer[300];
-    char scratch[TEXT_MAX + 8];
 };
 
 static const char *tr(const struct doc *d, enum str s)
@@ -147,117 +136,62 @@ static const char *tr(const struct doc *d, enum str s)
     return texts[s][d->en];
 }
 
-static void set_rgb(cairo_t *cr, struct rgb c)
+static void set_rgb(cairo_t *cr, struct pdf_rgb c)
 {
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-static cairo_status_t doc_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    return membuf_append(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* s as text pango can take: valid UTF-8, no control characters, at most TEXT_MAX bytes. */
-static const char *clean(struct doc *d, const char *s)
-{
-    size_t o = 0;
-    if (!s)
-        return "–";
-    for (const char *p = s; *p && o + 8 < TEXT_MAX;) {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x80) {
-            d->scratch[o++] = (char)(c < 0x20 || c == 0x7f ? ' ' : c);
-            p++;
-            continue;
-        }
-        gunichar u = g_utf8_get_char_validated(p, (gssize)strnlen(p, 4));
-        if (u == (gunichar)-1 || u == (gunichar)-2) {
-            memcpy(d->scratch + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-            continue;
-        }
-        int l = g_unichar_to_utf8(u, d->scratch + o);
-        o += (size_t)l;
-        p += l;
-    }
-    d->scratch[o] = '\0';
-    return d->scratch;
+    pdfdoc_set_rgb(cr, c);
 }
 
 /* Draws text (one line, cut with "…" to width w; w <= 0: wrapped to the
  * content width) at x, y in size and colour; align 0 left, 1 right. Returns
  * the height used. */
 static double text(struct doc *d, double x, double y, double w, double size, int bold,
-                   struct rgb color, int align, const char *s)
+                   struct pdf_rgb color, int align, const char *s)
 {
-    PangoLayout *l = d->layout;
-    pango_font_description_set_family(d->font, FONT);
-    pango_font_description_set_weight(d->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(d->font, size * PANGO_SCALE);
-    pango_layout_set_font_description(l, d->font);
-    pango_layout_set_alignment(l, align ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-    if (w > 0) {
-        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_height(l, -1);
-    } else {
-        pango_layout_set_width(l, (int)(CONTENT_W * PANGO_SCALE));
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_height(l, -1);
-    }
-    pango_layout_set_text(l, clean(d, s), -1);
-    int pw, ph;
-    pango_layout_get_size(l, &pw, &ph);
-    set_rgb(d->cr, color);
-    cairo_move_to(d->cr, x, y);
-    pango_cairo_show_layout(d->cr, l);
-    return (double)ph / PANGO_SCALE;
+    struct pdf_style st = pdf_style(size, bold, color);
+    st.align = align ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+    if (w > 0)
+        return pdfdoc_text(&d->p, &st, x, y, w, PDFDOC_ONE_LINE, s, 1, NULL);
+    return pdfdoc_text(&d->p, &st, x, y, CONTENT_W, 0, s, 1, NULL);
 }
 
-static void fill_rect(struct doc *d, double x, double y, double w, double h, struct rgb c)
+static void fill_rect(struct doc *d, double x, double y, double w, double h, struct pdf_rgb c)
 {
-    set_rgb(d->cr, c);
-    cairo_rectangle(d->cr, x, y, w, h);
-    cairo_fill(d->cr);
+    pdfdoc_fill_rect(&d->p, x, y, w, h, c);
 }
 
 static void footer(struct doc *d)
 {
     char right[64];
-    set_rgb(d->cr, RULE);
-    cairo_set_line_width(d->cr, 0.5);
-    cairo_move_to(d->cr, MARGIN, PAGE_H - 36);
-    cairo_line_to(d->cr, PAGE_W - MARGIN, PAGE_H - 36);
-    cairo_stroke(d->cr);
+    set_rgb(d->p.cr, RULE);
+    cairo_set_line_width(d->p.cr, 0.5);
+    cairo_move_to(d->p.cr, MARGIN, PAGE_H - 36);
+    cairo_line_to(d->p.cr, PAGE_W - MARGIN, PAGE_H - 36);
+    cairo_stroke(d->p.cr);
     text(d, MARGIN, PAGE_H - 32, CONTENT_W * 0.75, 7, 0, MUTED, 0, d->footer);
-    snprintf(right, sizeof right, "%s %d", tr(d, S_PAGE), d->page);
+    snprintf(right, sizeof right, "%s %d", tr(d, S_PAGE), d->p.page);
     text(d, MARGIN, PAGE_H - 32, CONTENT_W, 7, 0, MUTED, 1, right);
 }
 
 static void next_page(struct doc *d)
 {
     footer(d);
-    cairo_show_page(d->cr);
-    d->page++;
-    d->y = MARGIN;
+    cairo_show_page(d->p.cr);
+    d->p.page++;
+    d->p.y = MARGIN;
 }
 
 /* Starts a new page unless h more points fit. */
 static void need(struct doc *d, double h)
 {
-    if (d->y + h > BOTTOM)
+    if (d->p.y + h > BOTTOM)
         next_page(d);
 }
 
 static void heading(struct doc *d, const char *s)
 {
     need(d, 60);
-    d->y += 8;
-    d->y += text(d, MARGIN, d->y, CONTENT_W, 13, 1, ACCENT, 0, s) + 4;
+    d->p.y += 8;
+    d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 13, 1, ACCENT, 0, s) + 4;
 }
 
 /* ---- tables --------------------------------------------------------------------- */
@@ -273,15 +207,15 @@ static void table_row(struct doc *d, const struct col *cols, int ncols, const ch
     need(d, ROW_H + 2);
     double x = MARGIN;
     if (head)
-        fill_rect(d, MARGIN, d->y, CONTENT_W, ROW_H, ACCENT);
+        fill_rect(d, MARGIN, d->p.y, CONTENT_W, ROW_H, ACCENT);
     else if (zebra)
-        fill_rect(d, MARGIN, d->y, CONTENT_W, ROW_H, TINT);
+        fill_rect(d, MARGIN, d->p.y, CONTENT_W, ROW_H, TINT);
     for (int i = 0; i < ncols; i++) {
         double w = cols[i].w * CONTENT_W;
-        text(d, x + 3, d->y + 2, w - 6, 7.5, head, head ? WHITE : INK, cols[i].right, cells[i]);
+        text(d, x + 3, d->p.y + 2, w - 6, 7.5, head, head ? WHITE : INK, cols[i].right, cells[i]);
         x += w;
     }
-    d->y += ROW_H;
+    d->p.y += ROW_H;
 }
 
 static void num(char *buf, size_t cap, int64_t v)
@@ -324,10 +258,10 @@ static void draw_map(struct doc *d, const struct sitdoc *s, double x, double y, 
         miny = fmin(miny, p.n), maxy = fmax(maxy, p.n + s->cells[i].cell_m);
     }
     fill_rect(d, x, y, w, h, MAP_BG);
-    set_rgb(d->cr, RULE);
-    cairo_set_line_width(d->cr, 0.7);
-    cairo_rectangle(d->cr, x, y, w, h);
-    cairo_stroke(d->cr);
+    set_rgb(d->p.cr, RULE);
+    cairo_set_line_width(d->p.cr, 0.7);
+    cairo_rectangle(d->p.cr, x, y, w, h);
+    cairo_stroke(d->p.cr);
     if (!isfinite(minx))
         return;
     double ex = fmax(maxx - minx, 500), ey = fmax(maxy - miny, 500);
@@ -336,9 +270,9 @@ static void draw_map(struct doc *d, const struct sitdoc *s, double x, double y, 
     double ox = x + (w - (maxx - minx) * k) / 2, oy = y + (h - (maxy - miny) * k) / 2;
 #define MX(e) (ox + ((e)-minx) * k)
 #define MY(n) (oy + (maxy - (n)) * k)
-    cairo_save(d->cr);
-    cairo_rectangle(d->cr, x, y, w, h);
-    cairo_clip(d->cr);
+    cairo_save(d->p.cr);
+    cairo_rectangle(d->p.cr, x, y, w, h);
+    cairo_clip(d->p.cr);
     int64_t maxc = 1;
     for (size_t i = 0; i < s->n_cells; i++)
         if (s->cells[i].count > maxc)
@@ -347,32 +281,32 @@ static void draw_map(struct doc *d, const struct sitdoc *s, double x, double y, 
         const struct sitdoc_cell *c = &s->cells[i];
         double side = fmax(c->cell_m * k, 2.5);
         double a = 0.25 + 0.7 * (double)c->count / (double)maxc;
-        cairo_set_source_rgba(d->cr, HOT.r, HOT.g, HOT.b, a);
-        cairo_rectangle(d->cr, MX(c->origin.e), MY(c->origin.n) - side, side, side);
-        cairo_fill_preserve(d->cr);
+        cairo_set_source_rgba(d->p.cr, HOT.r, HOT.g, HOT.b, a);
+        cairo_rectangle(d->p.cr, MX(c->origin.e), MY(c->origin.n) - side, side, side);
+        cairo_fill_preserve(d->p.cr);
         if (c->emerging) {
-            cairo_set_source_rgb(d->cr, 0.85, 0, 0);
-            cairo_set_line_width(d->cr, 1.2);
+            cairo_set_source_rgb(d->p.cr, 0.85, 0, 0);
+            cairo_set_line_width(d->p.cr, 1.2);
         } else {
-            cairo_set_source_rgba(d->cr, 0, 0, 0, 0.3);
-            cairo_set_line_width(d->cr, 0.3);
+            cairo_set_source_rgba(d->p.cr, 0, 0, 0, 0.3);
+            cairo_set_line_width(d->p.cr, 0.3);
         }
-        cairo_stroke(d->cr);
+        cairo_stroke(d->p.cr);
     }
-    set_rgb(d->cr, AREA_LINE);
-    cairo_set_line_width(d->cr, 0.9);
+    set_rgb(d->p.cr, AREA_LINE);
+    cairo_set_line_width(d->p.cr, 0.9);
     for (size_t i = 0; i < s->n_rings; i++) {
         for (size_t j = 0; j < s->rings[i].n; j++) {
             struct sitdoc_xy p = s->rings[i].pts[j];
             if (j == 0)
-                cairo_move_to(d->cr, MX(p.e), MY(p.n));
+                cairo_move_to(d->p.cr, MX(p.e), MY(p.n));
             else
-                cairo_line_to(d->cr, MX(p.e), MY(p.n));
+                cairo_line_to(d->p.cr, MX(p.e), MY(p.n));
         }
-        cairo_close_path(d->cr);
-        cairo_stroke(d->cr);
+        cairo_close_path(d->p.cr);
+        cairo_stroke(d->p.cr);
     }
-    cairo_restore(d->cr);
+    cairo_restore(d->p.cr);
 #undef MX
 #undef MY
 }
@@ -393,7 +327,7 @@ static void draw_chart(struct doc *d, const struct sitdoc *s, double x, double y
     }
     double label_h = 40, plot_h = h - label_h - 14;
     /* legend */
-    struct rgb colors[3] = {BAR_NOW, BAR_PREV, BAR_YEAR};
+    struct pdf_rgb colors[3] = {BAR_NOW, BAR_PREV, BAR_YEAR};
     const char *names[3] = {s->period_key ? s->period_key : tr(d, S_COUNT),
                             s->previous_label ? s->previous_label : tr(d, S_PREVIOUS),
                             s->year_before_label ? s->year_before_label : tr(d, S_YEAR_BEFORE)};
@@ -404,11 +338,11 @@ static void draw_chart(struct doc *d, const struct sitdoc *s, double x, double y
         lx += 125;
     }
     double top = y + 14;
-    set_rgb(d->cr, RULE);
-    cairo_set_line_width(d->cr, 0.5);
-    cairo_move_to(d->cr, x, top + plot_h);
-    cairo_line_to(d->cr, x + w, top + plot_h);
-    cairo_stroke(d->cr);
+    set_rgb(d->p.cr, RULE);
+    cairo_set_line_width(d->p.cr, 0.5);
+    cairo_move_to(d->p.cr, x, top + plot_h);
+    cairo_line_to(d->p.cr, x + w, top + plot_h);
+    cairo_stroke(d->p.cr);
     char lab[32];
     num(lab, sizeof lab, maxv);
     text(d, x, top - 2, 40, 6.5, 0, MUTED, 0, lab);
@@ -423,19 +357,19 @@ static void draw_chart(struct doc *d, const struct sitdoc *s, double x, double y
             double bh = v[k] > 0 ? plot_h * (double)v[k] / (double)maxv : 0;
             fill_rect(d, bx + k * bw, top + plot_h - bh, bw - 1, bh, colors[k]);
         }
-        cairo_save(d->cr);
-        cairo_move_to(d->cr, x + slot * (double)i + slot / 2 - 3, top + plot_h + 3);
-        cairo_rotate(d->cr, M_PI / 4);
-        pango_font_description_set_absolute_size(d->font, 6.5 * PANGO_SCALE);
-        pango_font_description_set_weight(d->font, PANGO_WEIGHT_NORMAL);
-        pango_layout_set_font_description(d->layout, d->font);
-        pango_layout_set_width(d->layout, (int)(60 * PANGO_SCALE));
-        pango_layout_set_ellipsize(d->layout, PANGO_ELLIPSIZE_END);
-        pango_layout_set_alignment(d->layout, PANGO_ALIGN_LEFT);
-        pango_layout_set_text(d->layout, clean(d, a->name), -1);
-        set_rgb(d->cr, INK);
-        pango_cairo_show_layout(d->cr, d->layout);
-        cairo_restore(d->cr);
+        cairo_save(d->p.cr);
+        cairo_move_to(d->p.cr, x + slot * (double)i + slot / 2 - 3, top + plot_h + 3);
+        cairo_rotate(d->p.cr, M_PI / 4);
+        pango_font_description_set_absolute_size(d->p.font, 6.5 * PANGO_SCALE);
+        pango_font_description_set_weight(d->p.font, PANGO_WEIGHT_NORMAL);
+        pango_layout_set_font_description(d->p.layout, d->p.font);
+        pango_layout_set_width(d->p.layout, (int)(60 * PANGO_SCALE));
+        pango_layout_set_ellipsize(d->p.layout, PANGO_ELLIPSIZE_END);
+        pango_layout_set_alignment(d->p.layout, PANGO_ALIGN_LEFT);
+        pango_layout_set_text(d->p.layout, pdfdoc_clean(&d->p, a->name), -1);
+        set_rgb(d->p.cr, INK);
+        pango_cairo_show_layout(d->p.cr, d->p.layout);
+        cairo_restore(d->p.cr);
     }
 }
 
@@ -444,29 +378,29 @@ static void draw_chart(struct doc *d, const struct sitdoc *s, double x, double y
 static void render(struct doc *d, const struct sitdoc *s)
 {
     char buf[600], a[32], b[32], c[32];
-    text(d, MARGIN, d->y, CONTENT_W, 8, 0, MUTED, 0, s->organisation ? s->organisation : "");
-    d->y += 12;
-    d->y += text(d, MARGIN, d->y, CONTENT_W, 20, 1, ACCENT, 0, tr(d, S_TITLE)) + 2;
-    d->y += text(d, MARGIN, d->y, CONTENT_W, 12, 1, INK, 0, s->period_label) + 4;
+    text(d, MARGIN, d->p.y, CONTENT_W, 8, 0, MUTED, 0, s->organisation ? s->organisation : "");
+    d->p.y += 12;
+    d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 20, 1, ACCENT, 0, tr(d, S_TITLE)) + 2;
+    d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 12, 1, INK, 0, s->period_label) + 4;
     if (s->partial)
-        d->y += text(d, MARGIN, d->y, CONTENT_W, 8.5, 0, MUTED, 0, tr(d, S_PARTIAL)) + 2;
+        d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 8.5, 0, MUTED, 0, tr(d, S_PARTIAL)) + 2;
     num(a, sizeof a, s->total);
     num(b, sizeof b, s->total_previous);
     num(c, sizeof c, s->total_year_before);
     snprintf(buf, sizeof buf, "%s: %s · %s (%s): %s · %s (%s): %s", tr(d, S_TOTAL), a,
              tr(d, S_PREVIOUS), s->previous_label ? s->previous_label : "–", b,
              tr(d, S_YEAR_BEFORE), s->year_before_label ? s->year_before_label : "–", c);
-    d->y += text(d, MARGIN, d->y, 0, 9, 0, INK, 0, buf) + 6;
+    d->p.y += text(d, MARGIN, d->p.y, 0, 9, 0, INK, 0, buf) + 6;
 
-    cairo_pdf_surface_add_outline(d->surface, CAIRO_PDF_OUTLINE_ROOT, tr(d, S_MAP), "page=1", 0);
-    d->y += text(d, MARGIN, d->y, CONTENT_W, 10, 1, ACCENT, 0, tr(d, S_MAP)) + 3;
-    draw_map(d, s, MARGIN, d->y, CONTENT_W, MAP_H);
-    d->y += MAP_H + 2;
-    d->y += text(d, MARGIN, d->y, 0, 7, 0, MUTED, 0, tr(d, S_MAP_NOTE)) + 8;
+    cairo_pdf_surface_add_outline(d->p.surface, CAIRO_PDF_OUTLINE_ROOT, tr(d, S_MAP), "page=1", 0);
+    d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 10, 1, ACCENT, 0, tr(d, S_MAP)) + 3;
+    draw_map(d, s, MARGIN, d->p.y, CONTENT_W, MAP_H);
+    d->p.y += MAP_H + 2;
+    d->p.y += text(d, MARGIN, d->p.y, 0, 7, 0, MUTED, 0, tr(d, S_MAP_NOTE)) + 8;
     need(d, CHART_H + 20);
-    d->y += text(d, MARGIN, d->y, CONTENT_W, 10, 1, ACCENT, 0, tr(d, S_CHART)) + 3;
-    draw_chart(d, s, MARGIN, d->y, CONTENT_W, CHART_H);
-    d->y += CHART_H + 6;
+    d->p.y += text(d, MARGIN, d->p.y, CONTENT_W, 10, 1, ACCENT, 0, tr(d, S_CHART)) + 3;
+    draw_chart(d, s, MARGIN, d->p.y, CONTENT_W, CHART_H);
+    d->p.y += CHART_H + 6;
 
     /* every area's figures */
     heading(d, tr(d, S_AREAS));
@@ -497,7 +431,7 @@ static void render(struct doc *d, const struct sitdoc *s)
         const char *cells[] = {
             x->name, v[0], v[1], v[2], v[3],
             v[4],    v[5], v[6], v[7], x->top_categories ? x->top_categories : "–"};
-        if (d->y + ROW_H + 2 > BOTTOM) {
+        if (d->p.y + ROW_H + 2 > BOTTOM) {
             next_page(d);
             table_row(d, acols, 10, ahead, 1, 0);
         }
@@ -510,7 +444,7 @@ static void render(struct doc *d, const struct sitdoc *s)
              d->en ? "Weights: count %.2f, unsafe %.2f, trend %.2f, unresolved %.2f."
                    : "Vikter: antal %.2f, otrygghet %.2f, trend %.2f, ej åtgärdat %.2f.",
              s->weights[0], s->weights[1], s->weights[2], s->weights[3]);
-    d->y += text(d, MARGIN, d->y, 0, 7.5, 0, MUTED, 0, buf) + 3;
+    d->p.y += text(d, MARGIN, d->p.y, 0, 7.5, 0, MUTED, 0, buf) + 3;
     static const struct col rcols[] = {{0.07, 1}, {0.33, 0}, {0.12, 1}, {0.12, 1},
                                        {0.12, 1}, {0.12, 1}, {0.12, 1}};
     const char *rhead[] = {tr(d, S_RANK),   tr(d, S_AREA),  tr(d, S_SCORE),   tr(d, S_COUNT),
@@ -535,7 +469,7 @@ static void render(struct doc *d, const struct sitdoc *s)
     /* hot spots */
     heading(d, tr(d, S_HOTSPOTS));
     if (!s->n_cells)
-        d->y += text(d, MARGIN, d->y, 0, 8.5, 0, MUTED, 0, tr(d, S_NO_HOTSPOTS)) + 4;
+        d->p.y += text(d, MARGIN, d->p.y, 0, 8.5, 0, MUTED, 0, tr(d, S_NO_HOTSPOTS)) + 4;
     else {
         static const struct col hcols[] = {{0.07, 1}, {0.38, 0}, {0.25, 0}, {0.12, 1}, {0.18, 0}};
         const char *hhead[] = {tr(d, S_RANK), tr(d, S_CELL), tr(d, S_AREA), tr(d, S_COUNT), ""};
@@ -556,7 +490,7 @@ static void render(struct doc *d, const struct sitdoc *s)
     /* walks */
     heading(d, tr(d, S_WALKS_HELD));
     if (!s->n_walks)
-        d->y += text(d, MARGIN, d->y, 0, 8.5, 0, MUTED, 0, tr(d, S_NO_WALKS)) + 4;
+        d->p.y += text(d, MARGIN, d->p.y, 0, 8.5, 0, MUTED, 0, tr(d, S_NO_WALKS)) + 4;
     else {
         static const struct col wcols[] = {{0.14, 0}, {0.42, 0}, {0.2, 0}, {0.12, 1}, {0.12, 1}};
         const char *whead[] = {tr(d, S_PERIOD), tr(d, S_WALK), tr(d, S_AREA), tr(d, S_ITEMS),
@@ -614,26 +548,11 @@ int sitdoc_pdf(const struct sitdoc *s, unsigned char **out, size_t *len)
     struct doc d;
     memset(&d, 0, sizeof d);
     d.en = s->english != 0;
-    membuf_init(&d.out, SITDOC_PDF_MAX_BYTES);
     int rc = SITDOC_INTERNAL;
-    d.surface = cairo_pdf_surface_create_for_stream(doc_write, &d.out, PAGE_W, PAGE_H);
-    if (cairo_surface_status(d.surface) != CAIRO_STATUS_SUCCESS)
+    if (pdfdoc_open(&d.p, PAGE_W, PAGE_H, SITDOC_PDF_MAX_BYTES, TEXT_MAX, s->period_label) !=
+        PDFDOC_OK)
         goto out;
-    cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_TITLE, clean(&d, s->period_label));
-    cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_CREATOR, "trygg");
-    d.cr = cairo_create(d.surface);
-    d.layout = pango_cairo_create_layout(d.cr);
-    d.font = pango_font_description_new();
-    if (cairo_status(d.cr) != CAIRO_STATUS_SUCCESS || !d.layout || !d.font)
-        goto out;
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(pango_layout_get_context(d.layout), fo);
-    cairo_font_options_destroy(fo);
-    pango_layout_context_changed(d.layout);
-    d.page = 1;
-    d.y = MARGIN;
+    d.p.y = MARGIN;
     char created[64] = "";
     if (s->generated_at > 0) {
         time_t t = (time_t)s->generated_at;
@@ -647,26 +566,9 @@ int sitdoc_pdf(const struct sitdoc *s, unsigned char **out, size_t *len)
     if (created[0])
         snprintf(d.footer + strlen(d.footer), sizeof d.footer - strlen(d.footer), "%s", created);
     render(&d, s);
-    cairo_status_t cs = cairo_status(d.cr);
-    cairo_destroy(d.cr);
-    d.cr = NULL;
-    cairo_surface_finish(d.surface);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(d.surface);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        rc = d.out.failed == MEMBUF_FAILED_LIMIT ? SITDOC_TOO_LARGE : SITDOC_INTERNAL;
-        goto out;
-    }
-    rc = membuf_take(&d.out, out, len) == 0 ? SITDOC_OK : SITDOC_INTERNAL;
+    rc = pdfdoc_finish(&d.p, out, len);
+    rc = rc == PDFDOC_OK ? SITDOC_OK : rc == PDFDOC_TOO_LARGE ? SITDOC_TOO_LARGE : SITDOC_INTERNAL;
 out:
-    if (d.layout)
-        g_object_unref(d.layout);
-    if (d.font)
-        pango_font_description_free(d.font);
-    if (d.cr)
-        cairo_destroy(d.cr);
-    if (d.surface)
-        cairo_surface_destroy(d.surface);
-    membuf_free(&d.out);
+    pdfdoc_close(&d.p);
     return rc;
 }

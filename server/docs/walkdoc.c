@@ -1,13 +1,14 @@
 /*
- * walkdoc — see walkdoc.h. One rendering engine (a cairo PDF surface writing
- * into a bounded buffer, one reusable pango layout, a cursor that flows down
- * the page) and two documents built on it. Fixed text lives in one table in
+ * walkdoc — see walkdoc.h. Two documents built on the shared PDF engine
+ * (pdfdoc.h: a cairo PDF surface writing into a bounded buffer, one reusable
+ * pango layout, a cursor that flows down the page). Fixed text lives in one table in
  * both languages. Nothing here reads files or talks to the network; fonts
  * come from fontconfig.
  */
 #include "walkdoc.h"
 
 #include "membuf.h"
+#include "pdfdoc.h"
 #include "qr.h"
 
 #include <cairo-pdf.h>
@@ -42,27 +43,23 @@
 #define WD_PARTNERS_MAX_BYTES                                                                      \
     (64 * 1024) /* the joined list; printed cut to WALKDOC_TEXT_MAX_BYTES */
 
-struct rgb {
-    double r, g, b;
-};
-
-static const struct rgb WD_INK = {0.10, 0.11, 0.13};
-static const struct rgb WD_MUTED = {0.36, 0.38, 0.42};
-static const struct rgb WD_ACCENT = {0.09, 0.24, 0.40};   /* headings, bands */
-static const struct rgb WD_ACCENT_2 = {0.20, 0.37, 0.55}; /* second header row */
-static const struct rgb WD_TINT = {0.93, 0.95, 0.97};     /* zebra and band 2 */
-static const struct rgb WD_RULE = {0.77, 0.80, 0.84};
-static const struct rgb WD_WHITE = {1, 1, 1};
-static const struct rgb WD_ROUTE = {0.10, 0.38, 0.72};
-static const struct rgb WD_POINT = {0.73, 0.15, 0.12};
-static const struct rgb WD_MEETING = {0.98, 0.70, 0.10};
-static const struct rgb WD_AREA_LINE = {0.29, 0.45, 0.27};
-static const struct rgb WD_AREA_FILL = {0.42, 0.62, 0.36}; /* drawn at low alpha */
-static const struct rgb WD_MAP_BG = {0.975, 0.972, 0.962};
-static const struct rgb WD_GRID = {0.88, 0.88, 0.86};
-static const struct rgb WD_EARLIER = {0.45, 0.47, 0.50};
-static const struct rgb WD_GOOD = {0.16, 0.50, 0.25};
-static const struct rgb WD_BAD = {0.75, 0.30, 0.08};
+static const struct pdf_rgb WD_INK = {0.10, 0.11, 0.13};
+static const struct pdf_rgb WD_MUTED = {0.36, 0.38, 0.42};
+static const struct pdf_rgb WD_ACCENT = {0.09, 0.24, 0.40};   /* headings, bands */
+static const struct pdf_rgb WD_ACCENT_2 = {0.20, 0.37, 0.55}; /* second header row */
+static const struct pdf_rgb WD_TINT = {0.93, 0.95, 0.97};     /* zebra and band 2 */
+static const struct pdf_rgb WD_RULE = {0.77, 0.80, 0.84};
+static const struct pdf_rgb WD_WHITE = {1, 1, 1};
+static const struct pdf_rgb WD_ROUTE = {0.10, 0.38, 0.72};
+static const struct pdf_rgb WD_POINT = {0.73, 0.15, 0.12};
+static const struct pdf_rgb WD_MEETING = {0.98, 0.70, 0.10};
+static const struct pdf_rgb WD_AREA_LINE = {0.29, 0.45, 0.27};
+static const struct pdf_rgb WD_AREA_FILL = {0.42, 0.62, 0.36}; /* drawn at low alpha */
+static const struct pdf_rgb WD_MAP_BG = {0.975, 0.972, 0.962};
+static const struct pdf_rgb WD_GRID = {0.88, 0.88, 0.86};
+static const struct pdf_rgb WD_EARLIER = {0.45, 0.47, 0.50};
+static const struct pdf_rgb WD_GOOD = {0.16, 0.50, 0.25};
+static const struct pdf_rgb WD_BAD = {0.75, 0.30, 0.08};
 
 /* ---- fixed text, Swedish and English -------------------------------------- */
 
@@ -230,26 +227,10 @@ static const char *const wd_month[12][2] = {
 
 struct doc {
     enum walkdoc_lang lang;
-    struct membuf out;
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    PangoLayout *layout;
-    PangoFontDescription *font;
+    struct pdfdoc p; /* the page, its flow cursor p.y and its page number p.page */
     tjhandle tj;
-    int page;              /* 1-based */
-    double y;              /* flow cursor */
     char footer_left[512]; /* title and date, on every page */
     char footer_created[WD_DATE_BUF];
-    char scratch[WALKDOC_TEXT_MAX_BYTES + 8]; /* cleaned text handed to pango */
-};
-
-struct tstyle {
-    double size;
-    int bold;
-    int mono;
-    struct rgb color;
-    PangoAlignment align;
-    double letter_spacing;
 };
 
 static const char *tr(const struct doc *d, enum wd_str s)
@@ -257,182 +238,39 @@ static const char *tr(const struct doc *d, enum wd_str s)
     return wd_text[s][d->lang];
 }
 
-static void set_rgb(cairo_t *cr, struct rgb c)
-{
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-/* cairo's write callback: into the bounded buffer; a full buffer stops cairo with WRITE_ERROR. */
-static cairo_status_t doc_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    struct membuf *b = closure;
-    return membuf_append(b, data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/*
- * Copies s into d->scratch as text pango can take: valid UTF-8 (bad bytes
- * become U+FFFD), CR LF and CR as LF, other control characters as spaces, at
- * most WALKDOC_TEXT_MAX_BYTES (then "…"). NULL gives "–".
- */
-static const char *doc_clean(struct doc *d, const char *s)
-{
-    size_t o = 0;
-    if (!s)
-        return "–";
-    for (const char *p = s; *p;) {
-        if (o + 8 > WALKDOC_TEXT_MAX_BYTES) {
-            memcpy(d->scratch + o, "…", 3);
-            o += 3;
-            break;
-        }
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x80) {
-            if (c == '\r') {
-                d->scratch[o++] = '\n';
-                p += p[1] == '\n' ? 2 : 1;
-                continue;
-            }
-            d->scratch[o++] = (char)(((c < 0x20 && c != '\n') || c == 0x7f) ? ' ' : c);
-            p++;
-            continue;
-        }
-        gunichar u = g_utf8_get_char_validated(p, (gssize)strnlen(p, 4));
-        if (u == (gunichar)-1 || u == (gunichar)-2) {
-            memcpy(d->scratch + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-            continue;
-        }
-        int l = g_unichar_to_utf8(u, d->scratch + o);
-        o += (size_t)l;
-        p += l;
-    }
-    d->scratch[o] = '\0';
-    return d->scratch;
-}
-
-/*
- * Lays out text in style st, wrapped to width w (w <= 0: one unwrapped line
- * per paragraph), cut with "…" when taller than max_h (max_h <= 0: no limit).
- * Draws it with its top-left at (x, y) when draw is set. Returns the height;
- * *width_out (may be NULL) gets the width actually used.
- */
-static double doc_text_ex(struct doc *d, const struct tstyle *st, double x, double y, double w,
-                          double max_h, const char *text, int draw, double *width_out)
-{
-    PangoLayout *l = d->layout;
-    pango_font_description_set_family(d->font, st->mono ? WALKDOC_FONT_MONO : WALKDOC_FONT);
-    pango_font_description_set_weight(d->font, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(d->font, st->size * PANGO_SCALE);
-    pango_layout_set_font_description(l, d->font);
-    if (st->letter_spacing > 0) {
-        PangoAttrList *attrs = pango_attr_list_new();
-        pango_attr_list_insert(
-            attrs, pango_attr_letter_spacing_new((int)(st->letter_spacing * PANGO_SCALE)));
-        pango_layout_set_attributes(l, attrs);
-        pango_attr_list_unref(attrs);
-    } else {
-        pango_layout_set_attributes(l, NULL);
-    }
-    pango_layout_set_alignment(l, st->align);
-    if (w > 0) {
-        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    } else {
-        pango_layout_set_width(l, -1);
-    }
-    if (w > 0 && max_h > 0) {
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-        pango_layout_set_height(l, (int)(max_h * PANGO_SCALE));
-    } else {
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
-        pango_layout_set_height(l, -1);
-    }
-    pango_layout_set_text(l, doc_clean(d, text), -1);
-    int pw, ph;
-    pango_layout_get_size(l, &pw, &ph);
-    if (draw) {
-        set_rgb(d->cr, st->color);
-        cairo_move_to(d->cr, x, y);
-        pango_cairo_show_layout(d->cr, l);
-    }
-    if (width_out)
-        *width_out = (double)pw / PANGO_SCALE;
-    return (double)ph / PANGO_SCALE;
-}
-
-static double doc_text(struct doc *d, const struct tstyle *st, double x, double y, double w,
-                       double max_h, const char *text, int draw)
-{
-    return doc_text_ex(d, st, x, y, w, max_h, text, draw, NULL);
-}
-
-static struct tstyle style(double size, int bold, struct rgb color)
-{
-    struct tstyle s = {size, bold, 0, color, PANGO_ALIGN_LEFT, 0};
-    return s;
-}
-
-static void doc_fill_rect(struct doc *d, double x, double y, double w, double h, struct rgb c)
-{
-    set_rgb(d->cr, c);
-    cairo_rectangle(d->cr, x, y, w, h);
-    cairo_fill(d->cr);
-}
-
-static void doc_hline(struct doc *d, double x0, double x1, double y, double width, struct rgb c)
-{
-    set_rgb(d->cr, c);
-    cairo_set_line_width(d->cr, width);
-    cairo_move_to(d->cr, x0, y);
-    cairo_line_to(d->cr, x1, y);
-    cairo_stroke(d->cr);
-}
-
-/* Sets up the surface, context and layout. WALKDOC_OK or WALKDOC_INTERNAL. */
+/* Sets up the page and the JPEG decoder. WALKDOC_OK or WALKDOC_INTERNAL. */
 static int doc_open(struct doc *d, enum walkdoc_lang lang, const char *title)
 {
     memset(d, 0, sizeof *d);
     d->lang = lang;
-    membuf_init(&d->out, WALKDOC_PDF_MAX_BYTES);
-    d->surface =
-        cairo_pdf_surface_create_for_stream(doc_write, &d->out, WALKDOC_PAGE_W, WALKDOC_PAGE_H);
-    if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
+    if (pdfdoc_open(&d->p, WALKDOC_PAGE_W, WALKDOC_PAGE_H, WALKDOC_PDF_MAX_BYTES,
+                    WALKDOC_TEXT_MAX_BYTES, title) != PDFDOC_OK)
         return WALKDOC_INTERNAL;
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, doc_clean(d, title));
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "trygg");
-    d->cr = cairo_create(d->surface);
-    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS)
-        return WALKDOC_INTERNAL;
-    d->layout = pango_cairo_create_layout(d->cr);
-    d->font = pango_font_description_new();
     d->tj = tjInitDecompress();
-    if (!d->layout || !d->font || !d->tj)
+    if (!d->tj)
         return WALKDOC_INTERNAL;
-    /* Unhinted metrics: text measures the same at every zoom and in print. */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(pango_layout_get_context(d->layout), fo);
-    cairo_font_options_destroy(fo);
-    pango_layout_context_changed(d->layout);
-    d->page = 1;
-    d->y = WD_TOP;
+    d->p.y = WD_TOP;
     return WALKDOC_OK;
+}
+
+static double doc_text(struct doc *d, const struct pdf_style *st, double x, double y, double w,
+                       double max_h, const char *text, int draw)
+{
+    return pdfdoc_text(&d->p, st, x, y, w, max_h, text, draw, NULL);
 }
 
 /* The page's footer: title and date on the left, page number on the right. */
 static void doc_footer(struct doc *d)
 {
     char right[WD_DATE_BUF + WD_NUMBER_BUF];
-    struct tstyle st = style(7, 0, WD_MUTED);
-    doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, WD_FOOTER_Y - 4, 0.5, WD_RULE);
+    struct pdf_style st = pdf_style(7, 0, WD_MUTED);
+    pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, WD_FOOTER_Y - 4, 0.5, WD_RULE);
     doc_text(d, &st, WD_MARGIN, WD_FOOTER_Y, WD_CONTENT_W * 0.7, 10, d->footer_left, 1);
     if (d->footer_created[0])
         snprintf(right, sizeof right, "%s %s · %s %d", tr(d, S_CREATED), d->footer_created,
-                 tr(d, S_PAGE), d->page);
+                 tr(d, S_PAGE), d->p.page);
     else
-        snprintf(right, sizeof right, "%s %d", tr(d, S_PAGE), d->page);
+        snprintf(right, sizeof right, "%s %d", tr(d, S_PAGE), d->p.page);
     st.align = PANGO_ALIGN_RIGHT;
     doc_text(d, &st, WD_MARGIN, WD_FOOTER_Y, WD_CONTENT_W, 10, right, 1);
 }
@@ -441,52 +279,31 @@ static void doc_footer(struct doc *d)
 static void doc_next_page(struct doc *d)
 {
     doc_footer(d);
-    cairo_show_page(d->cr);
-    d->page++;
-    d->y = WD_TOP;
+    cairo_show_page(d->p.cr);
+    d->p.page++;
+    d->p.y = WD_TOP;
 }
 
-/*
- * Finishes the PDF and hands its bytes over. Maps cairo's errors: a write
- * error means the buffer limit was hit.
- */
 static int doc_finish(struct doc *d, unsigned char **out, size_t *len)
 {
-    cairo_status_t cs = cairo_status(d->cr);
-    cairo_destroy(d->cr);
-    d->cr = NULL;
-    cairo_surface_finish(d->surface);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(d->surface);
-    if (cs != CAIRO_STATUS_SUCCESS)
-        return d->out.failed == MEMBUF_FAILED_LIMIT ? WALKDOC_TOO_LARGE : WALKDOC_INTERNAL;
-    if (membuf_take(&d->out, out, len) != 0)
-        return WALKDOC_INTERNAL;
-    return WALKDOC_OK;
+    int rc = pdfdoc_finish(&d->p, out, len);
+    return rc == PDFDOC_OK          ? WALKDOC_OK
+           : rc == PDFDOC_TOO_LARGE ? WALKDOC_TOO_LARGE
+                                    : WALKDOC_INTERNAL;
 }
 
 static void doc_close(struct doc *d)
 {
-    if (d->layout)
-        g_object_unref(d->layout);
-    if (d->font)
-        pango_font_description_free(d->font);
-    if (d->cr)
-        cairo_destroy(d->cr);
-    if (d->surface)
-        cairo_surface_destroy(d->surface);
+    pdfdoc_close(&d->p);
     if (d->tj)
         tjDestroy(d->tj);
-    membuf_free(&d->out);
+    d->tj = NULL;
 }
 
 /* Adds a PDF bookmark to the current page at the cursor. Returns its id for children. */
 static int doc_outline(struct doc *d, int parent, const char *name)
 {
-    char attrs[WD_NUMBER_BUF * 2];
-    snprintf(attrs, sizeof attrs, "page=%d pos=[%.0f %.0f]", d->page, WD_MARGIN,
-             d->y > 12 ? d->y - 12 : 0);
-    return cairo_pdf_surface_add_outline(d->surface, parent, doc_clean(d, name), attrs, 0);
+    return pdfdoc_outline(&d->p, parent, name, WD_MARGIN, d->p.y > 12 ? d->p.y - 12 : 0);
 }
 
 /* ---- dates, times and numbers -------------------------------------------- */
@@ -708,8 +525,8 @@ static double nice_length(double max_m)
 
 static void map_grid(struct doc *d, const struct mapfit *f, double step)
 {
-    cairo_t *cr = d->cr;
-    set_rgb(cr, WD_GRID);
+    cairo_t *cr = d->p.cr;
+    pdfdoc_set_rgb(cr, WD_GRID);
     cairo_set_line_width(cr, 0.4);
     for (double e = ceil(f->e0 / step) * step; fit_x(f, e) < f->x + f->w; e += step) {
         cairo_move_to(cr, fit_x(f, e), f->y);
@@ -751,24 +568,25 @@ static void map_marker(struct doc *d, double cx, double cy, int number, int earl
     char num[WD_NUMBER_BUF];
     snprintf(num, sizeof num, "%d", number);
     double r = (number >= 100 ? 7.5 : 6.2) * k;
-    cairo_t *cr = d->cr;
+    cairo_t *cr = d->p.cr;
     cairo_new_path(cr); /* text leaves a current point; an arc would draw a line from it */
     if (earlier) {
         cairo_rectangle(cr, cx - r, cy - r, 2 * r, 2 * r);
-        set_rgb(cr, WD_WHITE);
+        pdfdoc_set_rgb(cr, WD_WHITE);
         cairo_fill_preserve(cr);
-        set_rgb(cr, WD_EARLIER);
+        pdfdoc_set_rgb(cr, WD_EARLIER);
         cairo_set_line_width(cr, 1.2);
         cairo_stroke(cr);
     } else {
         cairo_arc(cr, cx, cy, r, 0, 2 * M_PI);
-        set_rgb(cr, WD_POINT);
+        pdfdoc_set_rgb(cr, WD_POINT);
         cairo_fill_preserve(cr);
-        set_rgb(cr, WD_WHITE);
+        pdfdoc_set_rgb(cr, WD_WHITE);
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
     }
-    struct tstyle st = style((number >= 100 ? 5.6 : 6.2) * k, 1, earlier ? WD_EARLIER : WD_WHITE);
+    struct pdf_style st =
+        pdf_style((number >= 100 ? 5.6 : 6.2) * k, 1, earlier ? WD_EARLIER : WD_WHITE);
     st.align = PANGO_ALIGN_CENTER;
     double h = doc_text(d, &st, 0, 0, 3 * r, 0, num, 0);
     doc_text(d, &st, cx - 1.5 * r, cy - h / 2, 3 * r, 0, num, 1);
@@ -776,36 +594,36 @@ static void map_marker(struct doc *d, double cx, double cy, int number, int earl
 
 static void map_meeting_marker(struct doc *d, double cx, double cy)
 {
-    cairo_t *cr = d->cr;
+    cairo_t *cr = d->p.cr;
     cairo_new_path(cr);
     cairo_arc(cr, cx, cy, 7.5, 0, 2 * M_PI);
-    set_rgb(cr, WD_MEETING);
+    pdfdoc_set_rgb(cr, WD_MEETING);
     cairo_fill_preserve(cr);
-    set_rgb(cr, WD_INK);
+    pdfdoc_set_rgb(cr, WD_INK);
     cairo_set_line_width(cr, 1.5);
     cairo_stroke(cr);
     cairo_arc(cr, cx, cy, 2.5, 0, 2 * M_PI);
-    set_rgb(cr, WD_INK);
+    pdfdoc_set_rgb(cr, WD_INK);
     cairo_fill(cr);
 }
 
 /* Scale bar (bottom left) and north arrow (top right), over the map. */
 static void map_furniture(struct doc *d, const struct mapfit *f, double len_m)
 {
-    cairo_t *cr = d->cr;
+    cairo_t *cr = d->p.cr;
     char label[WD_NUMBER_BUF];
     double bar = len_m * f->s, x = f->x + 10, y = f->y + f->h - 14;
     if (len_m >= 1000)
         snprintf(label, sizeof label, "%g km", len_m / 1000);
     else
         snprintf(label, sizeof label, "%g m", len_m);
-    struct tstyle st = style(7, 0, WD_INK);
+    struct pdf_style st = pdf_style(7, 0, WD_INK);
     double tw = 0;
-    doc_text_ex(d, &st, 0, 0, 0, 0, label, 0, &tw);
+    pdfdoc_text(&d->p, &st, 0, 0, 0, 0, label, 0, &tw);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_rectangle(cr, x - 5, y - 6, bar + tw + 16, 16);
     cairo_fill(cr);
-    set_rgb(cr, WD_INK);
+    pdfdoc_set_rgb(cr, WD_INK);
     cairo_rectangle(cr, x, y, bar / 2, 4);
     cairo_fill(cr);
     cairo_set_line_width(cr, 0.8);
@@ -817,14 +635,14 @@ static void map_furniture(struct doc *d, const struct mapfit *f, double len_m)
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_rectangle(cr, nx - 8, ny - 3, 16, 28);
     cairo_fill(cr);
-    set_rgb(cr, WD_INK);
+    pdfdoc_set_rgb(cr, WD_INK);
     cairo_move_to(cr, nx, ny);
     cairo_line_to(cr, nx + 5, ny + 11);
     cairo_line_to(cr, nx, ny + 8.5);
     cairo_line_to(cr, nx - 5, ny + 11);
     cairo_close_path(cr);
     cairo_fill(cr);
-    struct tstyle ns = style(7.5, 1, WD_INK);
+    struct pdf_style ns = pdf_style(7.5, 1, WD_INK);
     ns.align = PANGO_ALIGN_CENTER;
     doc_text(d, &ns, nx - 8, ny + 12, 16, 0, "N", 1);
 }
@@ -833,7 +651,7 @@ static void map_furniture(struct doc *d, const struct mapfit *f, double len_m)
 static int map_draw(struct doc *d, const struct mapdata *md, double x, double y, double w, double h)
 {
     struct mapfit f;
-    cairo_t *cr = d->cr;
+    cairo_t *cr = d->p.cr;
     if (map_fit(md, x, y, w, h, &f) != 0)
         return -1;
     double len_m = nice_length(w * 0.28 / f.s);
@@ -843,7 +661,7 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
-    doc_fill_rect(d, x, y, w, h, WD_MAP_BG);
+    pdfdoc_fill_rect(&d->p, x, y, w, h, WD_MAP_BG);
     map_grid(d, &f, len_m);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -853,7 +671,7 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
         cairo_set_source_rgba(cr, WD_AREA_FILL.r, WD_AREA_FILL.g, WD_AREA_FILL.b, 0.13);
         cairo_fill_preserve(cr);
-        set_rgb(cr, WD_AREA_LINE);
+        pdfdoc_set_rgb(cr, WD_AREA_LINE);
         cairo_set_line_width(cr, 1.2);
         static const double dash[] = {5, 3};
         cairo_set_dash(cr, dash, 2, 0);
@@ -862,10 +680,10 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
     }
     if (md->m->n_route > 1) {
         map_path(cr, &f, md->m->route, md->m->n_route, 0);
-        set_rgb(cr, WD_WHITE);
+        pdfdoc_set_rgb(cr, WD_WHITE);
         cairo_set_line_width(cr, 5.5);
         cairo_stroke_preserve(cr);
-        set_rgb(cr, WD_ROUTE);
+        pdfdoc_set_rgb(cr, WD_ROUTE);
         cairo_set_line_width(cr, 3);
         cairo_stroke(cr);
     }
@@ -882,7 +700,7 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
                        md->items[i].number, 0, k);
     map_furniture(d, &f, len_m);
     cairo_restore(cr);
-    set_rgb(cr, WD_RULE);
+    pdfdoc_set_rgb(cr, WD_RULE);
     cairo_set_line_width(cr, 0.8);
     cairo_rectangle(cr, x, y, w, h);
     cairo_stroke(cr);
@@ -892,13 +710,13 @@ static int map_draw(struct doc *d, const struct mapdata *md, double x, double y,
 /* One legend entry: a symbol then its label; returns the x after it. */
 static double legend_entry(struct doc *d, double x, double y, int kind, const char *label)
 {
-    cairo_t *cr = d->cr;
+    cairo_t *cr = d->p.cr;
     double cy = y + 5;
     cairo_new_path(cr);
     switch (kind) {
     case 0: /* route */
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-        set_rgb(cr, WD_ROUTE);
+        pdfdoc_set_rgb(cr, WD_ROUTE);
         cairo_set_line_width(cr, 3);
         cairo_move_to(cr, x + 1, cy);
         cairo_line_to(cr, x + 17, cy);
@@ -908,7 +726,7 @@ static double legend_entry(struct doc *d, double x, double y, int kind, const ch
         cairo_rectangle(cr, x + 1, cy - 4, 16, 8);
         cairo_set_source_rgba(cr, WD_AREA_FILL.r, WD_AREA_FILL.g, WD_AREA_FILL.b, 0.13);
         cairo_fill_preserve(cr);
-        set_rgb(cr, WD_AREA_LINE);
+        pdfdoc_set_rgb(cr, WD_AREA_LINE);
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
         break;
@@ -922,9 +740,9 @@ static double legend_entry(struct doc *d, double x, double y, int kind, const ch
         map_marker(d, x + 9, cy, 1, 1, 1);
         break;
     }
-    struct tstyle st = style(7.5, 0, WD_INK);
+    struct pdf_style st = pdf_style(7.5, 0, WD_INK);
     double tw = 0;
-    doc_text_ex(d, &st, x + 22, y, 0, 0, label, 1, &tw);
+    pdfdoc_text(&d->p, &st, x + 22, y, 0, 0, label, 1, &tw);
     return x + 22 + tw + 14;
 }
 
@@ -947,7 +765,7 @@ static double map_legend(struct doc *d, const struct mapdata *md, double x, doub
         cx = legend_entry(d, cx, y, 3, tr(d, S_LEG_ITEM));
     if (any_earlier)
         legend_entry(d, cx, y, 4, tr(d, S_LEG_EARLIER));
-    struct tstyle st = style(6.5, 0, WD_MUTED);
+    struct pdf_style st = pdf_style(6.5, 0, WD_MUTED);
     st.align = PANGO_ALIGN_RIGHT;
     doc_text(d, &st, x, y + 1, w, 0, tr(d, S_MAP_CAPTION), 1);
     return 14;
@@ -1020,18 +838,18 @@ static void thumb_draw(struct doc *d, const struct walkdoc_item *it, double x, d
     if (!s)
         return;
     thumb_fit(w, h, &dw, &dh);
-    cairo_save(d->cr);
-    cairo_translate(d->cr, x, y);
-    cairo_scale(d->cr, dw / w, dh / h);
-    cairo_set_source_surface(d->cr, s, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(d->cr), CAIRO_FILTER_GOOD);
-    cairo_rectangle(d->cr, 0, 0, w, h);
-    cairo_fill(d->cr);
-    cairo_restore(d->cr);
-    set_rgb(d->cr, WD_RULE);
-    cairo_set_line_width(d->cr, 0.5);
-    cairo_rectangle(d->cr, x, y, dw, dh);
-    cairo_stroke(d->cr);
+    cairo_save(d->p.cr);
+    cairo_translate(d->p.cr, x, y);
+    cairo_scale(d->p.cr, dw / w, dh / h);
+    cairo_set_source_surface(d->p.cr, s, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(d->p.cr), CAIRO_FILTER_GOOD);
+    cairo_rectangle(d->p.cr, 0, 0, w, h);
+    cairo_fill(d->p.cr);
+    cairo_restore(d->p.cr);
+    pdfdoc_set_rgb(d->p.cr, WD_RULE);
+    cairo_set_line_width(d->p.cr, 0.5);
+    cairo_rectangle(d->p.cr, x, y, dw, dh);
+    cairo_stroke(d->p.cr);
     cairo_surface_destroy(s);
 }
 
@@ -1063,7 +881,7 @@ static int map_ok(const struct walkdoc_map *m)
 static double poster_fact(struct doc *d, double y, const char *label, const char *value,
                           double size)
 {
-    struct tstyle ls = style(10, 1, WD_MUTED), vs = style(size, 0, WD_INK);
+    struct pdf_style ls = pdf_style(10, 1, WD_MUTED), vs = pdf_style(size, 0, WD_INK);
     doc_text(d, &ls, WD_MARGIN + 2, y + (size - 10) * 0.6, 96, 0, label, 1);
     double h = doc_text(d, &vs, WD_MARGIN + 104, y, WD_CONTENT_W - 104, size * 4, value, 1);
     return h;
@@ -1089,20 +907,20 @@ static void wd_tag_uri(const char *s, char *buf, size_t cap)
 static int poster_render(struct doc *d, const struct walkdoc_poster *p)
 {
     char date[WD_DATE_BUF], time_line[WD_DATE_BUF * 2], when[WD_DATE_BUF * 4];
-    struct tstyle st;
-    cairo_t *cr = d->cr;
+    struct pdf_style st;
+    cairo_t *cr = d->p.cr;
 
     /* Band: what this is, and who invites. */
-    doc_fill_rect(d, 0, 0, WALKDOC_PAGE_W, 84, WD_ACCENT);
-    st = style(15, 1, WD_WHITE);
+    pdfdoc_fill_rect(&d->p, 0, 0, WALKDOC_PAGE_W, 84, WD_ACCENT);
+    st = pdf_style(15, 1, WD_WHITE);
     doc_text(d, &st, WD_MARGIN, 24, WD_CONTENT_W, 0, tr(d, S_SAFETY_WALK), 1);
     if (nonempty(p->organisation)) {
-        st = style(11, 0, (struct rgb){0.85, 0.90, 0.96});
+        st = pdf_style(11, 0, (struct pdf_rgb){0.85, 0.90, 0.96});
         doc_text(d, &st, WD_MARGIN, 48, WD_CONTENT_W, 16, p->organisation, 1);
     }
 
     double y = 112;
-    st = style(30, 1, WD_INK);
+    st = pdf_style(30, 1, WD_INK);
     y += doc_text(d, &st, WD_MARGIN, y, WD_CONTENT_W, 3 * 37, p->title, 1) + 18;
 
     wd_format_when(d, p->starts_at, p->ends_at, date, sizeof date, time_line, sizeof time_line);
@@ -1113,7 +931,7 @@ static int poster_render(struct doc *d, const struct walkdoc_poster *p)
     if (nonempty(p->area_name))
         y += poster_fact(d, y, tr(d, S_AREA), p->area_name, 13) + 8;
     if (nonempty(p->note)) {
-        st = style(11, 0, WD_MUTED);
+        st = pdf_style(11, 0, WD_MUTED);
         y += doc_text(d, &st, WD_MARGIN + 104, y, WD_CONTENT_W - 104, 3 * 14, p->note, 1) + 8;
     }
 
@@ -1126,25 +944,25 @@ static int poster_render(struct doc *d, const struct walkdoc_poster *p)
             map_legend(d, &md, WD_MARGIN, y + 6 + map_h + 5, WD_CONTENT_W);
     }
 
-    doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, block_y - 4, 1, WD_RULE);
+    pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, block_y - 4, 1, WD_RULE);
     if (qr_cairo_draw(cr, p->join_url, WD_MARGIN - 10, block_y + 4, qr_size) != QR_OK)
         return WALKDOC_INVALID;
     double tx = WD_MARGIN + qr_size + 6, tw = WALKDOC_PAGE_W - WD_MARGIN - tx, ty = block_y + 14;
-    st = style(13, 1, WD_INK);
+    st = pdf_style(13, 1, WD_INK);
     ty += doc_text(d, &st, tx, ty, tw, 4 * 17, tr(d, S_SCAN), 1) + 10;
-    st = style(10, 0, WD_MUTED);
+    st = pdf_style(10, 0, WD_MUTED);
     ty += doc_text(d, &st, tx, ty, tw, 2 * 13, tr(d, S_OR_GO), 1) + 3;
     char tag[1024];
     wd_tag_uri(p->join_url, tag, sizeof tag);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, tag);
-    st = style(11, 1, WD_ROUTE);
+    st = pdf_style(11, 1, WD_ROUTE);
     ty += doc_text(d, &st, tx, ty, tw, 2 * 14, p->join_url, 1) + 8;
     cairo_tag_end(cr, CAIRO_TAG_LINK);
 
-    st = style(38, 1, WD_ACCENT);
+    st = pdf_style(38, 1, WD_ACCENT);
     st.mono = 1;
     st.letter_spacing = 1.5;
-    double cw = 0, ch = doc_text_ex(d, &st, 0, 0, 0, 0, p->join_code, 0, &cw);
+    double cw = 0, ch = pdfdoc_text(&d->p, &st, 0, 0, 0, 0, p->join_code, 0, &cw);
     cw = fmin(cw, tw - 20);
     cairo_new_path(cr);
     double bx = tx, by = ty, bw = cw + 24, bh = ch + 10, r = 6;
@@ -1153,15 +971,15 @@ static int poster_render(struct doc *d, const struct walkdoc_poster *p)
     cairo_arc(cr, bx + r, by + bh - r, r, M_PI / 2, M_PI);
     cairo_arc(cr, bx + r, by + r, r, M_PI, 3 * M_PI / 2);
     cairo_close_path(cr);
-    set_rgb(cr, WD_TINT);
+    pdfdoc_set_rgb(cr, WD_TINT);
     cairo_fill_preserve(cr);
-    set_rgb(cr, WD_ACCENT);
+    pdfdoc_set_rgb(cr, WD_ACCENT);
     cairo_set_line_width(cr, 1.2);
     cairo_stroke(cr);
     doc_text(d, &st, bx + 12, by + 5, tw - 20, ch + 2, p->join_code, 1);
 
-    st = style(10, 0, WD_MUTED);
-    doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, WALKDOC_PAGE_H - 46, 0.5, WD_RULE);
+    st = pdf_style(10, 0, WD_MUTED);
+    pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, WALKDOC_PAGE_H - 46, 0.5, WD_RULE);
     doc_text(d, &st, WD_MARGIN, WALKDOC_PAGE_H - 38, WD_CONTENT_W, 14, tr(d, S_WELCOME), 1);
     return WALKDOC_OK;
 }
@@ -1184,7 +1002,7 @@ int walkdoc_poster_pdf(const struct walkdoc_poster *p, unsigned char **out, size
     rc = poster_render(d, p);
     if (rc != WALKDOC_OK)
         goto out;
-    cairo_show_page(d->cr);
+    cairo_show_page(d->p.cr);
     rc = doc_finish(d, out, len);
 out:
     doc_close(d);
@@ -1226,29 +1044,29 @@ static const enum wd_str band2_head[C2_COUNT] = {
  */
 static int protocol_heading(struct doc *d, const char *text, double need)
 {
-    if (d->y + 26 + need > WD_BOTTOM)
+    if (d->p.y + 26 + need > WD_BOTTOM)
         doc_next_page(d);
-    struct tstyle st = style(13, 1, WD_ACCENT);
+    struct pdf_style st = pdf_style(13, 1, WD_ACCENT);
     int id = doc_outline(d, CAIRO_PDF_OUTLINE_ROOT, text);
-    d->y += doc_text(d, &st, WD_MARGIN, d->y, WD_CONTENT_W, 0, text, 1) + 2;
-    doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->y, 1.2, WD_ACCENT);
-    d->y += 7;
+    d->p.y += doc_text(d, &st, WD_MARGIN, d->p.y, WD_CONTENT_W, 0, text, 1) + 2;
+    pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->p.y, 1.2, WD_ACCENT);
+    d->p.y += 7;
     return id;
 }
 
 static void protocol_table_head(struct doc *d)
 {
-    struct tstyle st = style(7.2, 1, WD_WHITE);
-    doc_fill_rect(d, WD_MARGIN, d->y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
+    struct pdf_style st = pdf_style(7.2, 1, WD_WHITE);
+    pdfdoc_fill_rect(&d->p, WD_MARGIN, d->p.y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
     for (int c = 0; c < C1_COUNT; c++)
-        doc_text(d, &st, WD_MARGIN + band1[c].x + WD_CELL_PAD, d->y + 3,
+        doc_text(d, &st, WD_MARGIN + band1[c].x + WD_CELL_PAD, d->p.y + 3,
                  band1[c].w - 2 * WD_CELL_PAD, 10, tr(d, band1_head[c]), 1);
-    d->y += WD_HEAD_ROW_H;
-    doc_fill_rect(d, WD_MARGIN, d->y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT_2);
+    d->p.y += WD_HEAD_ROW_H;
+    pdfdoc_fill_rect(&d->p, WD_MARGIN, d->p.y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT_2);
     for (int c = 0; c < C2_COUNT; c++)
-        doc_text(d, &st, WD_MARGIN + band2[c].x + WD_CELL_PAD, d->y + 3,
+        doc_text(d, &st, WD_MARGIN + band2[c].x + WD_CELL_PAD, d->p.y + 3,
                  band2[c].w - 2 * WD_CELL_PAD, 10, tr(d, band2_head[c]), 1);
-    d->y += WD_HEAD_ROW_H + 1;
+    d->p.y += WD_HEAD_ROW_H + 1;
 }
 
 /* The texts of an item's cells, in band order (translated where the value is a known code). */
@@ -1290,14 +1108,15 @@ static void item_row(struct doc *d, const struct walkdoc_item *it, double y, int
                      double *h2)
 {
     struct item_cells c;
-    struct tstyle body = style(WD_TEXT_SIZE, 0, WD_INK), bold = style(WD_TEXT_SIZE, 1, WD_INK);
-    struct tstyle small = style(WD_SMALL_SIZE, 0, WD_INK),
-                  muted = style(WD_SMALL_SIZE, 0, WD_MUTED);
+    struct pdf_style body = pdf_style(WD_TEXT_SIZE, 0, WD_INK),
+                     bold = pdf_style(WD_TEXT_SIZE, 1, WD_INK);
+    struct pdf_style small = pdf_style(WD_SMALL_SIZE, 0, WD_INK),
+                     muted = pdf_style(WD_SMALL_SIZE, 0, WD_MUTED);
     double x = WD_MARGIN, p = WD_CELL_PAD, top = y + p, h = 0, cell;
     int tw, th, cs;
     item_cells_fill(d, it, &c);
 
-    struct tstyle num = style(9, 1, WD_POINT);
+    struct pdf_style num = pdf_style(9, 1, WD_POINT);
     h = fmax(h, doc_text(d, &num, x + band1[C1_NO].x + p, top, band1[C1_NO].w - 2 * p, 0, c.number,
                          draw));
     cell = doc_text(d, &bold, x + band1[C1_CATEGORY].x + p, top, band1[C1_CATEGORY].w - 2 * p,
@@ -1345,8 +1164,8 @@ static void protocol_items(struct doc *d, const struct walkdoc_protocol *p)
 
     int section = protocol_heading(d, tr(d, S_SEC_ITEMS), 2 * WD_HEAD_ROW_H + 60);
     if (p->n_items == 0) {
-        struct tstyle st = style(10, 0, WD_MUTED);
-        d->y += doc_text(d, &st, WD_MARGIN, d->y, WD_CONTENT_W, 0, tr(d, S_NO_ITEMS), 1) + 10;
+        struct pdf_style st = pdf_style(10, 0, WD_MUTED);
+        d->p.y += doc_text(d, &st, WD_MARGIN, d->p.y, WD_CONTENT_W, 0, tr(d, S_NO_ITEMS), 1) + 10;
         return;
     }
     protocol_table_head(d);
@@ -1357,28 +1176,29 @@ static void protocol_items(struct doc *d, const struct walkdoc_protocol *p)
         if (new_group)
             group_h = 20;
         item_row(d, it, 0, 0, &h1, &h2);
-        if (d->y + group_h + h1 + h2 > WD_BOTTOM) {
+        if (d->p.y + group_h + h1 + h2 > WD_BOTTOM) {
             doc_next_page(d);
             protocol_table_head(d);
         }
         if (new_group) {
             char label[512];
             snprintf(label, sizeof label, "%s: %s", tr(d, S_GROUP),
-                     nonempty(it->group) ? doc_clean(d, it->group) : tr(d, S_NO_GROUP));
-            doc_fill_rect(d, WD_MARGIN, d->y + 2, WD_CONTENT_W, group_h - 4,
-                          (struct rgb){0.84, 0.89, 0.94});
-            struct tstyle gs = style(9, 1, WD_ACCENT);
-            doc_text(d, &gs, WD_MARGIN + WD_CELL_PAD, d->y + 5, WD_CONTENT_W - 2 * WD_CELL_PAD, 12,
-                     label, 1);
+                     nonempty(it->group) ? pdfdoc_clean(&d->p, it->group) : tr(d, S_NO_GROUP));
+            pdfdoc_fill_rect(&d->p, WD_MARGIN, d->p.y + 2, WD_CONTENT_W, group_h - 4,
+                             (struct pdf_rgb){0.84, 0.89, 0.94});
+            struct pdf_style gs = pdf_style(9, 1, WD_ACCENT);
+            doc_text(d, &gs, WD_MARGIN + WD_CELL_PAD, d->p.y + 5, WD_CONTENT_W - 2 * WD_CELL_PAD,
+                     12, label, 1);
             doc_outline(d, section, label);
-            d->y += group_h;
+            d->p.y += group_h;
         }
-        doc_fill_rect(d, WD_MARGIN + band2[0].x, d->y + h1, WD_CONTENT_W - band2[0].x, h2, WD_TINT);
-        item_row(d, it, d->y, 1, &h1, &h2);
-        d->y += h1 + h2;
-        doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->y, 0.6, WD_RULE);
+        pdfdoc_fill_rect(&d->p, WD_MARGIN + band2[0].x, d->p.y + h1, WD_CONTENT_W - band2[0].x, h2,
+                         WD_TINT);
+        item_row(d, it, d->p.y, 1, &h1, &h2);
+        d->p.y += h1 + h2;
+        pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->p.y, 0.6, WD_RULE);
     }
-    d->y += 12;
+    d->p.y += 12;
 }
 
 struct fact {
@@ -1424,16 +1244,16 @@ static void protocol_facts(struct doc *d, const struct walkdoc_protocol *p)
     if (nonempty(p->meeting_date))
         rows[n++] = (struct fact){S_FACT_MEETING, p->meeting_date};
 
-    struct tstyle ls = style(8, 1, WD_MUTED), vs = style(9.5, 0, WD_INK);
+    struct pdf_style ls = pdf_style(8, 1, WD_MUTED), vs = pdf_style(9.5, 0, WD_INK);
     for (int i = 0; i < n; i++) {
-        double h = doc_text(d, &vs, WD_MARGIN + 118, d->y + 3, WD_CONTENT_W - 118, 4 * 12,
+        double h = doc_text(d, &vs, WD_MARGIN + 118, d->p.y + 3, WD_CONTENT_W - 118, 4 * 12,
                             rows[i].value, 1);
-        doc_text(d, &ls, WD_MARGIN, d->y + 4, 112, 0, tr(d, rows[i].label), 1);
-        d->y += fmax(h, 11) + 6;
-        doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->y, 0.4, WD_RULE);
+        doc_text(d, &ls, WD_MARGIN, d->p.y + 4, 112, 0, tr(d, rows[i].label), 1);
+        d->p.y += fmax(h, 11) + 6;
+        pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->p.y, 0.4, WD_RULE);
     }
     membuf_free(&partners);
-    d->y += 12;
+    d->p.y += 12;
 }
 
 static void protocol_audit(struct doc *d, const struct walkdoc_protocol *p)
@@ -1443,11 +1263,11 @@ static void protocol_audit(struct doc *d, const struct walkdoc_protocol *p)
         before |= p->audit[k].before_count > 0;
     const double row_h = 16, table_h = (WALKDOC_AUDIT_PARAMS + 1) * row_h + 24;
     protocol_heading(d, tr(d, S_SEC_AUDIT), table_h);
-    struct tstyle note = style(8, 0, WD_MUTED);
+    struct pdf_style note = pdf_style(8, 0, WD_MUTED);
     char note_text[512];
     snprintf(note_text, sizeof note_text, "%s%s%s", tr(d, S_AUDIT_NOTE), before ? " " : "",
              before ? tr(d, S_AUDIT_TICK) : "");
-    d->y += doc_text(d, &note, WD_MARGIN, d->y, WD_CONTENT_W, 0, note_text, 1) + 6;
+    d->p.y += doc_text(d, &note, WD_MARGIN, d->p.y, WD_CONTENT_W, 0, note_text, 1) + 6;
 
     /* Columns: name, bar, mean, count[, before, change]. */
     const double x = WD_MARGIN, c_name = 140, c_bar = before ? 150 : 250, c_num = 50;
@@ -1457,48 +1277,49 @@ static void protocol_audit(struct doc *d, const struct walkdoc_protocol *p)
                     x + c_name + c_bar + c_num,
                     x + c_name + c_bar + 2 * c_num,
                     x + c_name + c_bar + 3 * c_num};
-    struct tstyle hs = style(7.2, 1, WD_WHITE), cs = style(8.5, 0, WD_INK);
-    struct tstyle rs = style(8.5, 0, WD_INK);
+    struct pdf_style hs = pdf_style(7.2, 1, WD_WHITE), cs = pdf_style(8.5, 0, WD_INK);
+    struct pdf_style rs = pdf_style(8.5, 0, WD_INK);
     rs.align = PANGO_ALIGN_RIGHT;
-    doc_fill_rect(d, x, d->y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
-    doc_text(d, &hs, xs[0] + 3, d->y + 3, c_name, 0, tr(d, S_AUDIT_PARAM), 1);
+    pdfdoc_fill_rect(&d->p, x, d->p.y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
+    doc_text(d, &hs, xs[0] + 3, d->p.y + 3, c_name, 0, tr(d, S_AUDIT_PARAM), 1);
     hs.align = PANGO_ALIGN_RIGHT;
-    doc_text(d, &hs, xs[2], d->y + 3, c_num - 6, 0, tr(d, S_AUDIT_MEAN), 1);
-    doc_text(d, &hs, xs[3], d->y + 3, c_num - 6, 0, tr(d, S_AUDIT_COUNT), 1);
+    doc_text(d, &hs, xs[2], d->p.y + 3, c_num - 6, 0, tr(d, S_AUDIT_MEAN), 1);
+    doc_text(d, &hs, xs[3], d->p.y + 3, c_num - 6, 0, tr(d, S_AUDIT_COUNT), 1);
     if (before) {
-        doc_text(d, &hs, xs[4], d->y + 3, c_num - 6, 0, tr(d, S_AUDIT_BEFORE), 1);
-        doc_text(d, &hs, xs[5], d->y + 3, WD_MARGIN + WD_CONTENT_W - xs[5] - 6, 0,
+        doc_text(d, &hs, xs[4], d->p.y + 3, c_num - 6, 0, tr(d, S_AUDIT_BEFORE), 1);
+        doc_text(d, &hs, xs[5], d->p.y + 3, WD_MARGIN + WD_CONTENT_W - xs[5] - 6, 0,
                  tr(d, S_AUDIT_CHANGE), 1);
     }
-    d->y += WD_HEAD_ROW_H;
+    d->p.y += WD_HEAD_ROW_H;
     for (int k = 0; k < WALKDOC_AUDIT_PARAMS; k++) {
         const struct walkdoc_audit_score *a = &p->audit[k];
         char mean[WD_NUMBER_BUF], count[WD_NUMBER_BUF], bm[WD_NUMBER_BUF], ch[WD_NUMBER_BUF];
         int has = a->count > 0 && isfinite(a->mean);
         int has_before = a->before_count > 0 && isfinite(a->before_mean);
         if (k % 2)
-            doc_fill_rect(d, x, d->y, WD_CONTENT_W, row_h, WD_TINT);
-        doc_text(d, &cs, xs[0] + 3, d->y + 3, c_name - 6, 0, wd_audit_name[k][d->lang], 1);
+            pdfdoc_fill_rect(&d->p, x, d->p.y, WD_CONTENT_W, row_h, WD_TINT);
+        doc_text(d, &cs, xs[0] + 3, d->p.y + 3, c_name - 6, 0, wd_audit_name[k][d->lang], 1);
         /* Bar: 0..3 across the column, the earlier mean as a tick. */
         double bx = xs[1] + 4, bw = c_bar - 14;
-        doc_fill_rect(d, bx, d->y + 5, bw, 6, (struct rgb){0.87, 0.89, 0.92});
+        pdfdoc_fill_rect(&d->p, bx, d->p.y + 5, bw, 6, (struct pdf_rgb){0.87, 0.89, 0.92});
         if (has)
-            doc_fill_rect(d, bx, d->y + 5, bw * fmin(fmax(a->mean, 0), 3) / 3, 6, WD_ACCENT_2);
+            pdfdoc_fill_rect(&d->p, bx, d->p.y + 5, bw * fmin(fmax(a->mean, 0), 3) / 3, 6,
+                             WD_ACCENT_2);
         if (has_before) {
             double tx = bx + bw * fmin(fmax(a->before_mean, 0), 3) / 3;
-            cairo_set_line_width(d->cr, 1.5);
-            set_rgb(d->cr, WD_INK);
-            cairo_move_to(d->cr, tx, d->y + 2.5);
-            cairo_line_to(d->cr, tx, d->y + 13.5);
-            cairo_stroke(d->cr);
+            cairo_set_line_width(d->p.cr, 1.5);
+            pdfdoc_set_rgb(d->p.cr, WD_INK);
+            cairo_move_to(d->p.cr, tx, d->p.y + 2.5);
+            cairo_line_to(d->p.cr, tx, d->p.y + 13.5);
+            cairo_stroke(d->p.cr);
         }
         if (has)
             wd_format_decimal(d, a->mean, 0, mean, sizeof mean);
         else
             snprintf(mean, sizeof mean, "–");
         snprintf(count, sizeof count, "%d", a->count > 0 ? a->count : 0);
-        doc_text(d, &rs, xs[2], d->y + 3, c_num - 6, 0, mean, 1);
-        doc_text(d, &rs, xs[3], d->y + 3, c_num - 6, 0, count, 1);
+        doc_text(d, &rs, xs[2], d->p.y + 3, c_num - 6, 0, mean, 1);
+        doc_text(d, &rs, xs[3], d->p.y + 3, c_num - 6, 0, count, 1);
         if (before) {
             if (has_before)
                 wd_format_decimal(d, a->before_mean, 0, bm, sizeof bm);
@@ -1508,18 +1329,18 @@ static void protocol_audit(struct doc *d, const struct walkdoc_protocol *p)
                 wd_format_decimal(d, a->mean - a->before_mean, 1, ch, sizeof ch);
             else
                 snprintf(ch, sizeof ch, "–");
-            struct tstyle chs = rs;
+            struct pdf_style chs = rs;
             if (has && has_before && fabs(a->mean - a->before_mean) >= 0.05) {
                 chs.color = a->mean > a->before_mean ? WD_GOOD : WD_BAD;
                 chs.bold = 1;
             }
-            doc_text(d, &rs, xs[4], d->y + 3, c_num - 6, 0, bm, 1);
-            doc_text(d, &chs, xs[5], d->y + 3, WD_MARGIN + WD_CONTENT_W - xs[5] - 6, 0, ch, 1);
+            doc_text(d, &rs, xs[4], d->p.y + 3, c_num - 6, 0, bm, 1);
+            doc_text(d, &chs, xs[5], d->p.y + 3, WD_MARGIN + WD_CONTENT_W - xs[5] - 6, 0, ch, 1);
         }
-        d->y += row_h;
+        d->p.y += row_h;
     }
-    doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->y, 0.6, WD_RULE);
-    d->y += 16;
+    pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->p.y, 0.6, WD_RULE);
+    d->p.y += 16;
 }
 
 static const struct col earlier_cols[4] = {{0, 26}, {26, 130}, {156, 214}, {370, 145}};
@@ -1528,15 +1349,15 @@ static const enum wd_str earlier_heads[4] = {S_COL_NO, S_COL_CATEGORY, S_COL_DES
 
 static void earlier_head(struct doc *d)
 {
-    struct tstyle hs = style(7.2, 1, WD_WHITE);
-    doc_fill_rect(d, WD_MARGIN, d->y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
+    struct pdf_style hs = pdf_style(7.2, 1, WD_WHITE);
+    pdfdoc_fill_rect(&d->p, WD_MARGIN, d->p.y, WD_CONTENT_W, WD_HEAD_ROW_H, WD_ACCENT);
     for (int c = 0; c < 4; c++)
-        doc_text(d, &hs, WD_MARGIN + earlier_cols[c].x + WD_CELL_PAD, d->y + 3,
+        doc_text(d, &hs, WD_MARGIN + earlier_cols[c].x + WD_CELL_PAD, d->p.y + 3,
                  earlier_cols[c].w - 2 * WD_CELL_PAD, 10, tr(d, earlier_heads[c]), 1);
-    d->y += WD_HEAD_ROW_H + 1;
+    d->p.y += WD_HEAD_ROW_H + 1;
 }
 
-/* Lays out (and with draw, draws) one earlier point at d->y; returns the row's height. */
+/* Lays out (and with draw, draws) one earlier point at d->p.y; returns the row's height. */
 static double earlier_row(struct doc *d, const struct walkdoc_earlier_item *e, int draw)
 {
     const struct col *cols = earlier_cols;
@@ -1546,13 +1367,14 @@ static double earlier_row(struct doc *d, const struct walkdoc_earlier_item *e, i
                         : e->outcome == WALKDOC_OUTCOME_STILL_THERE ? S_OUT_STILL
                         : e->outcome == WALKDOC_OUTCOME_WONT_DO     ? S_OUT_WONT
                                                                     : S_OUT_UNKNOWN;
-    struct rgb out_c = e->outcome == WALKDOC_OUTCOME_FIXED         ? WD_GOOD
-                       : e->outcome == WALKDOC_OUTCOME_STILL_THERE ? WD_BAD
-                                                                   : WD_EARLIER;
-    struct tstyle body = style(WD_TEXT_SIZE, 0, WD_INK), bold = style(WD_TEXT_SIZE, 1, WD_INK);
-    struct tstyle muted = style(WD_SMALL_SIZE, 0, WD_MUTED);
-    struct tstyle ns = style(9, 1, WD_EARLIER), os = style(WD_TEXT_SIZE, 1, out_c);
-    double x = WD_MARGIN, pd = WD_CELL_PAD, top = d->y + pd, h = 0, cell;
+    struct pdf_rgb out_c = e->outcome == WALKDOC_OUTCOME_FIXED         ? WD_GOOD
+                           : e->outcome == WALKDOC_OUTCOME_STILL_THERE ? WD_BAD
+                                                                       : WD_EARLIER;
+    struct pdf_style body = pdf_style(WD_TEXT_SIZE, 0, WD_INK),
+                     bold = pdf_style(WD_TEXT_SIZE, 1, WD_INK);
+    struct pdf_style muted = pdf_style(WD_SMALL_SIZE, 0, WD_MUTED);
+    struct pdf_style ns = pdf_style(9, 1, WD_EARLIER), os = pdf_style(WD_TEXT_SIZE, 1, out_c);
+    double x = WD_MARGIN, pd = WD_CELL_PAD, top = d->p.y + pd, h = 0, cell;
 
     h = fmax(h, doc_text(d, &ns, x + cols[0].x + pd, top, cols[0].w - 2 * pd, 0, num, draw));
     cell = doc_text(d, &bold, x + cols[1].x + pd, top, cols[1].w - 2 * pd, 30, e->category, draw);
@@ -1573,46 +1395,46 @@ static void protocol_earlier(struct doc *d, const struct walkdoc_protocol *p)
     char ed[WD_NUMBER_BUF], sub[WD_DATE_BUF * 4];
     wd_format_iso_date(p->earlier_starts_at, ed, sizeof ed);
     protocol_heading(d, tr(d, S_SEC_EARLIER), WD_HEAD_ROW_H + 40);
-    struct tstyle note = style(8, 0, WD_MUTED);
-    snprintf(sub, sizeof sub, "%s, %s", doc_clean(d, p->earlier_title), ed);
-    d->y += doc_text(d, &note, WD_MARGIN, d->y, WD_CONTENT_W, 0, sub, 1) + 6;
+    struct pdf_style note = pdf_style(8, 0, WD_MUTED);
+    snprintf(sub, sizeof sub, "%s, %s", pdfdoc_clean(&d->p, p->earlier_title), ed);
+    d->p.y += doc_text(d, &note, WD_MARGIN, d->p.y, WD_CONTENT_W, 0, sub, 1) + 6;
     earlier_head(d);
     for (size_t i = 0; i < p->n_earlier; i++) {
         double h = earlier_row(d, &p->earlier[i], 0);
-        if (d->y + h > WD_BOTTOM) {
+        if (d->p.y + h > WD_BOTTOM) {
             doc_next_page(d);
             earlier_head(d);
         }
         earlier_row(d, &p->earlier[i], 1);
-        d->y += h;
-        doc_hline(d, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->y, 0.6, WD_RULE);
+        d->p.y += h;
+        pdfdoc_hline(&d->p, WD_MARGIN, WALKDOC_PAGE_W - WD_MARGIN, d->p.y, 0.6, WD_RULE);
     }
-    d->y += 12;
+    d->p.y += 12;
 }
 
 static int protocol_render(struct doc *d, const struct walkdoc_protocol *p)
 {
     char date[WD_NUMBER_BUF];
-    struct tstyle st;
+    struct pdf_style st;
 
     wd_format_iso_date(p->starts_at, date, sizeof date);
-    snprintf(d->footer_left, sizeof d->footer_left, "%s · %s", doc_clean(d, p->title), date);
+    snprintf(d->footer_left, sizeof d->footer_left, "%s · %s", pdfdoc_clean(&d->p, p->title), date);
     if (p->generated_at > 0)
         wd_format_iso_date(p->generated_at, d->footer_created, sizeof d->footer_created);
 
-    doc_fill_rect(d, 0, 0, WALKDOC_PAGE_W, 52, WD_ACCENT);
-    st = style(10, 1, WD_WHITE);
+    pdfdoc_fill_rect(&d->p, 0, 0, WALKDOC_PAGE_W, 52, WD_ACCENT);
+    st = pdf_style(10, 1, WD_WHITE);
     doc_text(d, &st, WD_MARGIN, 20, WD_CONTENT_W * 0.65, 0, tr(d, S_PROTOCOL), 1);
     if (nonempty(p->organisation)) {
-        st = style(10, 0, (struct rgb){0.85, 0.90, 0.96});
+        st = pdf_style(10, 0, (struct pdf_rgb){0.85, 0.90, 0.96});
         st.align = PANGO_ALIGN_RIGHT;
         doc_text(d, &st, WD_MARGIN + WD_CONTENT_W * 0.6, 20, WD_CONTENT_W * 0.4, 14,
                  p->organisation, 1);
     }
-    d->y = 74;
+    d->p.y = 74;
     doc_outline(d, CAIRO_PDF_OUTLINE_ROOT, p->title);
-    st = style(22, 1, WD_INK);
-    d->y += doc_text(d, &st, WD_MARGIN, d->y, WD_CONTENT_W, 3 * 27, p->title, 1) + 12;
+    st = pdf_style(22, 1, WD_INK);
+    d->p.y += doc_text(d, &st, WD_MARGIN, d->p.y, WD_CONTENT_W, 3 * 27, p->title, 1) + 12;
     protocol_facts(d, p);
 
     struct mapdata md = {&p->map, p->items, p->n_items,
@@ -1620,14 +1442,14 @@ static int protocol_render(struct doc *d, const struct walkdoc_protocol *p)
                          nonempty(p->earlier_title) ? p->n_earlier : 0};
     if (mapdata_has_content(&md)) {
         /* The audit seldom fits below a map on page 1, so the map takes the page. */
-        double map_h = fmin(WD_MAP_MAX_H, WD_BOTTOM - d->y - 30);
+        double map_h = fmin(WD_MAP_MAX_H, WD_BOTTOM - d->p.y - 30);
         if (map_h < 200) {
             doc_next_page(d);
             map_h = WD_MAP_MAX_H;
         }
-        if (map_draw(d, &md, WD_MARGIN, d->y, WD_CONTENT_W, map_h) == 0) {
-            d->y += map_h + 5;
-            d->y += map_legend(d, &md, WD_MARGIN, d->y, WD_CONTENT_W) + 14;
+        if (map_draw(d, &md, WD_MARGIN, d->p.y, WD_CONTENT_W, map_h) == 0) {
+            d->p.y += map_h + 5;
+            d->p.y += map_legend(d, &md, WD_MARGIN, d->p.y, WD_CONTENT_W) + 14;
         }
     }
     if (p->has_audit)
@@ -1636,7 +1458,7 @@ static int protocol_render(struct doc *d, const struct walkdoc_protocol *p)
     if (nonempty(p->earlier_title))
         protocol_earlier(d, p);
     doc_footer(d);
-    cairo_show_page(d->cr);
+    cairo_show_page(d->p.cr);
     return WALKDOC_OK;
 }
 

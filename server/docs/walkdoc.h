@@ -30,9 +30,7 @@
 /* A4 portrait in PostScript points. */
 #define WALKDOC_PAGE_W 595.0
 #define WALKDOC_PAGE_H 842.0
-/* The font every text is set in (fonts-dejavu-core); the join code uses its Mono cut. */
-#define WALKDOC_FONT "DejaVu Sans"
-#define WALKDOC_FONT_MONO "DejaVu Sans Mono"
+/* Every text is set in PDFDOC_FONT (fonts-dejavu-core); the join code in its Mono cut. */
 
 /* Named limits. Input past them is refused (WALKDOC_INVALID) or cut, as said. */
 #define WALKDOC_PDF_MAX_BYTES (64 * 1024 * 1024) /* a bigger document is WALKDOC_TOO_LARGE */

@@ -46,7 +46,7 @@
  *     admission_linger_close finds it the same way.
  */
 #include "admission.h"
-#include "http.h"
+#include "request.h"
 #include "log.h"
 #include "netaddr.h"
 

@@ -378,7 +378,7 @@ int api_case_visibility(struct req *r)
     if (case_id_or_reply(r, &id) != 0 || http_json_bool_or_reply(r, r->json, "public", 1, &public_))
         return r->status;
     struct wf_actor a = session_actor(r);
-    if (wf_case_set_public(r->dbc, &a, id, public_, &err) != 0)
+    if (wf_case_set_public(r->dbc, r->cfg, &a, id, public_, &err) != 0)
         return http_reply_fail(r, &err);
     return reply_case(r, 200, id);
 }

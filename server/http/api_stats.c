@@ -11,6 +11,7 @@
 #include "period.h"
 #include "session.h"
 #include "validate.h"
+#include "wf_situation.h"
 #include "wf_stats.h"
 
 #include <stdio.h>

@@ -34,16 +34,6 @@
 #include <strings.h>
 #include <time.h>
 
-const char *http_client_address(const struct req *r)
-{
-    return r->client_addr;
-}
-
-int http_request_is_tls(const struct req *r)
-{
-    return r->tls;
-}
-
 /*
  * Fills r->client_addr and r->tls: the peer's own, unless the peer is a
  * trusted proxy, whose X-Forwarded-For and X-Forwarded-Proto are then believed
@@ -87,13 +77,6 @@ static void request_origin(struct req *r)
     }
 }
 
-int64_t http_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int http_server_init(struct server *srv, char *err, size_t errlen)
 {
     const struct config *cfg = &srv->cfg;
@@ -128,183 +111,6 @@ void http_server_free(struct server *srv)
     free(srv->access);
     srv->access = NULL;
 }
-
-const char *http_header(const struct req *r, const char *name)
-{
-    return mg_get_header(r->conn, name);
-}
-
-static const char *status_text(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 204:
-        return "No Content";
-    case 304:
-        return "Not Modified";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 409:
-        return "Conflict";
-    case 413:
-        return "Content Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 422:
-        return "Unprocessable Content";
-    case 429:
-        return "Too Many Requests";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return status >= 500 ? "Internal Server Error" : "Status";
-    }
-}
-
-/* Security headers sent with every response of ours. */
-static void send_security_headers(struct mg_connection *conn, const char *csp)
-{
-    mg_printf(conn,
-              "X-Content-Type-Options: nosniff\r\n"
-              "X-Frame-Options: DENY\r\n"
-              "Referrer-Policy: same-origin\r\n"
-              "Cross-Origin-Opener-Policy: same-origin\r\n"
-              "Cross-Origin-Resource-Policy: same-origin\r\n"
-              "Permissions-Policy: geolocation=(self), camera=(self), microphone=()\r\n"
-              "Content-Security-Policy: %s\r\n",
-              csp);
-}
-
-/* 1 when the request has no body or its body has been read in full. */
-static int http_body_consumed(const struct req *r)
-{
-    if (r->body_read)
-        return 1;
-    return r->ri->content_length <= 0 && !http_header(r, "Transfer-Encoding");
-}
-
-void http_begin(struct req *r, int status, const char *content_type, int64_t length,
-                const char *extra_headers)
-{
-    r->status = status;
-    mg_printf(r->conn, "HTTP/1.1 %d %s\r\n", status, status_text(status));
-    if (content_type)
-        mg_printf(r->conn, "Content-Type: %s\r\n", content_type);
-    if (length >= 0)
-        mg_printf(r->conn, "Content-Length: %lld\r\n", (long long)length);
-    send_security_headers(r->conn, r->srv->csp);
-    if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
-        mg_printf(r->conn, "Cache-Control: no-store\r\n");
-    if (extra_headers)
-        mg_printf(r->conn, "%s", extra_headers);
-    /* A response sent before the body was consumed must close the connection,
-     * or the unread body would be read and then taken for the next request. */
-    if (status == 413 || status == 400 || status == 408 || !http_body_consumed(r)) {
-        mg_printf(r->conn, "Connection: close\r\n");
-        mg_disable_connection_keep_alive(r->conn);
-    }
-    mg_printf(r->conn, "\r\n");
-}
-
-int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
-                     size_t len, const char *extra_headers)
-{
-    http_begin(r, status, content_type, (int64_t)len, extra_headers);
-    if (len && strcmp(r->method, "HEAD") != 0)
-        mg_write(r->conn, body, len);
-    r->bytes_sent = (int64_t)len;
-    return status;
-}
-
-int http_stream_begin(struct req *r, const char *content_type, const char *extra_headers)
-{
-    char hdr[600];
-    snprintf(hdr, sizeof hdr, "Transfer-Encoding: chunked\r\n%s",
-             extra_headers ? extra_headers : "");
-    http_begin(r, 200, content_type, -1, hdr);
-    return 200;
-}
-
-int http_stream_write(void *req, const void *buf, size_t len)
-{
-    struct req *r = req;
-    if (len == 0 || strcmp(r->method, "HEAD") == 0)
-        return 0;
-    if (mg_send_chunk(r->conn, buf, (unsigned int)len) <= 0)
-        return -1;
-    r->bytes_sent += (int64_t)len;
-    return 0;
-}
-
-int http_stream_end(struct req *r)
-{
-    if (strcmp(r->method, "HEAD") != 0)
-        mg_send_chunk(r->conn, "", 0);
-    return r->status;
-}
-
-int http_reply_json(struct req *r, int status, json_t *body)
-{
-    char *s = json_dumps(body, HTTP_JSON_FLAGS);
-    json_decref(body);
-    if (!s) {
-        static const char fallback[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\",\"field\":null}}";
-        return http_reply_bytes(r, 500, "application/json", fallback, sizeof fallback - 1, NULL);
-    }
-    int rc = http_reply_bytes(r, status, "application/json", s, strlen(s), NULL);
-    free(s);
-    return rc;
-}
-
-static json_t *error_body(const char *code, const char *field, const char *message)
-{
-    return json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", message, "field",
-                     field);
-}
-
-int http_reply_error(struct req *r, enum err_code code, const char *field, const char *fmt, ...)
-{
-    const struct error_kind *k = errors_kind(code);
-    char msg[512];
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-    } else {
-        snprintf(msg, sizeof msg, "%s", k->message);
-    }
-    if (utf8_check(msg, strlen(msg), NULL) != 0)
-        snprintf(msg, sizeof msg, "%s", k->message);
-    json_t *body = error_body(k->code, field, msg);
-    char *s = body ? json_dumps(body, HTTP_JSON_FLAGS) : NULL;
-    json_decref(body);
-    char hdr[64] = "";
-    if (errors_retryable(code))
-        snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", HTTP_RETRY_AFTER_S);
-    int status = http_reply_bytes(r, k->status, "application/json", s ? s : "{}", s ? strlen(s) : 2,
-                                  hdr[0] ? hdr : NULL);
-    free(s);
-    return status;
-}
-
-int http_reply_fail(struct req *r, const struct wf_error *err)
-{
-    return http_reply_error(r, err->code, err->field, "%s", err->message);
-}
-
 int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
 {
     /* civetweb's own errors (malformed request line, headers too large, ...). */
@@ -318,173 +124,11 @@ int http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
               "Cache-Control: no-store\r\nConnection: close\r\n",
-              status, status_text(status), n);
+              status, http_status_text(status), n);
     const struct server *srv = mg_get_user_data(mg_get_context(conn));
-    send_security_headers(conn, srv ? srv->csp : "default-src 'none'");
+    http_send_security_headers(conn, srv ? srv->csp : "default-src 'none'");
     mg_printf(conn, "\r\n%s", body);
     log_msg(LOG_INFO, "civetweb error %d", status);
-    return 0;
-}
-
-/* ---- query strings and links ------------------------------------------- */
-
-int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap)
-{
-    if (!r->query)
-        return 0;
-    int n = query_get(r->query, name, out, cap);
-    if (n == QUERY_ABSENT)
-        return 0;
-    if (n == QUERY_TOO_LONG) {
-        http_reply_error(r, ERR_TOO_LONG, name, "query parameter '%s' is too long", name);
-        return -1;
-    }
-    if (n < 0 || utf8_check(out, (size_t)n, NULL) != 0) {
-        /* A field's value, not the request's framing: 422 like any other bad value. */
-        http_reply_error(r, ERR_INVALID_FORMAT, name,
-                         "query parameter '%s' is not valid UTF-8 text or contains NUL", name);
-        return -1;
-    }
-    return 1;
-}
-
-void http_base_url(const struct req *r, char *out, size_t cap)
-{
-    if (r->cfg->public_base_url[0]) {
-        snprintf(out, cap, "%s", r->cfg->public_base_url);
-        size_t n = strlen(out);
-        if (n && out[n - 1] == '/')
-            out[n - 1] = '\0';
-        return;
-    }
-    /* The address and port this connection reached: ours, whatever Host says. */
-    char link[1024];
-    char *host;
-    if (mg_get_request_link(r->conn, link, sizeof link) == 0 && (host = strstr(link, "://"))) {
-        host[3 + strcspn(host + 3, "/?")] = '\0';
-        snprintf(out, cap, "%s", link);
-        return;
-    }
-    snprintf(out, cap, "%s://%s", r->ri->is_ssl ? "https" : "http", r->cfg->listen);
-}
-
-int http_param_id_or_reply(struct req *r, int i, int64_t *out)
-{
-    if (i >= r->nparams || parse_i64(r->param[i], 1, INT64_MAX, out) != 0) {
-        http_reply_error(r, ERR_NOT_FOUND, NULL, "no such resource");
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- JSON field helpers --------------------------------------------------- */
-
-/*
- * The value of field in obj, or NULL when it is absent or null. *rc is 0 when
- * that is fine, -1 (after replying 422 missing_field) when it was required.
- */
-static json_t *json_field_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
-                                   int required, int *rc)
-{
-    json_t *v = json_object_get(obj, field);
-    *rc = 0;
-    if (v && !json_is_null(v))
-        return v;
-    if (required) {
-        http_reply_error(r, ERR_MISSING_FIELD, label, "'%s' is required", label);
-        *rc = -1;
-    }
-    return NULL;
-}
-
-int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
-                              int required, size_t max_chars, const char **out)
-{
-    const char *name = label ? label : field;
-    int rc;
-    json_t *v = json_field_or_reply(r, obj, field, name, required, &rc);
-    if (!v)
-        return rc;
-    if (!json_is_string(v)) {
-        http_reply_error(r, ERR_INVALID_TYPE, name, "'%s' must be a string", name);
-        return -1;
-    }
-    size_t chars = 0;
-    const char *s = json_string_value(v);
-    if (utf8_check(s, json_string_length(v), &chars) != 0) {
-        http_reply_error(r, ERR_INVALID_FORMAT, name, "'%s' is not valid UTF-8 text", name);
-        return -1;
-    }
-    if (chars > max_chars) {
-        http_reply_error(r, ERR_TOO_LONG, name, "'%s' is %zu characters; at most %zu allowed", name,
-                         chars, max_chars);
-        return -1;
-    }
-    *out = s;
-    return 0;
-}
-
-int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int required,
-                              double min, double max, double *out, int *present)
-{
-    int rc;
-    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
-    if (present)
-        *present = 0;
-    if (!v)
-        return rc;
-    if (!json_is_number(v)) {
-        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be a number", field);
-        return -1;
-    }
-    double d = json_number_value(v);
-    if (!(d >= min && d <= max)) {
-        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be between %g and %g", field, min,
-                         max);
-        return -1;
-    }
-    *out = d;
-    if (present)
-        *present = 1;
-    return 0;
-}
-
-int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int required, int64_t min,
-                           int64_t max, int64_t *out, int *present)
-{
-    int rc;
-    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
-    if (present)
-        *present = 0;
-    if (!v)
-        return rc;
-    if (!json_is_integer(v)) {
-        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be a whole number", field);
-        return -1;
-    }
-    json_int_t i = json_integer_value(v);
-    if (i < min || i > max) {
-        http_reply_error(r, ERR_OUT_OF_RANGE, field, "'%s' must be from %lld to %lld", field,
-                         (long long)min, (long long)max);
-        return -1;
-    }
-    *out = i;
-    if (present)
-        *present = 1;
-    return 0;
-}
-
-int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int required, int *out)
-{
-    int rc;
-    json_t *v = json_field_or_reply(r, obj, field, field, required, &rc);
-    if (!v)
-        return rc;
-    if (!json_is_boolean(v)) {
-        http_reply_error(r, ERR_INVALID_TYPE, field, "'%s' must be true or false", field);
-        return -1;
-    }
-    *out = json_is_true(v);
     return 0;
 }
 
@@ -765,8 +409,8 @@ static int reply_405(struct req *r)
     }
     char hdr[160];
     snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-    json_t *body =
-        error_body(errors_code(ERR_METHOD_NOT_ALLOWED), NULL, "this method is not allowed here");
+    json_t *body = http_error_body(errors_code(ERR_METHOD_NOT_ALLOWED), NULL,
+                                   "this method is not allowed here");
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int rc = http_reply_bytes(r, 405, "application/json", s ? s : "{}", s ? strlen(s) : 2, hdr);

@@ -1,8 +1,8 @@
 /*
- * http — the request dispatcher and everything a handler needs to answer:
- * the route table's types, bounded body reading, JSON and error replies,
- * query-string parsing, absolute links, the client's address and the access
- * log.
+ * http — the request dispatcher: the route table's types, admission, bounded
+ * body reading, the staff session check, the access log, then the handler.
+ * What a handler uses to answer (struct req, replies, parsing helpers) is
+ * request.h, which this header includes for the handlers.
  *
  * Contract: a handler receives a request whose route, method, role, CSRF token
  * and body size have already been checked (and whose JSON body, for BODY_JSON
@@ -14,29 +14,8 @@
 #define TRYGG_HTTP_H
 
 #include <civetweb.h>
-#include <jansson.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include "accesslog.h"
-#include "config.h"
-#include "connlimit.h"
-#include "db.h"
-#include "dbpool.h"
-#include "errors.h"
-#include "netaddr.h"
-#include "workflow.h"
-
-#define HTTP_MAX_PARAMS 4
-#define HTTP_PARAM_BUF 512
-#define HTTP_QUERY_VALUE_MAX 2048
-/* How answers are written: compact, ASCII-safe, and 12 significant digits so that
- * 57.719 is not printed as 57.719000000000001 (coordinates keep ~0.1 mm). */
-#define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
-#define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
-#define HTTP_RETRY_AFTER_S 2   /* Retry-After on 503 and 429 answers without a better figure */
-#define HTTP_PATH_MAX 2048     /* a decoded request path; longer ones are no route's (404) */
-#define HTTP_FORWARDED_MAX 8   /* X-Forwarded-For headers read (the last ones) */
+#include "request.h"
 
 enum body_kind {
     BODY_NONE, /* a body, if any, is read (up to the JSON limit) and ignored */
@@ -44,10 +23,6 @@ enum body_kind {
     BODY_RAW,  /* raw bytes (photos), at most max_photo_bytes */
     BODY_FORM, /* raw bytes (a form the handler parses with form.h), at most max_json_body_bytes */
 };
-
-struct server;
-struct session;
-struct req;
 
 typedef int (*http_handler)(struct req *r);
 
@@ -64,45 +39,6 @@ extern const struct route routes[];
 extern const size_t routes_count;
 
 /*
- * Process-wide, read-only after start-up (http_server_init). The objects the
- * pointers lead to are shared by every worker and lock themselves.
- */
-struct server {
-    struct config cfg;
-    struct mg_context *ctx;
-    char csp[1024];                      /* Content-Security-Policy, computed from the tile URL */
-    struct netaddr_list trusted_proxies; /* cfg.trusted_proxies, parsed */
-    struct dbpool *pool;                 /* database connections lent to requests */
-    struct connlimit *conns;             /* open connections, in total and per address */
-    struct accesslog *access;            /* which requests get an access-log line */
-};
-
-struct req {
-    struct mg_connection *conn;
-    const struct mg_request_info *ri;
-    const struct server *srv;
-    const struct config *cfg;
-    struct dbc *dbc; /* borrowed from the pool for this request (dbpool.h) */
-    const char *method;
-    const char *path;  /* decoded path, without the query (path_buf) */
-    const char *query; /* raw query string or NULL */
-    const char *param[HTTP_MAX_PARAMS];
-    int nparams;
-    char param_buf[HTTP_PARAM_BUF];
-    unsigned char *body; /* malloc'd; NUL-terminated for convenience */
-    size_t body_len;
-    json_t *json;            /* parsed body for BODY_JSON routes */
-    struct session *session; /* set by auth for staff routes */
-    int status;              /* status sent, for the access log */
-    int64_t bytes_sent;
-    int body_read;                      /* the whole body (if any) was read */
-    size_t body_reserved;               /* bytes counted against max_body_memory_bytes */
-    int tls;                            /* over TLS (here or at a trusted proxy) */
-    char client_addr[NETADDR_TEXT_MAX]; /* see http_client_address */
-    char *path_buf; /* malloc'd: a worker's stack is civetweb's 100 KiB, SQLite needs most */
-};
-
-/*
  * Sets up srv's shared parts from srv->cfg (call once, before mg_start).
  * Returns 0, or -1 with a message in err.
  */
@@ -111,89 +47,10 @@ int http_server_init(struct server *srv, char *err, size_t errlen);
 /* Frees what http_server_init made (after mg_stop). */
 void http_server_free(struct server *srv);
 
-/*
- * The client's address: the connection's peer, or, when the peer is one of
- * trusted_proxies, the last address in X-Forwarded-For that no trusted proxy
- * vouches for. Every per-client limit and the access log use this; nothing
- * else reads a forwarded header.
- */
-const char *http_client_address(const struct req *r);
-
-/* 1 when the client reached us over TLS: this connection, or X-Forwarded-Proto: https
- * from a trusted proxy. */
-int http_request_is_tls(const struct req *r);
-
 /* civetweb callback: the single entry point for every request. */
 int http_dispatch(struct mg_connection *conn, void *cbdata);
 
 /* civetweb callback: civetweb's own errors (bad request line, ...) as JSON. */
 int http_civetweb_error(struct mg_connection *conn, int status, const char *msg);
-
-/* Starts a response: status, Content-Type, Content-Length (-1 = unknown), the
- * security headers and extra_headers ("Name: value\r\n" lines, may be NULL). */
-void http_begin(struct req *r, int status, const char *content_type, int64_t length,
-                const char *extra_headers);
-
-/* Sends body as a complete response. Returns status. */
-int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
-                     size_t len, const char *extra_headers);
-
-/*
- * A streamed answer (chunked transfer encoding) for bodies built row by row:
- * http_stream_begin sends 200 with content_type and extra_headers;
- * http_stream_write sends one chunk (0 or -1 when the client went away);
- * http_stream_end ends the body. Returns of begin/end: the status sent.
- */
-int http_stream_begin(struct req *r, const char *content_type, const char *extra_headers);
-int http_stream_write(void *req, const void *buf, size_t len);
-int http_stream_end(struct req *r);
-
-/* Sends the JSON value (reference stolen) with status. Returns status. */
-int http_reply_json(struct req *r, int status, json_t *body);
-
-/*
- * Sends {"error":{"code","message","field"}} with the status the error table
- * gives code (and Retry-After for a temporary failure); field may be NULL, fmt
- * NULL sends the table's message. Returns the status.
- */
-int http_reply_error(struct req *r, enum err_code code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Sends a workflow failure as http_reply_error does. Returns the status. */
-int http_reply_fail(struct req *r, const struct wf_error *err);
-
-/*
- * Reads query parameter name into out (URL-decoded). Returns 1 when present,
- * 0 when absent; when the value does not fit or is not valid UTF-8, replies
- * 422 and returns -1.
- */
-int http_query_or_reply(struct req *r, const char *name, char *out, size_t cap);
-
-/* Writes the absolute base URL for links into out: public_base_url, or when that is
- * empty the address and port this connection reached ("http://192.0.2.7:8080"),
- * never the Host header (a client chooses that). */
-void http_base_url(const struct req *r, char *out, size_t cap);
-
-/* Path parameter i as a positive int64, or replies 404 and returns -1. */
-int http_param_id_or_reply(struct req *r, int i, int64_t *out);
-
-/*
- * JSON body field helpers. Each returns 0 when the value is valid or absent
- * (absent is allowed only when !required: *out untouched), or replies 422 with
- * the field named and returns -1.
- */
-int http_json_string_or_reply(struct req *r, json_t *obj, const char *field, const char *label,
-                              int required, size_t max_chars, const char **out);
-int http_json_number_or_reply(struct req *r, json_t *obj, const char *field, int required,
-                              double min, double max, double *out, int *present);
-int http_json_int_or_reply(struct req *r, json_t *obj, const char *field, int required, int64_t min,
-                           int64_t max, int64_t *out, int *present);
-int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int required, int *out);
-
-/* The request header value, or NULL. */
-const char *http_header(const struct req *r, const char *name);
-
-/* Milliseconds since an arbitrary monotonic origin. */
-int64_t http_now_ms(void);
 
 #endif

@@ -9,7 +9,7 @@
  */
 #include "session.h"
 #include "crypto.h"
-#include "http.h"
+#include "request.h"
 #include "wf_accounts.h"
 
 #include <stdio.h>

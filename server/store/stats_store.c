@@ -48,17 +48,18 @@ struct obs_memo {
     int64_t area_id;
     int rating;
     double e, n;
+    int counted; /* 0: hidden by moderation, in no figure */
 };
 
 static const char SQL_OBS_MEMO[] =
-    "SELECT day, area_id, category, source, rating, e, n FROM stats_observations "
+    "SELECT day, area_id, category, source, rating, e, n, counted FROM stats_observations "
     "WHERE observation_id = ?";
 static const char SQL_OBS_FACTS[] =
     "SELECT observed_at, COALESCE(area_id, 0), category, COALESCE(unsafe_rating, 0), e, n, "
-    "walk_id IS NOT NULL FROM observations WHERE id = ?";
+    "walk_id IS NOT NULL, public FROM observations WHERE id = ?";
 static const char SQL_OBS_MEMO_PUT[] =
     "INSERT OR REPLACE INTO stats_observations (observation_id, day, area_id, category, source, "
-    "rating, e, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "rating, e, n, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_OBS_MEMO_DEL[] = "DELETE FROM stats_observations WHERE observation_id = ?";
 static const char SQL_COUNTS_ADD[] =
     "INSERT INTO stats_counts (grain, period, area_id, category, source, n, rated, rating_sum) "
@@ -88,6 +89,7 @@ static int obs_memo_load(struct dbc *c, int64_t id, struct obs_memo *m)
         m->rating = sqlite3_column_int(st, 4);
         m->e = sqlite3_column_double(st, 5);
         m->n = sqlite3_column_double(st, 6);
+        m->counted = sqlite3_column_int(st, 7);
     }
     db_done(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -114,6 +116,7 @@ static int obs_facts_load(struct dbc *c, int64_t id, struct obs_memo *m, int *on
         m->e = sqlite3_column_double(st, 4);
         m->n = sqlite3_column_double(st, 5);
         *on_walk = sqlite3_column_int(st, 6);
+        m->counted = sqlite3_column_int(st, 7) != 0;
     }
     db_done(st);
     return out;
@@ -165,7 +168,7 @@ static int obs_memo_same(const struct obs_memo *a, const struct obs_memo *b)
 {
     return strcmp(a->day, b->day) == 0 && a->area_id == b->area_id &&
            strcmp(a->category, b->category) == 0 && strcmp(a->source, b->source) == 0 &&
-           a->rating == b->rating && a->e == b->e && a->n == b->n;
+           a->rating == b->rating && a->e == b->e && a->n == b->n && a->counted == b->counted;
 }
 
 /* The sync; take_back 0 when the aggregates were just emptied (a rebuild). */
@@ -188,7 +191,7 @@ static int obs_sync(struct dbc *c, int64_t id, const char *source, const struct 
     }
     if (take_back && had && exists && obs_memo_same(&old, &now))
         return 0;
-    if (take_back && had && obs_apply(c, &old, -1, cells) != 0)
+    if (take_back && had && old.counted && obs_apply(c, &old, -1, cells) != 0)
         return -1;
     if (!exists) {
         sqlite3_stmt *st = db_stmt(c, SQL_OBS_MEMO_DEL);
@@ -197,7 +200,7 @@ static int obs_sync(struct dbc *c, int64_t id, const char *source, const struct 
         sqlite3_bind_int64(st, 1, id);
         return db_run(st);
     }
-    if (obs_apply(c, &now, +1, cells) != 0)
+    if (now.counted && obs_apply(c, &now, +1, cells) != 0)
         return -1;
     sqlite3_stmt *st = db_stmt(c, SQL_OBS_MEMO_PUT);
     if (!st)
@@ -210,6 +213,7 @@ static int obs_sync(struct dbc *c, int64_t id, const char *source, const struct 
     sqlite3_bind_int(st, 6, now.rating);
     sqlite3_bind_double(st, 7, now.e);
     sqlite3_bind_double(st, 8, now.n);
+    sqlite3_bind_int(st, 9, now.counted);
     return db_run(st);
 }
 

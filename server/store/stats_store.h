@@ -35,7 +35,8 @@ struct stats_cells {
 
 /*
  * Counts observation id as it is now, taking back what it was counted as
- * before (nothing if it no longer exists). source: "staff" when a staff member
+ * before (nothing if it no longer exists; a hidden one, public = 0, is kept
+ * but counted nowhere). source: "staff" when a staff member
  * filed it, NULL otherwise (an observation on a walk is "walk", the rest
  * "resident"; a source counted before is kept). 0 or -1.
  */

@@ -5,6 +5,7 @@
 #include "wf_moderation.h"
 #include "case_store.h"
 #include "obs_store.h"
+#include "stats_store.h"
 #include "photo_store.h"
 
 #include <stdio.h>
@@ -36,8 +37,8 @@ static int event(struct dbc *c, int64_t id, const struct wf_actor *a, const char
     return case_store_add_event(c, id, a->user_id, a->label, kind, from, to, comment, 0);
 }
 
-int wf_case_set_public(struct dbc *c, const struct wf_actor *actor, int64_t id, int public_,
-                       struct wf_error *err)
+int wf_case_set_public(struct dbc *c, const struct config *cfg, const struct wf_actor *actor,
+                       int64_t id, int public_, struct wf_error *err)
 {
     struct obs_moderation m;
     if (begin_on_report(c, actor, id, &m, err) != 0)
@@ -46,7 +47,10 @@ int wf_case_set_public(struct dbc *c, const struct wf_actor *actor, int64_t id, 
         db_rollback(c);
         return 0;
     }
+    /* A hidden report leaves the statistics in the same transaction (stats_store.h). */
+    struct stats_cells cells = {cfg->hotspot_cells_m, cfg->hotspot_cells};
     if (obs_store_set_public(c, id, public_) != 0 ||
+        stats_store_observation_sync(c, id, NULL, &cells) != 0 ||
         event(c, id, actor, "visibility", public_ ? "hidden" : "public",
               public_ ? "public" : "hidden", NULL) != 0)
         return wf_fail_db(c, err, "the change could not be saved");

@@ -19,8 +19,8 @@
 
 /* Shows (public_ = 1) or hides (0) report id from every public answer. No
  * change, no event. ERR_NOT_FOUND when there is no case id. 0 or -1. */
-int wf_case_set_public(struct dbc *c, const struct wf_actor *actor, int64_t id, int public_,
-                       struct wf_error *err);
+int wf_case_set_public(struct dbc *c, const struct config *cfg, const struct wf_actor *actor,
+                       int64_t id, int public_, struct wf_error *err);
 
 /* Sets the text the public sees of report id instead of its description ("" =
  * no text at all), which also approves the text; text NULL removes the

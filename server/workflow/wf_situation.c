@@ -11,6 +11,7 @@
 #include "sitdoc.h"
 #include "stats_store.h"
 #include "validate.h"
+#include "wf_situation.h"
 #include "wf_stats.h"
 #include "wf_stats_internal.h"
 

@@ -1,9 +1,9 @@
 /*
- * wf_stats — the statistics and the situation picture (issue 11): counts per
+ * wf_stats — the statistics (issue 11): counts per
  * area, category, source and period with the same period a year earlier; the
  * workflow's figures per unit; hot spots in SWEREF 99 TM cells with their
- * trend; the weekly / quarterly / yearly situation picture with the ranking of
- * areas by need (and its A4 PDF); the city's own indicators. Every figure is
+ * trend; the city's own indicators (the situation picture built on these is
+ * wf_situation.h). Every figure is
  * read from the aggregates of stats_store (kept current by the filing and by
  * every case change), never by scanning the observations, so ten years cost
  * about what a month does.
@@ -93,21 +93,6 @@ json_t *wf_stats_workflow(struct dbc *c, const struct config *cfg, const struct 
  */
 json_t *wf_stats_hotspots(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
                           struct wf_error *err);
-
-/*
- * The situation picture of period p (a week, month, quarter or year) for the
- * staff (GET /api/v1/situation): per area what is new, the change against the
- * previous period, the same period a year earlier and the four before, new and
- * emerging hot spots, overdue cases, walks held with their open items and the
- * city's indicators; the ranking of areas by need with the configured weights;
- * the period's hot spots as GeoJSON for the map.
- */
-json_t *wf_situation(struct dbc *c, const struct config *cfg, struct period p,
-                     struct wf_error *err);
-
-/* The situation picture as an A4 PDF (lang "sv" or "en"). *out from malloc(). */
-int wf_situation_pdf(struct dbc *c, const struct config *cfg, struct period p, const char *lang,
-                     unsigned char **out, size_t *len, struct wf_error *err);
 
 /* Rebuilds every aggregate in one transaction. 0 or -1 with err. */
 int wf_stats_rebuild(struct dbc *c, const struct config *cfg, int64_t *observations, int64_t *cases,

@@ -14,8 +14,9 @@
 #include "db.h"
 #include "period.h"
 #include "stats_store.h"
-#include "wf_stats.h"
 #include "workflow.h"
+
+struct wf_stats_query; /* wf_stats.h */
 
 /* The reference names of one answer: [{"id","code","name"}] of areas and units,
  * the categories as catalog_store_categories gives them. */

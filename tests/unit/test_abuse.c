@@ -14,6 +14,7 @@
 #include "migrate.h"
 #include "views.h"
 #include "wf_moderation.h"
+#include "wf_stats.h"
 #include "wf_observations.h"
 #include "wf_privacy.h"
 
@@ -165,9 +166,10 @@ static void test_moderation_and_public_views(void)
                       "Ring mig: Anna 070-1234567") == 0);
     json_decref(o);
     /* Only the office moderates. */
-    CHECK(wf_case_set_public(&db, &unit_user, id, 0, &err) != 0 && err.code == ERR_FORBIDDEN);
+    CHECK(wf_case_set_public(&db, &cfg, &unit_user, id, 0, &err) != 0 && err.code == ERR_FORBIDDEN);
     CHECK(wf_case_redact(&db, &unit_user, id, "x", &err) != 0 && err.code == ERR_FORBIDDEN);
-    CHECK(wf_case_set_public(&db, &triage, 999999, 0, &err) != 0 && err.code == ERR_NOT_FOUND);
+    CHECK(wf_case_set_public(&db, &cfg, &triage, 999999, 0, &err) != 0 &&
+          err.code == ERR_NOT_FOUND);
     /* Redacted: the public sees the new text, staff both. */
     CHECK(wf_case_redact(&db, &triage, id, "Ring mig", &err) == 0);
     o = views_observation(&db, id, &failed);
@@ -182,7 +184,7 @@ static void test_moderation_and_public_views(void)
           !json_object_get(o, "moderation"));
     json_decref(o);
     /* Hidden: in no public answer, but the staff and units' views have it. */
-    CHECK(wf_case_set_public(&db, &triage, id, 0, &err) == 0);
+    CHECK(wf_case_set_public(&db, &cfg, &triage, id, 0, &err) == 0);
     CHECK(views_observation(&db, id, &failed) == NULL && !failed);
     struct obs_filter f = {0};
     f.limit = 1000;
@@ -261,7 +263,7 @@ static void test_read_only_database(void)
     CHECK(db_exec(ro.db, "PRAGMA query_only = 1") == SQLITE_OK);
     int64_t id = file_obs(NULL, NULL, NULL);
     struct wf_error err;
-    CHECK(wf_case_set_public(&ro, &triage, id, 0, &err) != 0);
+    CHECK(wf_case_set_public(&ro, &cfg, &triage, id, 0, &err) != 0);
     CHECK(err.code == ERR_STORAGE_FAILED && strstr(err.message, "read-only") &&
           strstr(err.message, "nothing was stored"));
     CHECK(sqlite3_get_autocommit(ro.db) == 1);
@@ -272,6 +274,43 @@ static void test_read_only_database(void)
     db_close(&ro);
 }
 
+/* A report hidden by moderation leaves the statistics (counts and hot-spot cells)
+ * and comes back, with the same source, when it is shown again. */
+static void test_hidden_leaves_statistics(void)
+{
+    static const char counts[] =
+        "SELECT COALESCE(sum(n), 0) FROM stats_counts WHERE grain = 'year'";
+    static const char cells[] = "SELECT COALESCE(sum(n), 0) FROM stats_cells WHERE grain = 'year'";
+    int64_t id = file_obs("spam", NULL, NULL);
+    int before = count_rows(counts), cells_before = count_rows(cells);
+    CHECK(before > 0 && cells_before > 0);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE stats_observations SET source = 'staff' WHERE observation_id = %lld",
+             (long long)id);
+    /* As if a staff member had filed it: the source must survive hide and show. */
+    CHECK(db_exec(db.db, "DELETE FROM stats_counts; DELETE FROM stats_cells;") == SQLITE_OK);
+    CHECK(db_exec(db.db, sql) == SQLITE_OK);
+    int64_t obs = 0, cases = 0;
+    struct wf_error err;
+    CHECK(wf_stats_rebuild(&db, &cfg, &obs, &cases, &err) == 0);
+    int staff_before = count_rows("SELECT COALESCE(sum(n), 0) FROM stats_counts WHERE grain = "
+                                  "'year' AND source = 'staff'");
+    CHECK(staff_before == 1);
+    CHECK(count_rows(counts) == before);
+    CHECK(wf_case_set_public(&db, &cfg, &triage, id, 0, &err) == 0);
+    CHECK(count_rows(counts) == before - 1);
+    CHECK(count_rows(cells) == cells_before - cfg.hotspot_cells);
+    /* A rebuild agrees: a hidden report is counted nowhere. */
+    CHECK(wf_stats_rebuild(&db, &cfg, &obs, &cases, &err) == 0);
+    CHECK(count_rows(counts) == before - 1);
+    CHECK(wf_case_set_public(&db, &cfg, &triage, id, 1, &err) == 0);
+    CHECK(count_rows(counts) == before);
+    CHECK(count_rows(cells) == cells_before);
+    CHECK(count_rows("SELECT COALESCE(sum(n), 0) FROM stats_counts WHERE grain = 'year' AND "
+                     "source = 'staff'") == 1);
+}
+
 int main(void)
 {
     json_object_seed(1);
@@ -279,6 +318,7 @@ int main(void)
     test_upload_tokens();
     test_support_is_capped_per_address();
     test_moderation_and_public_views();
+    test_hidden_leaves_statistics();
     test_retention_and_erasure();
     test_read_only_database();
     db_close(&db);

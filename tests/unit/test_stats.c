@@ -13,6 +13,7 @@
 #include "db.h"
 #include "migrate.h"
 #include "period.h"
+#include "wf_situation.h"
 #include "wf_stats.h"
 
 #include <stdio.h>
