@@ -499,7 +499,7 @@ int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_poin
 }
 
 static const char SQL_REPORTER[] =
-    "SELECT name, email, phone FROM reporters WHERE observation_id = ?";
+    "SELECT name, email, phone, follow_up, lang FROM reporters WHERE observation_id = ?";
 
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
 {
@@ -510,8 +510,9 @@ json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         json_decref(rep);
-        rep = json_pack("{s:o, s:o, s:o}", "name", text_or_null(st, 0), "email",
-                        text_or_null(st, 1), "phone", text_or_null(st, 2));
+        rep = json_pack("{s:o, s:o, s:o, s:b, s:o}", "name", text_or_null(st, 0), "email",
+                        text_or_null(st, 1), "phone", text_or_null(st, 2), "follow_up",
+                        sqlite3_column_int(st, 3), "lang", text_or_null(st, 4));
     }
     db_done(st);
     return rep;

@@ -177,8 +177,9 @@ int obs_store_ogc_each(struct dbc *c, const struct ogc_query *q,
  * how many match in all into *matched. NULL on error. */
 json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);
 
-/* The contact details of observation id's reporter as {"name","email","phone"},
- * or JSON null. Staff views only. */
+/* The contact details of observation id's reporter as {"name","email","phone",
+ * "follow_up","lang"} (follow_up: e-mailed at status changes, in lang), or JSON
+ * null. Staff views only. */
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id);
 
 /* ---- GDPR: one reporter's contact details ----------------------------------- */

@@ -344,14 +344,19 @@ static int deliver_follow_up_email(struct dbc *c, CURL *curl, const struct confi
         return -1;
     }
     /* RFC 8058 one-click: a POST to the page's own URL unsubscribes (api_follow_up.c);
-     * a GET (a link scanner's prefetch) only shows the page with its button. */
+     * a GET (a link scanner's prefetch) only shows the page with its button. The
+     * header needs an absolute URL: without public_base_url there is none. */
+    char list_unsub[600] = "";
+    if (strncmp(base, "http", 4) == 0)
+        snprintf(list_unsub, sizeof list_unsub,
+                 "List-Unsubscribe: <%s>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+                 unsub);
     snprintf(msg, cap,
              "From: <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\n"
              "Content-Type: text/plain; charset=utf-8\r\nContent-Language: %s\r\n"
-             "X-Trygg-Delivery: %lld\r\nList-Unsubscribe: <%s>"
-             "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
+             "X-Trygg-Delivery: %lld\r\n%s\r\n"
              "%s\r\n\r\n%s %s\r\n%s%s%s%s\r\n%s\r\n%s\r\n\r\n%s\r\n%s\r\n",
-             cfg->smtp_from, m->target, subj64, en ? "en" : "sv", (long long)m->id, unsub,
+             cfg->smtp_from, m->target, subj64, en ? "en" : "sv", (long long)m->id, list_unsub,
              en ? "The status of your report has changed."
                 : "Statusen för din rapport har ändrats.",
              en ? "New status:" : "Ny status:", words, comment ? "\r\n" : "", comment ? said : "",

@@ -177,11 +177,14 @@ class FollowUp(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertIn(b'id="unsub"', page.body)
         self.assertEqual(sql(self.srv, "SELECT follow_up FROM reporters WHERE observation_id = ?", (oid,)), [(1,)])
+        rep = lambda: self.triage.get("/api/v1/cases/%d" % oid).json()["reporter"]  # noqa: E731
+        self.assertEqual((rep()["follow_up"], rep()["lang"]), (True, "sv"))  # the staff see the wish
         r = self.srv.request("POST", "/api/v1/follow-up/unsubscribe", {"token": token})
         self.assertEqual((r.status, r.json()), (200, {"unsubscribed": True}))
         self.assertEqual(sql(self.srv, "SELECT follow_up FROM reporters WHERE observation_id = ?", (oid,)), [(0,)])
         self.assertEqual(sql(self.srv, "SELECT count(*) FROM follow_up_tokens WHERE observation_id = ?", (oid,)),
                          [(0,)])
+        self.assertIs(rep()["follow_up"], False)
         # Used: the same token again is unknown.
         again = self.srv.request("POST", "/api/v1/follow-up/unsubscribe", {"token": token})
         self.assertEqual(again.status, 404)
