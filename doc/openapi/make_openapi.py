@@ -157,7 +157,12 @@ add("/api/v1/observations", "post", op(
      "200": json_resp("the same client_id again", ref("PublicObservation"))},
     req=body(obj(["client_id", "category", "lon", "lat"], client_id=S, category=S, lon=N, lat=N,
                  accuracy_m=N, observed_at=S, description=S, unsafe_rating=I, walk=S,
-                 walk_group=I, reporter={"type": "object"}))))
+                 walk_group=I, reporter={"type": "object"},
+                 follow_up={"type": "boolean",
+                            "description": "e-mail reporter.email when the public status changes "
+                                           "(needs reporter.email)"},
+                 lang={"type": "string", "enum": ["sv", "en"],
+                       "description": "the language of the follow-up e-mails (default sv)"}))))
 add("/api/v1/observations", "get", op("listObservations", "Public observations (GeoJSON)",
                                       "observations", OK_JSON("a page", ref("FeatureCollection")),
                                       obs_filters))
@@ -174,6 +179,15 @@ add("/api/v1/observations/{id}/support", "post", op(
     {"201": json_resp("counted", obj(["support_count"], id=I, support_count=I)),
      "200": json_resp("already counted", obj(["support_count"], id=I, support_count=I))},
     [ID], body(obj(["client_id"], client_id=S))))
+UNSUBSCRIBED = {"200": json_resp("the follow-up ended", obj(["unsubscribed"], unsubscribed=B)),
+                "404": json_resp("unknown or used token", ref("Error"))}
+add("/api/v1/follow-up/unsubscribe", "post", op(
+    "unsubscribe", "End an e-mail follow-up with the token of its unsubscribe link (works once)",
+    "observations", UNSUBSCRIBED, req=body(obj(["token"], token=S))))
+add("/unsubscribe", "post", op(
+    "unsubscribeOneClick", "RFC 8058 one-click unsubscribe (List-Unsubscribe-Post); "
+    "GET /unsubscribe is the page with the button", "observations", UNSUBSCRIBED,
+    [p_query("token")]))
 add("/api/v1/observations/{id}/photos", "post", op(
     "uploadPhoto", "Add a photo (raw image body)", "observations",
     {"201": json_resp("stored", ref("Photo")), "200": json_resp("the same upload again", ref("Photo"))},

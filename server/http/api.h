@@ -23,12 +23,14 @@ int api_areas_list(struct req *r);   /* GET /api/v1/areas */
 int api_areas_import(struct req *r); /* POST /api/v1/areas/import (GeoJSON body) */
 
 /* api_observations.c: the resident's side */
-int api_obs_create(struct req *r);   /* POST /api/v1/observations */
-int api_obs_list(struct req *r);     /* GET /api/v1/observations */
-int api_obs_nearby(struct req *r);   /* GET /api/v1/observations/nearby */
-int api_obs_get(struct req *r);      /* GET /api/v1/observations/{id} */
-int api_obs_support(struct req *r);  /* POST /api/v1/observations/{id}/support */
-int api_map_clusters(struct req *r); /* GET /api/v1/map/clusters */
+int api_obs_create(struct req *r);            /* POST /api/v1/observations */
+int api_obs_list(struct req *r);              /* GET /api/v1/observations */
+int api_obs_nearby(struct req *r);            /* GET /api/v1/observations/nearby */
+int api_obs_get(struct req *r);               /* GET /api/v1/observations/{id} */
+int api_obs_support(struct req *r);           /* POST /api/v1/observations/{id}/support */
+int api_follow_up_unsubscribe(struct req *r); /* POST /api/v1/follow-up/unsubscribe {token} */
+int api_follow_up_one_click(struct req *r);   /* POST /unsubscribe?token= (RFC 8058) */
+int api_map_clusters(struct req *r);          /* GET /api/v1/map/clusters */
 
 /* POST /api/v1/walks/{id}/observations: the same as api_obs_create, filed on walk_id
  * (an organiser's paper notes); walk_id 0 = as api_obs_create. */

@@ -141,7 +141,7 @@ int api_case_merge(struct req *r)
         http_json_int_or_reply(r, r->json, "into", 1, 1, INT64_MAX, &into, NULL))
         return r->status;
     struct wf_actor a = session_actor(r);
-    if (wf_case_merge(r->dbc, &a, id, into, &err) != 0)
+    if (wf_case_merge(r->dbc, r->cfg, &a, id, into, &err) != 0)
         return http_reply_fail(r, &err);
     return reply_case(r, 200, id);
 }

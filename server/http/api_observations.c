@@ -95,6 +95,16 @@ static int parse_new_obs_or_reply(struct req *r, struct wf_obs_input *o)
                                     "'reporter.email' is not an e-mail address"),
                    -1;
     }
+    /* The e-mail follow-up and the language its mails are written in. */
+    if (http_json_bool_or_reply(r, j, "follow_up", 0, &o->follow_up) != 0 ||
+        http_json_string_or_reply(r, j, "lang", NULL, 0, 2, &o->lang) != 0)
+        return -1;
+    if (o->lang && strcmp(o->lang, "sv") != 0 && strcmp(o->lang, "en") != 0)
+        return http_reply_error(r, ERR_INVALID_FORMAT, "lang", "'lang' is \"sv\" or \"en\""), -1;
+    if (o->follow_up && !(o->email && *o->email))
+        return http_reply_error(r, ERR_MISSING_FIELD, "follow_up",
+                                "'follow_up' needs 'reporter.email': the address to write to"),
+               -1;
     return 0;
 }
 

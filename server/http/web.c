@@ -110,6 +110,11 @@ int web_report(struct req *r)
     return web_send_file(r, "report.html");
 }
 
+int web_unsubscribe(struct req *r)
+{
+    return web_send_file(r, "unsubscribe.html");
+}
+
 int web_public_map(struct req *r)
 {
     return web_send_file(r, "map.html");

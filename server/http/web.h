@@ -10,6 +10,7 @@ struct req;
 int web_field_app(struct req *r);
 /* GET /r/{id}: a report's public page (what became of it). */
 int web_report(struct req *r);
+int web_unsubscribe(struct req *r); /* GET /unsubscribe?token=: the page with its button */
 /* GET /map: the public map. */
 int web_public_map(struct req *r);
 /* GET /walks and GET /walks/{code}: the public walk pages. */

@@ -53,10 +53,11 @@ int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id)
 }
 
 static const char SQL_INSERT_REPORTER[] =
-    "INSERT INTO reporters (observation_id, name, email, phone) VALUES (?, ?, ?, ?)";
+    "INSERT INTO reporters (observation_id, name, email, phone, follow_up, lang) VALUES (?, ?, ?, "
+    "?, ?, ?)";
 
 int obs_store_insert_reporter(struct dbc *c, int64_t id, const char *name, const char *email,
-                              const char *phone)
+                              const char *phone, int follow_up, const char *lang)
 {
     sqlite3_stmt *st = db_stmt(c, SQL_INSERT_REPORTER);
     if (!st)
@@ -65,6 +66,8 @@ int obs_store_insert_reporter(struct dbc *c, int64_t id, const char *name, const
     db_bind_text_or_null(st, 2, name);
     db_bind_text_or_null(st, 3, email);
     db_bind_text_or_null(st, 4, phone);
+    sqlite3_bind_int(st, 5, follow_up ? 1 : 0);
+    sqlite3_bind_text(st, 6, lang ? lang : "sv", -1, SQLITE_TRANSIENT);
     return db_run(st);
 }
 
@@ -496,7 +499,7 @@ int obs_store_each_point(struct dbc *c, const struct obs_map_filter *f, obs_poin
 }
 
 static const char SQL_REPORTER[] =
-    "SELECT name, email, phone FROM reporters WHERE observation_id = ?";
+    "SELECT name, email, phone, follow_up, lang FROM reporters WHERE observation_id = ?";
 
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
 {
@@ -507,8 +510,9 @@ json_t *obs_store_reporter_json(struct dbc *c, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         json_decref(rep);
-        rep = json_pack("{s:o, s:o, s:o}", "name", text_or_null(st, 0), "email",
-                        text_or_null(st, 1), "phone", text_or_null(st, 2));
+        rep = json_pack("{s:o, s:o, s:o, s:b, s:o}", "name", text_or_null(st, 0), "email",
+                        text_or_null(st, 1), "phone", text_or_null(st, 2), "follow_up",
+                        sqlite3_column_int(st, 3), "lang", text_or_null(st, 4));
     }
     db_done(st);
     return rep;
@@ -703,7 +707,8 @@ json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *m
 
 static const char SQL_REPORTS_OF_EMAIL[] =
     "SELECT o.id, o.created_at, o.observed_at, o.category, o.description, c.state, r.name, "
-    "r.email, r.phone FROM reporters r JOIN observations o ON o.id = r.observation_id "
+    "r.email, r.phone, r.follow_up, r.lang FROM reporters r JOIN observations o ON o.id = "
+    "r.observation_id "
     "LEFT JOIN cases c ON c.observation_id = o.id WHERE lower(trim(r.email)) = lower(trim(?)) "
     "ORDER BY o.id";
 enum {
@@ -715,7 +720,9 @@ enum {
     RE_STATE,
     RE_NAME,
     RE_EMAIL,
-    RE_PHONE
+    RE_PHONE,
+    RE_FOLLOW_UP,
+    RE_LANG
 };
 
 json_t *obs_store_reports_of_email(struct dbc *c, const char *email)
@@ -729,13 +736,14 @@ json_t *obs_store_reports_of_email(struct dbc *c, const char *email)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(
             arr,
-            json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}}", "id",
+            json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:b, s:o}}", "id",
                       (json_int_t)sqlite3_column_int64(st, RE_ID), "created_at",
                       text_or_null(st, RE_CREATED), "observed_at", text_or_null(st, RE_OBSERVED),
                       "category", text_or_null(st, RE_CATEGORY), "description",
                       text_or_null(st, RE_DESCRIPTION), "state", text_or_null(st, RE_STATE),
                       "reporter", "name", text_or_null(st, RE_NAME), "email",
-                      text_or_null(st, RE_EMAIL), "phone", text_or_null(st, RE_PHONE)));
+                      text_or_null(st, RE_EMAIL), "phone", text_or_null(st, RE_PHONE), "follow_up",
+                      sqlite3_column_int(st, RE_FOLLOW_UP), "lang", text_or_null(st, RE_LANG)));
     db_done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
@@ -791,8 +799,82 @@ static const char SQL_REPORTER_ERASE[] = "DELETE FROM reporters WHERE observatio
 
 int obs_store_reporter_erase(struct dbc *c, int64_t id)
 {
+    /* The tokens would go by ON DELETE CASCADE too; said here so no reader has to know. */
+    if (obs_store_follow_up_stop(c, id) != 0)
+        return -1;
     sqlite3_stmt *st = db_stmt(c, SQL_REPORTER_ERASE);
     if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return db_run(st);
+}
+
+/* ---- e-mail follow-up ------------------------------------------------------------ */
+
+static const char SQL_FOLLOW_UPS[] =
+    "SELECT r.observation_id, r.email, r.lang FROM reporters r JOIN observations o ON o.id = "
+    "r.observation_id WHERE r.follow_up = 1 AND r.email IS NOT NULL AND r.email != '' AND "
+    "o.status != ?2 AND (o.id = ?1 OR o.id IN (SELECT observation_id FROM cases WHERE "
+    "duplicate_of = ?1)) ORDER BY r.observation_id";
+enum { FU_ID, FU_EMAIL, FU_LANG };
+
+json_t *obs_store_follow_ups(struct dbc *c, int64_t case_id, const char *status)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_FOLLOW_UPS);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, case_id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, FU_ID),
+                           "email", text_or_null(st, FU_EMAIL), "lang", text_or_null(st, FU_LANG)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static const char SQL_FOLLOW_UP_TOKEN_ADD[] =
+    "INSERT INTO follow_up_tokens (token_hash, observation_id) SELECT ?2, observation_id FROM "
+    "reporters WHERE observation_id = ?1 AND follow_up = 1";
+
+int obs_store_follow_up_token_add(struct dbc *c, int64_t id, const char *token_hash)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_FOLLOW_UP_TOKEN_ADD);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    return sqlite3_changes(c->db) > 0;
+}
+
+static const char SQL_FOLLOW_UP_BY_TOKEN[] =
+    "SELECT observation_id FROM follow_up_tokens WHERE token_hash = ?";
+
+int64_t obs_store_follow_up_by_token(struct dbc *c, const char *token_hash)
+{
+    return db_lookup_id(c, SQL_FOLLOW_UP_BY_TOKEN, token_hash);
+}
+
+static const char SQL_FOLLOW_UP_STOP[] =
+    "UPDATE reporters SET follow_up = 0 WHERE observation_id = ?";
+static const char SQL_FOLLOW_UP_TOKENS_DROP[] =
+    "DELETE FROM follow_up_tokens WHERE observation_id = ?";
+
+int obs_store_follow_up_stop(struct dbc *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_FOLLOW_UP_TOKENS_DROP);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (db_run(st) != 0 || !(st = db_stmt(c, SQL_FOLLOW_UP_STOP)))
         return -1;
     sqlite3_bind_int64(st, 1, id);
     return db_run(st);

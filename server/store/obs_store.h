@@ -46,9 +46,11 @@ struct obs_row {
  */
 int obs_store_insert(struct dbc *c, const struct obs_row *o, int64_t *id);
 
-/* Stores the reporter's contact details for observation id. 0 or -1. */
+/* Stores the reporter's contact details for observation id, with the wish to
+ * hear about status changes by e-mail (follow_up 0/1) and the language the
+ * report was filed in (lang "sv" or "en"; NULL: "sv"). 0 or -1. */
 int obs_store_insert_reporter(struct dbc *c, int64_t id, const char *name, const char *email,
-                              const char *phone);
+                              const char *phone, int follow_up, const char *lang);
 
 /* The id of the observation filed with client_id (the workflow lower-cases it),
  * 0 when none, -1 on error. */
@@ -175,8 +177,9 @@ int obs_store_ogc_each(struct dbc *c, const struct ogc_query *q,
  * how many match in all into *matched. NULL on error. */
 json_t *obs_store_ogc_items(struct dbc *c, const struct ogc_query *q, int64_t *matched);
 
-/* The contact details of observation id's reporter as {"name","email","phone"},
- * or JSON null. Staff views only. */
+/* The contact details of observation id's reporter as {"name","email","phone",
+ * "follow_up","lang"} (follow_up: e-mailed at status changes, in lang), or JSON
+ * null. Staff views only. */
 json_t *obs_store_reporter_json(struct dbc *c, int64_t id);
 
 /* ---- GDPR: one reporter's contact details ----------------------------------- */
@@ -194,7 +197,26 @@ int obs_store_reporters_by_email(struct dbc *c, const char *email, int64_t *ids,
  * earlier; the count or -1. */
 int obs_store_reporters_expired(struct dbc *c, const char *closed_before, int64_t *ids, int max);
 
-/* Erases every contact detail of observation id's reporter. 0 or -1. */
+/* Erases every contact detail of observation id's reporter, and with them the
+ * e-mail follow-up and its unsubscribe tokens. 0 or -1. */
 int obs_store_reporter_erase(struct dbc *c, int64_t id);
+
+/* ---- e-mail follow-up (private: never in a public answer) ---- */
+
+/* The reporters who asked to follow case_id's report or one of its duplicates'
+ * (which show case_id's status) and whose report does not show status yet:
+ * [{"id","email","lang"}] (id: the subscriber's observation). Call before the
+ * status is written. NULL on error. */
+json_t *obs_store_follow_ups(struct dbc *c, int64_t case_id, const char *status);
+
+/* Adds an unsubscribe token (its SHA-256 hex) for observation id's follow-up:
+ * 1 added, 0 when the reporter no longer follows it (nothing added), -1. */
+int obs_store_follow_up_token_add(struct dbc *c, int64_t id, const char *token_hash);
+
+/* The observation whose follow-up token_hash belongs to: its id, 0 for none, -1. */
+int64_t obs_store_follow_up_by_token(struct dbc *c, const char *token_hash);
+
+/* Ends observation id's follow-up: the wish goes and every token with it. 0 or -1. */
+int obs_store_follow_up_stop(struct dbc *c, int64_t id);
 
 #endif

@@ -42,6 +42,38 @@ int outbox_store_insert_participant(struct dbc *c, int64_t walk_id, const char *
     return db_run(st);
 }
 
+static const char SQL_INSERT_FOLLOW_UP[] =
+    "INSERT INTO outbox (kind, case_id, target, payload, next_attempt_at) VALUES "
+    "('follow_up_email', ?, ?, ?, ?)";
+
+int outbox_store_insert_follow_up(struct dbc *c, int64_t case_id, const char *email,
+                                  const char *payload, int64_t due_ms)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_INSERT_FOLLOW_UP);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, case_id);
+    sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, payload, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, due_ms);
+    return db_run(st);
+}
+
+static const char SQL_CANCEL[] =
+    "UPDATE outbox SET state = 'dead', last_error = ?2 WHERE id = ?1 AND state = 'pending'";
+
+int outbox_store_cancel(struct dbc *c, int64_t id, const char *reason)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_CANCEL);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    return sqlite3_changes(c->db) > 0;
+}
+
 static const char SQL_DUE[] =
     "SELECT o.id, o.kind, coalesce(o.unit_id, 0), coalesce(o.case_id, 0), o.target, o.payload, "
     "o.attempts, u.webhook_secret, coalesce(o.walk_id, 0) FROM outbox o LEFT JOIN units u ON "
@@ -185,7 +217,7 @@ json_t *outbox_store_list(struct dbc *c, const char *state)
         json_array_append_new(
             arr,
             json_pack(
-                "{s:I, s:s, s:I, s:s, s:s, s:s, s:i, s:s?, s:s, s:s?, s:I}", "id",
+                "{s:I, s:s, s:I, s:s?, s:s, s:s, s:i, s:s?, s:s, s:s?, s:I}", "id",
                 (json_int_t)sqlite3_column_int64(st, L_ID), "kind", sqlite3_column_text(st, L_KIND),
                 "case_id", (json_int_t)sqlite3_column_int64(st, L_CASE), "unit",
                 sqlite3_column_text(st, L_UNIT), "target", sqlite3_column_text(st, L_TARGET),
@@ -205,8 +237,8 @@ json_t *outbox_store_list(struct dbc *c, const char *state)
 /* ---- GDPR: messages to one participant's address ------------------------------ */
 
 static const char SQL_TO_ADDRESS[] =
-    "SELECT id, kind, state, walk_id, created_at, sent_at FROM outbox WHERE kind = "
-    "'participant_email' AND lower(trim(target)) = lower(trim(?)) ORDER BY id";
+    "SELECT id, kind, state, walk_id, created_at, sent_at FROM outbox WHERE kind IN "
+    "('participant_email', 'follow_up_email') AND lower(trim(target)) = lower(trim(?)) ORDER BY id";
 enum { TA_ID, TA_KIND, TA_STATE, TA_WALK, TA_CREATED, TA_SENT };
 
 static json_t *text_of(sqlite3_stmt *st, int i)
@@ -244,7 +276,8 @@ json_t *outbox_store_messages_to(struct dbc *c, const char *email)
 static const char SQL_ERASE_TARGET[] =
     "UPDATE outbox SET target = '', state = CASE WHEN state = 'sent' THEN 'sent' ELSE 'dead' END, "
     "last_error = CASE WHEN state = 'sent' THEN last_error ELSE 'the address was erased' END "
-    "WHERE kind = 'participant_email' AND lower(trim(target)) = lower(trim(?))";
+    "WHERE kind IN ('participant_email', 'follow_up_email') AND lower(trim(target)) = "
+    "lower(trim(?))";
 
 int outbox_store_erase_address(struct dbc *c, const char *email, int *n)
 {
@@ -252,6 +285,23 @@ int outbox_store_erase_address(struct dbc *c, const char *email, int *n)
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    if (db_run(st) != 0)
+        return -1;
+    *n = sqlite3_changes(c->db);
+    return 0;
+}
+
+static const char SQL_ERASE_FOLLOW_UPS[] =
+    "UPDATE outbox SET target = '', state = CASE WHEN state = 'sent' THEN 'sent' ELSE 'dead' END, "
+    "last_error = CASE WHEN state = 'sent' THEN last_error ELSE 'the address was erased' END "
+    "WHERE kind = 'follow_up_email' AND case_id = ? AND target != ''";
+
+int outbox_store_erase_follow_ups(struct dbc *c, int64_t case_id, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_ERASE_FOLLOW_UPS);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, case_id);
     if (db_run(st) != 0)
         return -1;
     *n = sqlite3_changes(c->db);

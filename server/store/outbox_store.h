@@ -23,6 +23,19 @@ int outbox_store_insert(struct dbc *c, const char *kind, int64_t unit_id, int64_
 int outbox_store_insert_participant(struct dbc *c, int64_t walk_id, const char *email,
                                     const char *payload, int64_t due_ms);
 
+/* Queues a follow-up e-mail to a reporter who asked for one (no unit; case_id is
+ * the reporter's own observation). 0 or -1. */
+int outbox_store_insert_follow_up(struct dbc *c, int64_t case_id, const char *email,
+                                  const char *payload, int64_t due_ms);
+
+/* Ends an undelivered follow-up e-mail for good ('dead' with reason): 1 done,
+ * 0 no such pending message, -1 on error. */
+int outbox_store_cancel(struct dbc *c, int64_t id, const char *reason);
+
+/* GDPR retention: removes the address from every follow-up e-mail of
+ * observation case_id (an undelivered one becomes dead); *n: how many. 0 or -1. */
+int outbox_store_erase_follow_ups(struct dbc *c, int64_t case_id, int *n);
+
 /* A message due for delivery; strings are malloc'd (outbox_store_message_free). */
 struct outbox_message {
     int64_t id, unit_id, case_id, walk_id; /* unit_id, case_id 0 for participant e-mails */
@@ -54,11 +67,12 @@ int outbox_store_retry(struct dbc *c, int64_t id, int64_t now_ms);
 /* The newest messages (at most 500), of state (NULL = any), for the staff. */
 json_t *outbox_store_list(struct dbc *c, const char *state);
 
-/* GDPR: the e-mails to walk participant address email (any case):
+/* GDPR: the e-mails to a walk participant's or a following reporter's address
+ * email (any case):
  * [{"id","kind","state","walk_id","created_at","sent_at"}], NULL on error. */
 json_t *outbox_store_messages_to(struct dbc *c, const char *email);
 
-/* GDPR: removes address email from every participant e-mail (an undelivered one
+/* GDPR: removes address email from every participant and follow-up e-mail (an undelivered one
  * becomes dead: it cannot be sent any more); *n: how many. 0 or -1. */
 int outbox_store_erase_address(struct dbc *c, const char *email, int *n);
 

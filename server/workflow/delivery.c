@@ -16,6 +16,7 @@
 #include "case_store.h"
 #include "crypto.h"
 #include "log.h"
+#include "obs_store.h"
 #include "outbox_store.h"
 #include "unit_store.h"
 #include "views.h"
@@ -32,6 +33,7 @@
 #define DELIVERY_CONNECT_TIMEOUT_S 5
 #define DELIVERY_TOTAL_TIMEOUT_S 15
 #define DELIVERY_ERROR_MAX 300
+#define FOLLOW_UP_TOKEN_BYTES 32 /* 256 random bits per unsubscribe link */
 
 static const char *str_or(const char *s, const char *fallback)
 {
@@ -99,6 +101,39 @@ int delivery_enqueue_assignment(struct dbc *c, const struct config *cfg, int64_t
         n++;
     }
     free(payload);
+    return rc ? -1 : n;
+}
+
+int delivery_enqueue_follow_up(struct dbc *c, const struct config *cfg, int64_t case_id,
+                               const char *status, const char *public_comment)
+{
+    if (!cfg->smtp_url[0])
+        return 0;
+    json_t *subs = obs_store_follow_ups(c, case_id, status);
+    if (!subs)
+        return -1;
+    int n = 0, rc = 0;
+    size_t i;
+    json_t *s;
+    json_array_foreach(subs, i, s)
+    {
+        const char *email = json_string_value(json_object_get(s, "email"));
+        if (!header_safe(email))
+            continue; /* validated at filing; never let one into a header */
+        json_int_t id = json_integer_value(json_object_get(s, "id"));
+        /* Only what the public report page shows: no unit contact, no internal note. */
+        json_t *p =
+            json_pack("{s:I, s:s, s:s, s:s?}", "observation_id", id, "lang",
+                      str_or(json_string_value(json_object_get(s, "lang")), "sv"), "status", status,
+                      "comment", public_comment && *public_comment ? public_comment : NULL);
+        char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+        json_decref(p);
+        if (!payload || outbox_store_insert_follow_up(c, id, email, payload, now_ms()) != 0)
+            rc = -1;
+        free(payload);
+        n++;
+    }
+    json_decref(subs);
     return rc ? -1 : n;
 }
 
@@ -242,9 +277,105 @@ static int deliver_participant_email(CURL *curl, const struct config *cfg,
     return smtp_send(curl, cfg, m->target, msg, err, errlen);
 }
 
-/* Sends the e-mail through SMTP; 0 when the server accepted it. */
-static int deliver_email(CURL *curl, const struct config *cfg, const struct outbox_message *m,
-                         char *err, size_t errlen)
+/* The public status in words, as the report page says it. */
+static const char *status_words(const char *status, int en)
+{
+    static const struct {
+        const char *code, *sv, *en;
+    } words[] = {
+        {"new", "Ny", "New"},
+        {"acknowledged", "Mottagen", "Received"},
+        {"assigned", "Tilldelad den ansvariga enheten", "Assigned to the responsible unit"},
+        {"in_progress", "Åtgärdas", "Being fixed"},
+        {"resolved", "Åtgärdad", "Fixed"},
+        {"rejected", "Avslutad utan åtgärd", "Closed without action"},
+        {"duplicate", "Dubblett", "Duplicate"},
+    };
+    for (size_t i = 0; status && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i].code, status) == 0)
+            return en ? words[i].en : words[i].sv;
+    return str_or(status, "");
+}
+
+/*
+ * Tells a reporter who follows the report that its status changed, in the
+ * language it was filed in. Each mail carries an unsubscribe token of its own,
+ * made here and stored only as its hash: no readable token is ever stored.
+ * Returns 0 when sent, -1 on failure (err), 1 when the reporter no longer
+ * follows the report (the message is cancelled here, nothing sent).
+ */
+static int deliver_follow_up_email(struct dbc *c, CURL *curl, const struct config *cfg,
+                                   const struct outbox_message *m, json_t *p, char *err,
+                                   size_t errlen)
+{
+    char token[2 * FOLLOW_UP_TOKEN_BYTES + 1], hash[CRYPTO_SHA256_HEX];
+    if (crypto_random_hex(token, FOLLOW_UP_TOKEN_BYTES) != 0) {
+        snprintf(err, errlen, "no randomness for the unsubscribe token");
+        return -1;
+    }
+    crypto_sha256_hex(token, strlen(token), hash);
+    int added = obs_store_follow_up_token_add(c, m->case_id, hash);
+    if (added < 0) {
+        snprintf(err, errlen, "the unsubscribe token could not be stored");
+        return -1;
+    }
+    if (added == 0) { /* unsubscribed (or erased) since it was queued */
+        if (outbox_store_cancel(c, m->id, "the reporter stopped the follow-up") < 0)
+            log_msg(LOG_ERROR, "outbox %lld: cannot cancel: %s", (long long)m->id,
+                    sqlite3_errmsg(c->db));
+        return 1;
+    }
+    int en = strcmp(str_or(json_string_value(json_object_get(p, "lang")), "sv"), "en") == 0;
+    const char *words = status_words(json_string_value(json_object_get(p, "status")), en);
+    const char *comment = json_string_value(json_object_get(p, "comment"));
+    long long id = (long long)m->case_id;
+    const char *base = cfg->public_base_url;
+    char subject[300], subj64[500], report[400], unsub[400], said[64];
+    snprintf(subject, sizeof subject, en ? "Your report #%lld: %s" : "Din rapport #%lld: %s", id,
+             words);
+    b64(subject, subj64, sizeof subj64);
+    snprintf(report, sizeof report, "%s/r/%lld", base, id);
+    snprintf(unsub, sizeof unsub, "%s/unsubscribe?token=%s", base, token);
+    snprintf(said, sizeof said, "%s", en ? "The municipality's answer:" : "Kommunens svar:");
+    size_t cap = 3072 + (comment ? strlen(comment) : 0);
+    char *msg = malloc(cap);
+    if (!msg) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* RFC 8058 one-click: a POST to the page's own URL unsubscribes (api_follow_up.c);
+     * a GET (a link scanner's prefetch) only shows the page with its button. The
+     * header needs an absolute URL: without public_base_url there is none. */
+    char list_unsub[600] = "";
+    if (strncmp(base, "http", 4) == 0)
+        snprintf(list_unsub, sizeof list_unsub,
+                 "List-Unsubscribe: <%s>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+                 unsub);
+    snprintf(msg, cap,
+             "From: <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\nContent-Language: %s\r\n"
+             "X-Trygg-Delivery: %lld\r\n%s\r\n"
+             "%s\r\n\r\n%s %s\r\n%s%s%s%s\r\n%s\r\n%s\r\n\r\n%s\r\n%s\r\n",
+             cfg->smtp_from, m->target, subj64, en ? "en" : "sv", (long long)m->id, list_unsub,
+             en ? "The status of your report has changed."
+                : "Statusen för din rapport har ändrats.",
+             en ? "New status:" : "Ny status:", words, comment ? "\r\n" : "", comment ? said : "",
+             comment ? "\r\n" : "", comment ? comment : "",
+             en ? "See the report:" : "Se rapporten:", report,
+             en ? "You get this because you asked to be told when the status changes. "
+                  "To stop these e-mails, open:"
+                : "Du får detta för att du bad att få veta när statusen ändras. "
+                  "För att sluta få dessa mejl, öppna:",
+             unsub);
+    int rc = smtp_send(curl, cfg, m->target, msg, err, errlen);
+    free(msg);
+    return rc;
+}
+
+/* Sends the e-mail through SMTP; 0 when the server accepted it, 1 when it was
+ * cancelled instead (recorded already), -1 on failure. */
+static int deliver_email(struct dbc *db, CURL *curl, const struct config *cfg,
+                         const struct outbox_message *m, char *err, size_t errlen)
 {
     if (!header_safe(m->target) || !header_safe(cfg->smtp_from)) {
         snprintf(err, errlen, "the address contains a line break");
@@ -252,8 +383,9 @@ static int deliver_email(CURL *curl, const struct config *cfg, const struct outb
     }
     json_t *p = json_loads(m->payload, 0, NULL);
     json_t *c = json_object_get(p, "case");
-    if (strcmp(m->kind, "participant_email") == 0) {
-        int rc = deliver_participant_email(curl, cfg, m, p, err, errlen);
+    if (strcmp(m->kind, "participant_email") == 0 || strcmp(m->kind, "follow_up_email") == 0) {
+        int rc = m->kind[0] == 'p' ? deliver_participant_email(curl, cfg, m, p, err, errlen)
+                                   : deliver_follow_up_email(db, curl, cfg, m, p, err, errlen);
         json_decref(p);
         return rc;
     }
@@ -353,10 +485,11 @@ static int deliver_due(struct dbc *c, CURL *curl, const struct config *cfg)
     }
     for (int i = 0; i < n; i++) {
         char err[DELIVERY_ERROR_MAX] = "";
-        int ok = strcmp(batch[i].kind, "webhook") == 0
-                     ? deliver_webhook(curl, &batch[i], err, sizeof err) == 0
-                     : deliver_email(curl, cfg, &batch[i], err, sizeof err) == 0;
-        record_result(c, cfg, &batch[i], ok, err);
+        int rc = strcmp(batch[i].kind, "webhook") == 0
+                     ? deliver_webhook(curl, &batch[i], err, sizeof err)
+                     : deliver_email(c, curl, cfg, &batch[i], err, sizeof err);
+        if (rc != 1) /* 1: cancelled, recorded already */
+            record_result(c, cfg, &batch[i], rc == 0, err);
         outbox_store_message_free(&batch[i]);
     }
     return n;

@@ -6,7 +6,10 @@
  *   whose observation shows its primary's state (it "follows" the primary);
  * - every change writes a case_events row in the same transaction;
  * - a case getting a (new) unit queues that unit's notification in the same
- *   transaction (delivery.c), so a crash never loses or half-sends it.
+ *   transaction (delivery.c), so a crash never loses or half-sends it;
+ * - every change of an observation's public status (set_public_status, the
+ *   only writer) queues the follow-up e-mails of the reporters who asked for
+ *   them, in the same transaction.
  */
 #include "wf_cases.h"
 #include "case_store.h"
@@ -112,11 +115,26 @@ static int event(struct dbc *c, int64_t id, const struct wf_actor *a, const char
                : -1;
 }
 
-/* Writes the case's state and its observation's (and duplicates') public status. */
-static int set_state(struct dbc *c, int64_t id, const char *state)
+/* Writes the public status of case id's observation and its duplicates', first
+ * queueing the follow-up e-mails of the reporters who asked for them (only those
+ * whose report's status changes; public_comment may be NULL). */
+static int set_public_status(struct dbc *c, const struct config *cfg, int64_t id,
+                             const char *status, const char *public_comment)
 {
-    return case_store_set_state(c, id, state) == 0 && obs_store_set_status(c, id, state) == 0 ? 0
-                                                                                              : -1;
+    return delivery_enqueue_follow_up(c, cfg, id, status, public_comment) >= 0 &&
+                   obs_store_set_status(c, id, status) == 0
+               ? 0
+               : -1;
+}
+
+/* Writes the case's state and its observation's (and duplicates') public status. */
+static int set_state(struct dbc *c, const struct config *cfg, int64_t id, const char *state,
+                     const char *public_comment)
+{
+    return case_store_set_state(c, id, state) == 0 &&
+                   set_public_status(c, cfg, id, state, public_comment) == 0
+               ? 0
+               : -1;
 }
 
 /*
@@ -178,7 +196,7 @@ static int assign_in_tx(struct dbc *c, const struct config *cfg, const struct wf
               comment, public_) != 0)
         return wf_fail_db(c, err, "the assignment could not be saved");
     if (strcmp(cr->state, target) != 0) {
-        if (set_state(c, cr->id, target) != 0 ||
+        if (set_state(c, cfg, cr->id, target, public_ ? comment : NULL) != 0 ||
             event(c, cr->id, actor, "state", cr->state, target, NULL, 0) != 0)
             return wf_fail_db(c, err, "the assignment could not be saved");
         snprintf(cr->state, sizeof cr->state, "%s", target);
@@ -266,7 +284,7 @@ static int transition_in_tx(struct dbc *c, const struct config *cfg, const struc
                        "organisation, it is notified, not assigned",
                        cr->state);
     }
-    if (set_state(c, cr->id, to) != 0 ||
+    if (set_state(c, cfg, cr->id, to, public_ ? comment : NULL) != 0 ||
         event(c, cr->id, actor, "state", cr->state, to, comment, public_) != 0 ||
         case_store_set_reject_reason(c, cr->id, strcmp(to, "rejected") == 0 ? reason : NULL) != 0)
         return wf_fail_db(c, err, "the change could not be saved");
@@ -361,8 +379,8 @@ int wf_case_comment(struct dbc *c, const struct wf_actor *actor, int64_t id, con
     return wf_commit(c, err, "the comment could not be saved");
 }
 
-int wf_case_merge(struct dbc *c, const struct wf_actor *actor, int64_t id, int64_t into,
-                  struct wf_error *err)
+int wf_case_merge(struct dbc *c, const struct config *cfg, const struct wf_actor *actor, int64_t id,
+                  int64_t into, struct wf_error *err)
 {
     struct case_row cr, primary;
     if (wf_begin(c, err) != 0)
@@ -396,7 +414,7 @@ int wf_case_merge(struct dbc *c, const struct wf_actor *actor, int64_t id, int64
     snprintf(note, sizeof note, "#%lld merged into #%lld", (long long)cr.id, (long long)primary.id);
     /* The duplicate's case says 'duplicate'; its observation shows the primary's state. */
     if (case_store_merge(c, cr.id, primary.id) != 0 ||
-        obs_store_set_status(c, primary.id, primary.state) != 0 ||
+        set_public_status(c, cfg, primary.id, primary.state, NULL) != 0 ||
         event(c, cr.id, actor, "merged", cr.state, "duplicate", note, 0) != 0 ||
         event(c, primary.id, actor, "merged", NULL, NULL, note, 0) != 0)
         return wf_fail_db(c, err, "the merge could not be saved");
@@ -432,7 +450,7 @@ int wf_cases_bulk(struct dbc *c, const struct config *cfg, const struct wf_actor
             rc = wf_fail(err, ERR_INVALID_TRANSITION, "ids", "case %lld is %s, not new",
                          (long long)cr.id, cr.state);
         } else {
-            rc = set_state(c, cr.id, "acknowledged") == 0 &&
+            rc = set_state(c, cfg, cr.id, "acknowledged", NULL) == 0 &&
                          event(c, cr.id, actor, "state", "new", "acknowledged", NULL, 0) == 0
                      ? 0
                      : wf_fail_db(c, err, "the changes could not be saved");

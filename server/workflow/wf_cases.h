@@ -67,9 +67,11 @@ int wf_case_priority(struct dbc *c, const struct config *cfg, const struct wf_ac
 int wf_case_comment(struct dbc *c, const struct wf_actor *actor, int64_t id, const char *comment,
                     int public_, struct wf_error *err);
 
-/* Merges case id into case into (or into its primary, when into is itself a duplicate). */
-int wf_case_merge(struct dbc *c, const struct wf_actor *actor, int64_t id, int64_t into,
-                  struct wf_error *err);
+/* Merges case id into case into (or into its primary, when into is itself a
+ * duplicate). The duplicate's report now shows the primary's status: its
+ * reporter, when following it, is told if that is a change. */
+int wf_case_merge(struct dbc *c, const struct config *cfg, const struct wf_actor *actor, int64_t id,
+                  int64_t into, struct wf_error *err);
 
 /* Bulk actions: all or nothing, in one transaction. */
 enum wf_bulk_action { WF_BULK_ACKNOWLEDGE, WF_BULK_ASSIGN };

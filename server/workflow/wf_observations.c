@@ -154,11 +154,14 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     /* A report filed on a walk is one of its protocol items, in the same transaction. */
     if (walk_id > 0 && walk_store_add_item(c, walk_id, *id, in->walk_group) != 0)
         return wf_fail_db(c, err, "the observation could not be stored");
-    if ((in->name || in->email || in->phone) &&
-        obs_store_insert_reporter(c, *id, in->name, in->email, in->phone) != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
     /* The observation becomes a case in the same transaction: routed, or unrouted. */
     if (wf_case_open_in_tx(c, cfg, *id, in->category, in->lon, in->lat, o.area_id, created) != 0)
+        return wf_fail_db(c, err, "the observation could not be stored");
+    /* The reporter after the case: the routing at filing is the status the filer's
+     * answer already shows, so it is no change to write home about (follow-up). */
+    if ((in->name || in->email || in->phone) &&
+        obs_store_insert_reporter(c, *id, in->name, in->email, in->phone,
+                                  in->follow_up && in->email && *in->email, in->lang) != 0)
         return wf_fail_db(c, err, "the observation could not be stored");
     if (upload_token) {
         int t = issue_upload_token(c, cfg, *id, upload_token);

@@ -25,6 +25,8 @@ struct wf_obs_input {
     const char *client_id; /* UUID, either case: stored lower-case */
     const char *category, *description, *walk_code;
     const char *name, *email, *phone; /* reporter, may be NULL */
+    int follow_up;                    /* 1: e-mail the reporter when the status changes */
+    const char *lang;                 /* "sv" or "en" (NULL: "sv"): the follow-up's language */
     double lon, lat;
     double accuracy_m;     /* < 0: not given */
     int unsafe_rating;     /* 0: not given */

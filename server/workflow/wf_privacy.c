@@ -35,11 +35,15 @@ int wf_contacts_expire(struct dbc *c, const struct config *cfg, int64_t now, int
         int n = obs_store_reporters_expired(c, closed_before, ids, WF_PRIVACY_BATCH);
         if (n < 0)
             return wf_fail_db(c, err, "the contact details could not be erased");
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            int mails = 0;
+            /* The follow-up goes with the reporter row; its queued mails lose the address. */
             if (obs_store_reporter_erase(c, ids[i]) != 0 ||
+                outbox_store_erase_follow_ups(c, ids[i], &mails) != 0 ||
                 case_store_add_event(c, ids[i], 0, "system", "contact_erased", NULL, NULL, note,
                                      0) != 0)
                 return wf_fail_db(c, err, "the contact details could not be erased");
+        }
         if (n == 0) {
             db_rollback(c);
             return 0;

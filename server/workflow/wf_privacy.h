@@ -7,8 +7,10 @@
  * contact details is an event in its case's history. Transactions follow
  * workflow.h.
  *
- * What is personal here: reporters (name, e-mail, phone), the e-mail address a
- * walk participant may leave, and the participant e-mails queued to it. Client
+ * What is personal here: reporters (name, e-mail, phone, and whether and in
+ * which language they follow their report by e-mail, with its unsubscribe
+ * tokens), the e-mail address a walk participant may leave, and the
+ * participant and follow-up e-mails queued to these addresses. Client
  * addresses are never stored in the clear ("me too" keeps a keyed hash), and
  * the text of a report is the moderators' (wf_moderation.h).
  */
@@ -35,7 +37,8 @@ int wf_contacts_expire(struct dbc *c, const struct config *cfg, int64_t now, int
 /*
  * Everything stored about e-mail address email (compared without case or
  * surrounding spaces): {"email","reports":[{"id","created_at","observed_at",
- * "category","description","state","reporter":{...}}],"walks":[{"walk_id",
+ * "category","description","state","reporter":{"name","email","phone",
+ * "follow_up","lang"}}],"walks":[{"walk_id",
  * "code","title","joined_at","email"}],"messages":[{"id","kind","state",
  * "walk_id","created_at","sent_at"}]}. NULL with err on failure.
  */

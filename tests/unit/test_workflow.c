@@ -175,14 +175,14 @@ static void test_merge(void)
     struct wf_error err;
     int64_t a = file_obs("litter", 12.99, 57.75), b = file_obs("litter", 12.9901, 57.7501),
             c = file_obs("litter", 12.9902, 57.7502);
-    CHECK(wf_case_merge(&db, &triage, b, a, &err) == 0);
+    CHECK(wf_case_merge(&db, &cfg, &triage, b, a, &err) == 0);
     /* merging into a duplicate merges into its primary */
-    CHECK(wf_case_merge(&db, &triage, c, b, &err) == 0);
+    CHECK(wf_case_merge(&db, &cfg, &triage, c, b, &err) == 0);
     struct case_row cr;
     case_of(c, &cr);
     CHECK(strcmp(cr.state, "duplicate") == 0 && cr.duplicate_of == a);
-    CHECK(wf_case_merge(&db, &triage, a, a, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
-    CHECK(wf_case_merge(&db, &triage, b, a, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
+    CHECK(wf_case_merge(&db, &cfg, &triage, a, a, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
+    CHECK(wf_case_merge(&db, &cfg, &triage, b, a, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
     /* a duplicate's public status follows the primary's */
     CHECK(wf_case_transition(&db, &cfg, &triage, a, "resolved", NULL, "cleaned", 1, &err) == 0);
     int failed = 0;
@@ -192,7 +192,7 @@ static void test_merge(void)
     json_decref(pub);
     /* a closed case cannot be merged */
     int64_t d = file_obs("litter", 12.9903, 57.7503);
-    CHECK(wf_case_merge(&db, &triage, a, d, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
+    CHECK(wf_case_merge(&db, &cfg, &triage, a, d, &err) != 0 && err.code == ERR_INVALID_TRANSITION);
 }
 
 static void test_bulk_all_or_nothing(void)

@@ -5,7 +5,7 @@
  * documented JSON API.
  */
 import { $, el, api, getJSON, loadCategories, categories, categoryName, loadConfig, limit } from "./common.js";
-import { t, apply, locale, useTexts, languageButton } from "./i18n.js";
+import { t, apply, locale, lang, useTexts, languageButton } from "./i18n.js";
 import texts from "./texts-public.js";
 import * as icons from "./icons.js";
 import * as queue from "./queue.js";
@@ -256,6 +256,9 @@ function submit(ev) {
   if (rep.name || rep.email || rep.phone) {
     payload.reporter = {};
     Object.keys(rep).forEach(function (k) { if (rep[k]) payload.reporter[k] = rep[k]; });
+    /* The follow-up mails are written in the language the report is filed in. */
+    payload.lang = lang();
+    if (rep.email && $("follow-up").checked) payload.follow_up = true;
   }
   $("submit").disabled = true;
   showProgress(t("net_sending"), 0, 1);
@@ -347,8 +350,16 @@ function followDone() {
   });
 }
 
+/* The follow-up by e-mail is offered only once there is an address to write to. */
+function updateFollowUp() {
+  var has = $("email").value.trim() !== "";
+  $("follow-up-box").hidden = !has;
+  if (!has) $("follow-up").checked = false;
+}
+
 function resetForm() {
   $("report").reset();
+  updateFollowUp();
   state.category = null; state.pin = null; state.pinSource = null; state.accuracy = null;
   if (marker) { map.removeLayer(marker); marker = null; }
   if (circle) { map.removeLayer(circle); circle = null; }
@@ -464,6 +475,7 @@ function start() {
   queue.onChange(followDone);
   languageButton($("lang"), relabel);
   $("report").addEventListener("submit", submit);
+  $("email").addEventListener("input", updateFollowUp);
   $("change-category").addEventListener("click", function () {
     stopGps();
     $("report").hidden = true;

@@ -283,7 +283,8 @@ function renderCase(c, err, after) {
     [t("description"), document.createTextNode(c.description || t("none"))],
     [t("support"), document.createTextNode(String(c.support_count))],
     [t("walk"), document.createTextNode(c.walk || t("none"))],
-    c.reporter ? [t("reporter"), document.createTextNode([c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(", "))] : null,
+    c.reporter ? [t("reporter"), document.createTextNode([c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(", ") +
+      (c.reporter.follow_up ? " (" + t("reporter_follows") + ")" : ""))] : null,
     c.merged && c.merged.length ? [t("merged_note", { ids: "" }), document.createTextNode(c.merged.map(function (x) { return "#" + x; }).join(", "))] : null
   ])]);
   var photos = el("div", { className: "photos" });
