@@ -50,23 +50,7 @@ static const char seed_units_sql[] =
     "UPDATE walks SET ends_at = '2026-11-26T20:00:00Z', meeting_text = 'Vid Norrby torg', "
     "meeting_point = MakePoint(12.9405, 57.7330, 4326), route = GeomFromText('LINESTRING("
     "12.9405 57.7330, 12.9440 57.7345, 12.9467 57.7335, 12.9500 57.7360)', 4326), "
-    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE code = 'NORRBY1' AND route IS NULL;"
-    /* Named places a pin is described against ("120 m north-east of Norrby torg"):
-     * approximate demo positions, not surveyed ones. */
-    "INSERT OR IGNORE INTO places (name, geom, geom_sweref) SELECT p.name, "
-    "MakePoint(p.lon, p.lat, 4326), ST_Transform(MakePoint(p.lon, p.lat, 4326), 3006) FROM ("
-    " SELECT 'Stora torget' AS name, 12.9395 AS lon, 57.7209 AS lat"
-    " UNION ALL SELECT 'Borås resecentrum', 12.9335, 57.7200"
-    " UNION ALL SELECT 'Ramnaparken', 12.9290, 57.7170"
-    " UNION ALL SELECT 'Norrby torg', 12.9405, 57.7330"
-    " UNION ALL SELECT 'Knalleland', 12.9330, 57.7385"
-    " UNION ALL SELECT 'Hässleholmens centrum', 12.9700, 57.7410"
-    " UNION ALL SELECT 'Sjöbo torg', 12.9060, 57.7380"
-    " UNION ALL SELECT 'Brämhults centrum', 13.0060, 57.7330"
-    " UNION ALL SELECT 'Dalsjöfors centrum', 13.0880, 57.7180"
-    " UNION ALL SELECT 'Fristad torg', 13.0100, 57.8240"
-    " UNION ALL SELECT 'Sandared station', 12.7930, 57.7110"
-    " UNION ALL SELECT 'Viskafors centrum', 12.8500, 57.6330) p;";
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE code = 'NORRBY1' AND route IS NULL;";
 
 int demo_store_load_reference(struct dbc *c)
 {

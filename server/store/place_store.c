@@ -8,6 +8,27 @@
 
 #include <stdio.h>
 
+static const char SQL_UPSERT[] =
+    "INSERT INTO places (name, geom, geom_sweref) VALUES (?1, "
+    "ST_Transform(MakePoint(?2, ?3, ?4), 4326), ST_Transform(MakePoint(?2, ?3, ?4), 3006)) "
+    "ON CONFLICT (name) DO UPDATE SET geom = excluded.geom, geom_sweref = excluded.geom_sweref";
+
+int place_store_upsert(struct dbc *c, const char *name, double x, double y, int srid)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_UPSERT);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 2, x);
+    sqlite3_bind_double(st, 3, y);
+    sqlite3_bind_int(st, 4, srid);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? 1 : -1;
+}
+
 static const char SQL_NEAREST[] =
     "SELECT name, X(geom), Y(geom), X(geom_sweref), Y(geom_sweref), "
     "(X(geom_sweref) - ?1) * (X(geom_sweref) - ?1) + (Y(geom_sweref) - ?2) * (Y(geom_sweref) - ?2) "

@@ -20,6 +20,14 @@ struct place {
 };
 
 /*
+ * Inserts the place name at x/y in EPSG srid (4326: lon/lat degrees; 3006:
+ * SWEREF 99 TM metres), or moves the place of that name there; SpatiaLite
+ * transforms it into both systems. Returns 0, 1 when the row breaks a rule of
+ * the table, -1 on error.
+ */
+int place_store_upsert(struct dbc *c, const char *name, double x, double y, int srid);
+
+/*
  * The place nearest to SWEREF 99 TM point (e, n), at most max_m metres away,
  * into *out: 1 found, 0 none within max_m, -1 on error (reason on the handle).
  * Ties go to the lowest id.
