@@ -204,3 +204,19 @@ test("offline the pin's place falls back to the area from the cached outlines", 
   assert.ok(!/\d\.\d{4}/.test(await page.locator("#pin-place").textContent()));
   await context.close();
 });
+
+test("a place chosen on a walk's audit map is said in words, not decimals", async () => {
+  const context = await browser.newContext({ ...PHONE_412, permissions: [], geolocation: undefined });
+  const page = await context.newPage();
+  await page.goto(srv.base + "/w/norrby1");
+  await page.getByRole("button", { name: "Gör en trygghetsinventering här" }).click();
+  await page.getByRole("heading", { name: "Trygghetsinventering" }).waitFor();
+  const map = page.locator("#audit-map");
+  await map.scrollIntoViewIfNeeded();
+  // The map starts on the walk (in Norrby): a tap in its middle.
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.locator("#audit-gps").getByText(/^Norrby, (vid |\d+ m \S+ om )\S/).waitFor();
+  assert.ok(!/\d\.\d{4}/.test(await page.locator("#audit-gps").textContent()));
+  await context.close();
+});
