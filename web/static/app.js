@@ -18,7 +18,7 @@ var state = {
   config: null, walk: null, category: null,
   pin: null, accuracy: null, pinSource: null, watchId: null, photo: null
 };
-var map = null, marker = null, circle = null, areasFc = null;
+var map = null, marker = null, circle = null, areasFc = null, areaLabels = null;
 
 /* ---- categories -------------------------------------------------------- */
 
@@ -57,7 +57,11 @@ function chooseCategory(code) {
 /* ---- the map and the pin ----------------------------------------------- */
 
 function ensureMap() {
-  if (map) { setTimeout(function () { map.invalidateSize(); }, 0); return; }
+  if (map) {
+    /* Shown again: the labels are measured afresh (while hidden they had no size). */
+    setTimeout(function () { map.invalidateSize(); if (areaLabels) areaLabels.layout(); }, 0);
+    return;
+  }
   var centre = [57.7210, 12.9401], zoom = 13;
   var bbox = state.config && state.config.municipality && state.config.municipality.bbox;
   map = L.map("pick-map", { zoomControl: true, attributionControl: true, keyboard: true });
@@ -74,7 +78,7 @@ function ensureMap() {
    * labels never overlap (pinplace.drawAreas), and the legend lists them all. */
   getJSON("/api/v1/areas").then(function (fc) {
     areasFc = fc;
-    pinplace.drawAreas(map, fc, $("area-legend"));
+    areaLabels = pinplace.drawAreas(map, fc, $("area-legend"));
     if (state.pin) describePin();
   }).catch(function () { /* offline: the pin alone will do */ });
   setTimeout(function () { map.invalidateSize(); }, 0);

@@ -12,6 +12,8 @@ import { t, locale } from "./i18n.js";
 var EARTH_R = 6371008.8;
 /* A gap in CSS pixels kept free between two labels. */
 var LABEL_GAP = 4;
+/* A label is shown only when its area is at least this share of its width on screen. */
+var LABEL_FIT = 0.75;
 
 /* ---- area labels ------------------------------------------------------------ */
 
@@ -23,11 +25,15 @@ function intersects(a, b) {
 /*
  * Draws the areas of GeoJSON fc on map as dashed outlines, each with its name
  * as a label at its centre. After every zoom, move and resize the labels are
- * laid out again: one is shown only when its screen box lies inside the map
- * and touches no label already shown (in the server's order, by name), so no
- * two visible labels ever overlap. The labels are hidden from assistive
- * technology; legend (a <details> with a <summary> and a <ul>) lists every
- * area as a button that shows it on the map. Returns the layer.
+ * laid out again. A label is shown only from the zoom where it fits its area
+ * (the area's box on screen at least as tall as the label and LABEL_FIT of
+ * its width: at municipality zoom a name would cover its neighbours), when its
+ * box lies inside the map, and when it touches no label already shown (in the
+ * server's order, by name): no two visible labels ever overlap. Each label's
+ * data-label says why ("shown", "small", "outside", "collides"). The labels
+ * are hidden from assistive technology; legend (a <details> with a <summary>
+ * and a <ul>) lists every area as a button that shows it on the map, so every
+ * name is reachable at any zoom. Returns {layer, layout (lays them out now), count}.
  */
 export function drawAreas(map, fc, legend) {
   var labels = [];
@@ -49,17 +55,30 @@ export function drawAreas(map, fc, legend) {
       node.setAttribute("aria-hidden", "true");
       /* Hidden with visibility, so the box can still be measured. */
       var r = node.getBoundingClientRect();
+      var b = l.getBounds();
+      var sw = map.latLngToContainerPoint(b.getSouthWest()), ne = map.latLngToContainerPoint(b.getNorthEast());
+      var fits = ne.x - sw.x >= r.width * LABEL_FIT && sw.y - ne.y >= r.height;
       var inside = r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-      var free = inside && !shown.some(function (s) { return intersects(s, r); });
-      node.classList.toggle("area-label-hidden", !free);
-      if (free) shown.push(r);
+      var state = !fits ? "small" : !inside ? "outside"
+        : shown.some(function (s) { return intersects(s, r); }) ? "collides" : "shown";
+      node.classList.toggle("area-label-hidden", state !== "shown");
+      node.setAttribute("data-label", state);
+      if (state === "shown") shown.push(r);
     });
     /* For tests and debugging: how many are shown, and how often they were laid out. */
     var c = map.getContainer();
     c.setAttribute("data-area-labels", String(shown.length));
     c.setAttribute("data-area-layouts", String(Number(c.getAttribute("data-area-layouts") || 0) + 1));
   }
-  map.on("zoomend moveend resize", layout);
+  /* After the frame in which the map settled, once however many events fired:
+   * by then every label stands where the new view puts it. */
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; layout(); });
+  }
+  map.on("zoomend moveend resize viewreset", schedule);
   layout();
 
   if (legend) {
