@@ -1,6 +1,6 @@
 /*
  * main — the trygg command line: serve, migrate, import-areas,
- * import-boundary, seed-demo, user add, unit token, import-indicators,
+ * import-boundary, import-places, seed-demo, user add, unit token, import-indicators,
  * stats-rebuild. Settings come from
  * defaults, then the configuration file (--config or TRYGG_CONFIG), then
  * TRYGG_* environment variables, then flags. A way in like HTTP: every change
@@ -60,6 +60,8 @@ static void usage(FILE *out)
         "  seed-demo [--db FILE]               load the Borås demo data (idempotent)\n"
         "  import-areas FILE [--db FILE]       import local network areas from GeoJSON\n"
         "                                      (WGS 84 or SWEREF 99 TM)\n"
+        "  import-places FILE [--db FILE]      import named places (GeoJSON points with a name)\n"
+        "                                      that pins are described against\n"
         "  import-boundary FILE --code C --name N [--db FILE]\n"
         "                                      set the municipality boundary from GeoJSON\n"
         "  user add --username NAME --role ROLE [--unit CODE] [--db FILE]\n"
@@ -580,7 +582,8 @@ static int cmd_apikey(const struct config *cfg, const struct cli *cli)
     return 0;
 }
 
-/* "trygg import-areas FILE" and "trygg import-boundary FILE --code C --name N". */
+/* "trygg import-areas FILE", "trygg import-places FILE" and
+ * "trygg import-boundary FILE --code C --name N". */
 static int cmd_import(const struct config *cfg, const struct cli *cli)
 {
     int boundary = strcmp(cli->command, "import-boundary") == 0;
@@ -603,12 +606,15 @@ static int cmd_import(const struct config *cfg, const struct cli *cli)
             printf("boundary of %s (%s) set from %s\n", name, code, cli->file);
         }
     } else {
-        int n = wf_areas_import_file(&c, cli->file, &err);
+        int places = strcmp(cli->command, "import-places") == 0;
+        int n = places ? wf_places_import_file(&c, cli->file, &err)
+                       : wf_areas_import_file(&c, cli->file, &err);
         if (n < 0) {
             fprintf(stderr, "trygg: %s\n", err.message);
             rc = 1;
         } else {
-            printf("%d area%s imported from %s\n", n, n == 1 ? "" : "s", cli->file);
+            printf("%d %s%s imported from %s\n", n, places ? "place" : "area", n == 1 ? "" : "s",
+                   cli->file);
         }
     }
     db_close(&c);
@@ -709,7 +715,8 @@ int main(int argc, char **argv)
         db_close(&c);
         return rc;
     }
-    if (strcmp(cli.command, "import-areas") == 0 || strcmp(cli.command, "import-boundary") == 0)
+    if (strcmp(cli.command, "import-areas") == 0 || strcmp(cli.command, "import-boundary") == 0 ||
+        strcmp(cli.command, "import-places") == 0)
         return cmd_import(&cfg, &cli);
     if (strcmp(cli.command, "user") == 0)
         return cmd_user(&cfg, &cli);

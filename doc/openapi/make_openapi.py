@@ -151,6 +151,22 @@ add("/api/v1/categories", "get", op("categories", "Observation categories", "ref
                                         name_en=S, icon=S, kind=S))))))
 add("/api/v1/areas", "get", op("areas", "Local network areas", "reference",
                                OK_JSON("GeoJSON", ref("FeatureCollection"))))
+add("/api/v1/places/describe", "get", op(
+    "describePlace", "A point in words: its area and the nearest named place (SWEREF 99 TM metres)",
+    "reference",
+    OK_JSON("the description", obj(
+        ["lon", "lat", "area", "place"], lon=N, lat=N,
+        sweref99tm={"type": "object", "nullable": True, "required": ["e", "n"],
+                    "properties": {"e": N, "n": N}},
+        area={"type": "object", "nullable": True, "required": ["code", "name"],
+              "properties": {"code": S, "name": S}},
+        place={"type": "object", "nullable": True,
+               "required": ["name", "distance_m", "bearing_deg", "direction"],
+               "properties": {"name": S, "lon": N, "lat": N, "distance_m": N, "bearing_deg": N,
+                              "direction": {"type": "string",
+                                            "enum": ["n", "ne", "e", "se", "s", "sw", "w", "nw"]}}})),
+    [dict(p_query("lon", N, "longitude, WGS 84 degrees"), required=True),
+     dict(p_query("lat", N, "latitude, WGS 84 degrees"), required=True)]))
 add("/api/v1/observations", "post", op(
     "fileObservation", "File an observation (client_id makes retries safe)", "observations",
     {"201": json_resp("filed", ref("PublicObservation")),

@@ -19,8 +19,9 @@ int api_client_config(struct req *r); /* GET /api/v1/config */
 int api_categories(struct req *r);    /* GET /api/v1/categories */
 
 /* api_areas.c */
-int api_areas_list(struct req *r);   /* GET /api/v1/areas */
-int api_areas_import(struct req *r); /* POST /api/v1/areas/import (GeoJSON body) */
+int api_areas_list(struct req *r);      /* GET /api/v1/areas */
+int api_areas_import(struct req *r);    /* POST /api/v1/areas/import (GeoJSON body) */
+int api_places_describe(struct req *r); /* GET /api/v1/places/describe?lon=&lat= */
 
 /* api_observations.c: the resident's side */
 int api_obs_create(struct req *r);            /* POST /api/v1/observations */

@@ -16,6 +16,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/config", api_client_config, 0, BODY_NONE},
     {"GET", "/api/v1/categories", api_categories, 0, BODY_NONE},
     {"GET", "/api/v1/areas", api_areas_list, 0, BODY_NONE},
+    {"GET", "/api/v1/places/describe", api_places_describe, 0, BODY_NONE},
     /* Walks: {key} is an id (digits: staff) or a join code (public); see api_walks.c */
     {"GET", "/api/v1/walks", api_walks_list, 0, BODY_NONE},
     {"POST", "/api/v1/walks", api_walks_create, WALK_PLANNERS, BODY_JSON},

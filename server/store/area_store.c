@@ -102,6 +102,32 @@ int64_t area_store_at(struct dbc *c, double lon, double lat)
     return id;
 }
 
+static const char SQL_AREA_AT_NAMED[] =
+    "SELECT a.code, a.name FROM areas a WHERE a.id IN (SELECT rowid FROM SpatialIndex "
+    "WHERE f_table_name = 'areas' AND f_geometry_column = 'geom' "
+    "AND search_frame = MakePoint(?1, ?2, 4326)) "
+    "AND ST_Contains(a.geom, MakePoint(?1, ?2, 4326)) ORDER BY a.id LIMIT 1";
+enum { AT_CODE, AT_NAME };
+
+int area_store_at_named(struct dbc *c, double lon, double lat, char *code, size_t code_cap,
+                        char *name, size_t name_cap)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_AREA_AT_NAMED);
+    if (!st)
+        return -1;
+    sqlite3_bind_double(st, 1, lon);
+    sqlite3_bind_double(st, 2, lat);
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    if (found == 1) {
+        const unsigned char *cd = sqlite3_column_text(st, AT_CODE);
+        const unsigned char *nm = sqlite3_column_text(st, AT_NAME);
+        snprintf(code, code_cap, "%s", cd ? (const char *)cd : "");
+        snprintf(name, name_cap, "%s", nm ? (const char *)nm : "");
+    }
+    db_done(st);
+    return found;
+}
+
 /* ---- municipality -------------------------------------------------------- */
 
 static const char SQL_SET_BOUNDARY[] =

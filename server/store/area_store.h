@@ -42,6 +42,13 @@ int area_store_first_invalid(struct dbc *c, char *code, size_t cap);
  */
 int64_t area_store_at(struct dbc *c, double lon, double lat);
 
+/*
+ * As area_store_at, with the area's code and name copied into code (cap
+ * code_cap) and name (cap name_cap): 1 found, 0 none, -1 on error.
+ */
+int area_store_at_named(struct dbc *c, double lon, double lat, char *code, size_t code_cap,
+                        char *name, size_t name_cap);
+
 /* ---- municipality ----------------------------------------------------- */
 
 /*

@@ -49,6 +49,10 @@ int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
     int n = wf_areas_import_file(c, path, err);
     if (n < 0)
         return -1;
+    snprintf(path, sizeof path, "%s/server/demo/places.geojson", TRYGG_SOURCE_DIR);
+    int places = wf_places_import_file(c, path, err);
+    if (places < 0)
+        return -1;
     if (wf_begin(c, err) != 0)
         return -1;
     if (demo_store_load_reference(c) != 0)
@@ -75,7 +79,9 @@ int seed_demo(struct dbc *c, const struct config *cfg, struct wf_error *err)
         if (wf_observation_file(c, cfg, &o, &id, &repeat, NULL, err) != 0)
             return -1;
     }
-    log_msg(LOG_INFO, "demo data loaded: boundary, %d areas, units, walk NORRBY1, %zu observations",
-            n, sizeof demo_obs / sizeof demo_obs[0]);
+    log_msg(
+        LOG_INFO,
+        "demo data loaded: boundary, %d areas, %d places, units, walk NORRBY1, %zu observations", n,
+        places, sizeof demo_obs / sizeof demo_obs[0]);
     return 0;
 }

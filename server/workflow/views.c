@@ -3,11 +3,15 @@
  * SQL of its own.
  */
 #include "views.h"
+#include "area_store.h"
 #include "case_store.h"
+#include "distance.h"
 #include "grid.h"
 #include "photo_store.h"
+#include "place_store.h"
 #include "unit_store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +106,38 @@ json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, con
         return NULL;
     }
     return arr;
+}
+
+/* ---- a pin in words ------------------------------------------------------------ */
+
+json_t *views_place_describe(struct dbc *c, double lon, double lat)
+{
+    double e = 0, n = 0;
+    char code[AREA_CODE_MAX + 1], name[AREA_NAME_MAX + 1];
+    struct place p;
+    /* Far from Sweden the grid has no meaning (PROJ may give no finite answer):
+     * then there is no grid position and no place, only (no) area. */
+    int on_grid = crs_wgs84_to_sweref99tm(c->crs, lon, lat, &e, &n) == 0;
+    int in_area = area_store_at_named(c, lon, lat, code, sizeof code, name, sizeof name);
+    if (in_area < 0)
+        return NULL;
+    int near = on_grid ? place_store_nearest(c, e, n, VIEWS_PLACE_MAX_DISTANCE_M, &p) : 0;
+    if (near < 0)
+        return NULL;
+    json_t *area = in_area ? json_pack("{s:s, s:s}", "code", code, "name", name) : json_null();
+    json_t *place = json_null();
+    if (near) {
+        double bearing = distance_bearing_deg(p.e, p.n, e, n);
+        place = json_pack("{s:s, s:f, s:f, s:f, s:f, s:s}", "name", p.name, "lon", p.lon, "lat",
+                          p.lat, "distance_m", round(distance_planar_m(p.e, p.n, e, n) * 10) / 10,
+                          "bearing_deg", round(bearing * 10) / 10, "direction",
+                          distance_compass_point(bearing));
+    }
+    json_t *grid =
+        on_grid ? json_pack("{s:f, s:f}", "e", round(e * 100) / 100, "n", round(n * 100) / 100)
+                : json_null();
+    return json_pack("{s:f, s:f, s:o, s:o, s:o}", "lon", lon, "lat", lat, "sweref99tm", grid,
+                     "area", area, "place", place);
 }
 
 /* ---- clusters ---------------------------------------------------------------- */

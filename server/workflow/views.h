@@ -38,6 +38,20 @@ json_t *views_observation_list(struct dbc *c, const struct obs_filter *f);
 json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
                      int limit);
 
+/* How far a named place may be from a pin and still describe it, in metres. */
+#define VIEWS_PLACE_MAX_DISTANCE_M 3000.0
+
+/*
+ * Where (lon, lat) is, in words a resident recognises: {"lon", "lat",
+ * "sweref99tm": {"e", "n"}, "area": {"code", "name"} or null (outside every
+ * area), "place": {"name", "lon", "lat", "distance_m", "bearing_deg",
+ * "direction"} or null (no named place within VIEWS_PLACE_MAX_DISTANCE_M)}.
+ * distance_m and bearing_deg are measured on the SWEREF 99 TM grid from the
+ * place to the point; direction is the eight-point compass code of the
+ * bearing ("ne": the point lies north-east of the place). NULL on error.
+ */
+json_t *views_place_describe(struct dbc *c, double lon, double lat);
+
 /* The map's clusters for f at zoom: {"zoom","total","truncated","clusters":[...]}. NULL on error.
  */
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom);

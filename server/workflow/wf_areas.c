@@ -4,6 +4,7 @@
  */
 #include "wf_areas.h"
 #include "area_store.h"
+#include "place_store.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -184,6 +185,71 @@ int wf_areas_import_file(struct dbc *c, const char *path, struct wf_error *err)
     if (!root)
         return -1;
     return import_collection(c, root, path, err);
+}
+
+/* SWEREF 99 TM's extent (EPSG:3006 area of use, rounded outward), in metres. */
+#define SWEREF_E_MIN 100000.0
+#define SWEREF_E_MAX 1100000.0
+#define SWEREF_N_MIN 6000000.0
+#define SWEREF_N_MAX 7800000.0
+
+/* Stores feature i as a named place inside the caller's transaction: 0, or -1 with *err. */
+static int import_place(struct dbc *c, json_t *f, size_t i, int srid, struct wf_error *err)
+{
+    static const char *const name_keys[] = {"name", "namn", NULL};
+    json_t *geom = json_object_get(f, "geometry");
+    const char *gtype = json_string_value(json_object_get(geom, "type"));
+    const char *name = prop_str(json_object_get(f, "properties"), name_keys);
+    json_t *xy = json_object_get(geom, "coordinates");
+    if (!gtype || strcmp(gtype, "Point") != 0 || !json_is_array(xy) ||
+        !json_is_number(json_array_get(xy, 0)) || !json_is_number(json_array_get(xy, 1)))
+        return wf_fail(err, ERR_INVALID_FORMAT, "features", "feature %zu: geometry must be a Point",
+                       i);
+    if (!name || utf8_check(name, strlen(name), NULL) != 0 || strlen(name) > PLACE_NAME_MAX)
+        return wf_fail(err, ERR_INVALID_FORMAT, "features",
+                       "feature %zu: properties.name is missing or too long", i);
+    double x = json_number_value(json_array_get(xy, 0)),
+           y = json_number_value(json_array_get(xy, 1));
+    int inside = srid == 3006 ? x >= SWEREF_E_MIN && x <= SWEREF_E_MAX && y >= SWEREF_N_MIN &&
+                                    y <= SWEREF_N_MAX
+                              : x >= -180 && x <= 180 && y >= -90 && y <= 90;
+    if (!inside)
+        return wf_fail(err, ERR_OUT_OF_RANGE, "features",
+                       "feature %zu (%s): the point lies outside EPSG:%d's extent", i, name, srid);
+    int rc = place_store_upsert(c, name, x, y, srid);
+    if (rc == 1)
+        return wf_fail(err, ERR_INVALID_FORMAT, "features", "feature %zu (%s): cannot store: %s", i,
+                       name, sqlite3_errmsg(c->db));
+    if (rc != 0)
+        return wf_fail(err, db_failure(c), NULL, "feature %zu (%s) could not be stored", i, name);
+    return 0;
+}
+
+int wf_places_import_file(struct dbc *c, const char *path, struct wf_error *err)
+{
+    json_t *root = load_collection(path, err);
+    if (!root)
+        return -1;
+    int srid = detect_srid(root), count = 0;
+    if (wf_begin(c, err) != 0) {
+        json_decref(root);
+        return -1;
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(root, "features"), i, f)
+    {
+        if (import_place(c, f, i, srid, err) != 0) {
+            db_rollback(c);
+            json_decref(root);
+            return -1;
+        }
+        count++;
+    }
+    json_decref(root);
+    if (wf_commit(c, err, "the places could not be imported") != 0)
+        return -1;
+    return count;
 }
 
 int wf_areas_import_text(struct dbc *c, const char *geojson, size_t len, struct wf_error *err)

@@ -1,5 +1,6 @@
 /*
- * wf_areas — importing the local network areas and setting the municipality
+ * wf_areas — importing the local network areas, the named places (the
+ * gazetteer a pin is described against) and setting the municipality
  * boundary from GeoJSON (WGS 84 or SWEREF 99 TM), each in one transaction
  * (workflow.h): on any error the areas or the boundary stay exactly as they
  * were. Reading GeoJSON and choosing the coordinate system is done here;
@@ -34,6 +35,17 @@ int wf_areas_import_file(struct dbc *c, const char *path, struct wf_error *err);
  * bound). Returns the count or -1 with *err (field "features" where it fits).
  */
 int wf_areas_import_text(struct dbc *c, const char *geojson, size_t len, struct wf_error *err);
+
+/*
+ * Imports the Point features of the GeoJSON file at path (a FeatureCollection,
+ * or a single Feature) as named places: each needs properties.name (or
+ * .namn), at most PLACE_NAME_MAX bytes of UTF-8; a place with the same name is
+ * moved. The coordinate system is chosen as for the areas; WGS 84 points must
+ * lie within ±180/±90, SWEREF 99 TM ones within the grid's extent. All or
+ * nothing. Returns the number imported, or -1 with *err as
+ * wf_areas_import_file.
+ */
+int wf_places_import_file(struct dbc *c, const char *path, struct wf_error *err);
 
 /*
  * Sets the municipality's code, name and boundary: the union of the polygons

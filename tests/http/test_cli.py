@@ -144,11 +144,46 @@ class Cli(unittest.TestCase):
             f.write("{not json")
         self.assertNotEqual(run("import-areas", bad, "--db", self.db).returncode, 0)
 
+    def test_import_places_in_sweref99tm_and_refusals_keep_what_was_there(self):
+        """Named places (what a pin is described against) import from SWEREF 99 TM too; a place
+        of the same name moves; a bad file changes nothing."""
+        self.assertEqual(run("seed-demo", "--db", self.db).returncode, 0)
+        self.assertEqual(spatial_query(self.db, "SELECT count(*) FROM places"), "12")
+        src = os.path.join(self.tmp, "places.geojson")
+        with open(src, "w") as f:
+            json.dump({"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"namn": "Allégården"},
+                 "geometry": {"type": "Point", "coordinates": [12.9361, 57.7240]}},
+                {"type": "Feature", "properties": {"name": "Norrby torg"},
+                 "geometry": {"type": "Point", "coordinates": [12.9410, 57.7331]}}]}, f)
+        sweref = os.path.join(self.tmp, "places-3006.geojson")
+        subprocess.run(["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:3006", sweref, src], check=True)
+        r = run("import-places", sweref, "--db", self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 places imported", r.stdout)
+        self.assertEqual(spatial_query(self.db, "SELECT count(*) FROM places"), "13")
+        x, y = map(float, spatial_query(self.db, "SELECT X(geom), Y(geom) FROM places WHERE name='Allégården'").split("|"))
+        self.assertAlmostEqual(x, 12.9361, places=6)
+        self.assertAlmostEqual(y, 57.7240, places=6)
+        self.assertEqual(spatial_query(self.db, "SELECT round(X(geom), 4) FROM places WHERE name='Norrby torg'"), "12.941")
+        for features, word in [
+                ([{"type": "Feature", "properties": {"name": "Ny plats"}, "geometry": {"type": "Point", "coordinates": [12.95, 57.73]}},
+                  {"type": "Feature", "properties": {"name": "Yta"}, "geometry": {"type": "Polygon", "coordinates": [[[12, 57], [13, 57], [13, 58], [12, 57]]]}}], "Point"),
+                ([{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [12.95, 57.73]}}], "name"),
+                ([{"type": "Feature", "properties": {"name": "Ny plats"}, "geometry": {"type": "Point", "coordinates": [12.95, 97.0]}}], "extent")]:
+            bad = os.path.join(self.tmp, "bad.geojson")
+            with open(bad, "w") as f:
+                json.dump({"type": "FeatureCollection", "features": features}, f)
+            r = run("import-places", bad, "--db", self.db)
+            self.assertNotEqual(r.returncode, 0, word)
+            self.assertIn(word, r.stderr)
+            self.assertEqual(spatial_query(self.db, "SELECT count(*) FROM places"), "13", word)
+
     def test_gdal_sees_layers_with_their_epsg_codes(self):
         self.assertEqual(run("seed-demo", "--db", self.db).returncode, 0)
         out = subprocess.run(["ogrinfo", "-ro", "-so", "-al", self.db], capture_output=True, text=True,
                              check=True).stdout
-        for layer in ("observations", "areas", "municipality"):
+        for layer in ("observations", "areas", "municipality", "places"):
             self.assertIn("Layer name: %s" % layer, out)
         self.assertIn('ID["EPSG",4326]', out)
         self.assertIn('ID["EPSG",3006]', out)

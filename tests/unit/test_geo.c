@@ -149,6 +149,28 @@ static void test_distance(void)
     CHECK_NEAR(distance_planar_m(0, 0, 3, 4), 5, 1e-12);
 }
 
+/* Grid bearings and their compass points: what "120 m north-east of" says. */
+static void test_bearing(void)
+{
+    CHECK_NEAR(distance_bearing_deg(0, 0, 0, 10), 0, 1e-12);
+    CHECK_NEAR(distance_bearing_deg(0, 0, 10, 10), 45, 1e-12);
+    CHECK_NEAR(distance_bearing_deg(0, 0, 10, 0), 90, 1e-12);
+    CHECK_NEAR(distance_bearing_deg(0, 0, 0, -10), 180, 1e-12);
+    CHECK_NEAR(distance_bearing_deg(0, 0, -10, 0), 270, 1e-12);
+    CHECK_NEAR(distance_bearing_deg(5, 5, 5, 5), 0, 0);
+    CHECK(isnan(distance_bearing_deg(NAN, 0, 1, 1)));
+    static const struct {
+        double deg;
+        const char *point;
+    } cases[] = {{0, "n"},      {22.4, "n"},  {22.5, "ne"}, {45, "ne"}, {90, "e"},
+                 {135, "se"},   {180, "s"},   {225, "sw"},  {270, "w"}, {315, "nw"},
+                 {337.4, "nw"}, {337.5, "n"}, {359.9, "n"}, {-90, "w"}, {720 + 90, "e"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        CHECK(strcmp(distance_compass_point(cases[i].deg), cases[i].point) == 0);
+    CHECK(distance_compass_point(INFINITY) == NULL);
+    CHECK(distance_compass_point(NAN) == NULL);
+}
+
 static void test_grid(void)
 {
     int64_t x, y;
@@ -182,6 +204,7 @@ int main(void)
     test_crs();
     test_sun();
     test_distance();
+    test_bearing();
     test_grid();
     return check_report("test_geo");
 }

@@ -10,6 +10,7 @@ import texts from "./texts-public.js";
 import * as icons from "./icons.js";
 import * as queue from "./queue.js";
 import * as fieldwalk from "./fieldwalk.js";
+import * as pinplace from "./pinplace.js";
 
 useTexts(texts);
 
@@ -17,7 +18,7 @@ var state = {
   config: null, walk: null, category: null,
   pin: null, accuracy: null, pinSource: null, watchId: null, photo: null
 };
-var map = null, marker = null, circle = null;
+var map = null, marker = null, circle = null, areasFc = null, areaLabels = null;
 
 /* ---- categories -------------------------------------------------------- */
 
@@ -56,7 +57,11 @@ function chooseCategory(code) {
 /* ---- the map and the pin ----------------------------------------------- */
 
 function ensureMap() {
-  if (map) { setTimeout(function () { map.invalidateSize(); }, 0); return; }
+  if (map) {
+    /* Shown again: the labels are measured afresh (while hidden they had no size). */
+    setTimeout(function () { map.invalidateSize(); if (areaLabels) areaLabels.layout(); }, 0);
+    return;
+  }
   var centre = [57.7210, 12.9401], zoom = 13;
   var bbox = state.config && state.config.municipality && state.config.municipality.bbox;
   map = L.map("pick-map", { zoomControl: true, attributionControl: true, keyboard: true });
@@ -67,17 +72,76 @@ function ensureMap() {
   /* On a walk: its route, meeting point and stops, and the map starts on them. */
   var walkBounds = fieldwalk.drawOn(map);
   if (walkBounds && walkBounds.isValid()) map.fitBounds(walkBounds, { padding: [20, 20], maxZoom: 17 });
-  /* Without a basemap the local network areas give the pin some context. */
+  /* Where "put the pin in the middle of the map" puts it: drawn, not interactive. */
+  map.getContainer().appendChild(el("div", { className: "map-crosshair", "aria-hidden": "true" }));
+  /* Without a basemap the local network areas give the pin some context; their
+   * labels never overlap (pinplace.drawAreas), and the legend lists them all. */
   getJSON("/api/v1/areas").then(function (fc) {
-    L.geoJSON(fc, {
-      interactive: false,
-      style: function () { return { color: "#0b3d5c", weight: 2, fill: false, dashArray: "6 4" }; },
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "area-label" });
-      }
-    }).addTo(map);
+    areasFc = fc;
+    areaLabels = pinplace.drawAreas(map, fc, $("area-legend"));
+    if (state.pin) describePin();
   }).catch(function () { /* offline: the pin alone will do */ });
   setTimeout(function () { map.invalidateSize(); }, 0);
+}
+
+/* ---- the pin in words, and moved by keyboard ------------------------------------ */
+
+/* One arrow key press moves the pin this far; with Shift, PIN_STEP_LARGE_M. */
+var PIN_STEP_M = 5, PIN_STEP_LARGE_M = 25;
+var ARROWS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+
+function pinKey(ev) {
+  var dir = ARROWS[ev.key];
+  if (!dir || !state.pin || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  var step = ev.shiftKey ? PIN_STEP_LARGE_M : PIN_STEP_M;
+  var p = pinplace.moveBy(state.pin.lat, state.pin.lon, dir[0] * step, dir[1] * step);
+  stopGps();
+  setPin(p[0], p[1], "keyboard", null);
+  map.panInside([p[0], p[1]], { padding: [48, 48] });
+}
+
+/* The pin's accessible name, and the position text as its description. */
+function labelPin() {
+  var node = marker && marker.getElement();
+  if (!node) return;
+  node.setAttribute("aria-label", t("pin_label"));
+  node.setAttribute("aria-describedby", "pin-place");
+}
+
+/* The last answer of the server, kept to say again in another language. */
+var placeAnswer = null, describeSeq = 0, describeTimer = null;
+
+/* Shows where the pin is: at once the coordinates (behind a disclosure) and,
+ * shortly after, the area and the nearest named place from the server; the
+ * area alone from the cached outlines when the server cannot be asked. */
+function describePin() {
+  var pin = state.pin;
+  if (!pin) return;
+  $("pin-coords").hidden = false;
+  showCoords(null);
+  clearTimeout(describeTimer);
+  var seq = ++describeSeq;
+  describeTimer = setTimeout(function () {
+    pinplace.describe(pin.lon, pin.lat).then(function (d) {
+      if (seq !== describeSeq) return;
+      placeAnswer = d;
+      $("pin-place").textContent = pinplace.placeText(d);
+      showCoords(d);
+    }).catch(function () {
+      if (seq !== describeSeq) return;
+      placeAnswer = null;
+      $("pin-place").textContent = pinplace.offlineText(areasFc, pin.lon, pin.lat);
+    });
+  }, 200);
+}
+
+function showCoords(d) {
+  var pin = state.pin;
+  var text = t("pin_coords_wgs84", { lat: pin.lat.toFixed(6), lon: pin.lon.toFixed(6) });
+  if (d && d.sweref99tm) text += " · " + t("pin_coords_sweref", { n: Math.round(d.sweref99tm.n), e: Math.round(d.sweref99tm.e) });
+  $("pin-coords-text").textContent = text;
 }
 
 var pinIcon = L.divIcon({ className: "pin", html: "<span class=\"pin-head\"></span>", iconSize: [36, 48], iconAnchor: [18, 46] });
@@ -87,12 +151,14 @@ function setPin(lat, lon, source, accuracy) {
   state.pinSource = source;
   state.accuracy = accuracy;
   if (!marker) {
-    marker = L.marker([lat, lon], { draggable: true, icon: pinIcon, keyboard: false }).addTo(map);
+    marker = L.marker([lat, lon], { draggable: true, icon: pinIcon, keyboard: true, zIndexOffset: 1000 }).addTo(map);
     marker.on("dragend", function () {
       var p = marker.getLatLng();
       stopGps();
       setPin(p.lat, p.lng, "drag", null);
     });
+    L.DomEvent.on(marker.getElement(), "keydown", pinKey);
+    labelPin();
   } else {
     marker.setLatLng([lat, lon]);
   }
@@ -102,8 +168,9 @@ function setPin(lat, lon, source, accuracy) {
     $("gps-status").textContent = t("gps_accuracy", { m: Math.round(accuracy) });
   } else {
     if (circle) { map.removeLayer(circle); circle = null; }
-    $("gps-status").textContent = t("pin_position", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
+    $("gps-status").textContent = "";
   }
+  describePin();
   if (source !== "gps-update") checkNearby();
 }
 
@@ -115,7 +182,7 @@ function startGps() {
   state.watchId = navigator.geolocation.watchPosition(function (pos) {
     var c = pos.coords;
     /* Keep improving while the phone refines its fix, unless the resident moved the pin. */
-    if (state.pinSource === "map" || state.pinSource === "drag" || state.pinSource === "centre") return;
+    if (state.pinSource === "map" || state.pinSource === "drag" || state.pinSource === "centre" || state.pinSource === "keyboard") return;
     if (!first && state.accuracy && c.accuracy > state.accuracy) return;
     setPin(c.latitude, c.longitude, first ? "gps" : "gps-update", c.accuracy);
     if (first) map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 17));
@@ -363,6 +430,10 @@ function resetForm() {
   state.category = null; state.pin = null; state.pinSource = null; state.accuracy = null;
   if (marker) { map.removeLayer(marker); marker = null; }
   if (circle) { map.removeLayer(circle); circle = null; }
+  describeSeq++;
+  placeAnswer = null;
+  $("pin-place").textContent = "";
+  $("pin-coords").hidden = true;
   $("nearby").hidden = true;
   $("done").hidden = true;
   $("report").hidden = true;
@@ -435,6 +506,10 @@ function relabel() {
   showLimits();
   renderCategories();
   if (state.category) $("chosen-category").textContent = categoryName(state.category);
+  labelPin();
+  if (state.pin && placeAnswer) { $("pin-place").textContent = pinplace.placeText(placeAnswer); showCoords(placeAnswer); }
+  var legend = $("area-legend");
+  if (legend && !legend.hidden) legend.querySelector("summary").textContent = t("area_legend", { n: legend.querySelectorAll("li").length });
   renderMine();
   fieldwalk.relabel();
 }

@@ -11,6 +11,7 @@ import { t, locale } from "./i18n.js";
 import * as queue from "./queue.js";
 import { drawWalk, fit, AUDIT_PARAMETERS } from "./walkmap.js";
 import * as tilecache from "./tilecache.js";
+import { describe, placeText } from "./pinplace.js";
 
 var KEY = "trygg.";
 var walk = null;          // the walk's public view, or null
@@ -285,8 +286,13 @@ function setAuditPos(lat, lon, accuracy, source) {
     if (!auditPin) auditPin = L.circleMarker([lat, lon], { radius: 10, color: "#111", weight: 3, fillColor: "#1b6e3a", fillOpacity: 0.9 }).addTo(auditMap);
     else auditPin.setLatLng([lat, lon]);
   }
-  $("audit-gps").textContent = accuracy ? t("gps_accuracy_audit", { m: Math.round(accuracy) })
-    : t("pin_position", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
+  if (accuracy) { $("audit-gps").textContent = t("gps_accuracy_audit", { m: Math.round(accuracy) }); return; }
+  /* Chosen on the map: said in words (area, nearest named place), not in decimals. */
+  var asked = auditPos;
+  $("audit-gps").textContent = t("audit_place_chosen");
+  describe(lon, lat).then(function (d) {
+    if (auditPos === asked) $("audit-gps").textContent = placeText(d);
+  }).catch(function () { /* offline: "place chosen" stays */ });
 }
 
 function startAuditGps() {
