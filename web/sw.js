@@ -4,7 +4,7 @@
  * Reports themselves wait in IndexedDB (static/queue.js), never here.
  */
 "use strict";
-var SHELL = "trygg-shell-v4";
+var SHELL = "trygg-shell-v5";
 /* The local basemap's tiles (/tiles/, tiles_mbtiles): cache first, at most MAX_TILES kept. */
 var TILES = "trygg-tiles-v1", MAX_TILES = 2000;
 /*
@@ -17,7 +17,7 @@ var SHELL_FILES = [
   "/", "/manifest.webmanifest",
   "/static/app.css", "/static/app.js", "/static/common.js", "/static/i18n.js", "/static/texts-public.js",
   "/static/icons.js", "/static/queue.js", "/static/fieldwalk.js", "/static/walkmap.js", "/static/tilecache.js",
-  "/static/icon.svg", "/static/icon-192.png",
+  "/static/theme.js", "/static/icon.svg", "/static/icon-192.png",
   "/api/v1/areas", "/api/v1/categories", "/api/v1/config",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
 ];
