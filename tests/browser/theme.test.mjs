@@ -201,6 +201,22 @@ for (const [name, open] of Object.entries(PAGES)) {
   });
 }
 
+test("axe passes on the staff app at a desktop in the dark: the queue with its map and the case page", async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "sv-SE", colorScheme: "dark" });
+  const page = await context.newPage();
+  await loginStaff(page);
+  await page.locator("table.cases tbody tr").first().waitFor();
+  assert.equal((await pageColours(page)).theme, "dark");
+  let v = await axe(page);
+  assert.equal(v.length, 0, "queue:\n" + report(v));
+  await page.goto(`${srv.base}/staff#/case/${reportId}`);
+  await page.locator("form[data-form=state]").waitFor();
+  v = await axe(page);
+  assert.equal(v.length, 0, "case:\n" + report(v));
+  await page.screenshot({ path: path.join(ARTIFACTS, "theme-staff-desktop-dark.png") });
+  await context.close();
+});
+
 /*
  * Measures, in the page, every visible text: its line boxes must lie inside the box of
  * each element that contains it (up to <body>) and inside the viewport, horizontally; and
