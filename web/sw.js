@@ -17,7 +17,7 @@ var SHELL_FILES = [
   "/", "/manifest.webmanifest",
   "/static/app.css", "/static/app.js", "/static/common.js", "/static/i18n.js", "/static/texts-public.js",
   "/static/icons.js", "/static/queue.js", "/static/fieldwalk.js", "/static/walkmap.js", "/static/tilecache.js", "/static/pinplace.js",
-  "/static/icon.svg", "/static/icon-192.png",
+  "/static/theme.js", "/static/icon.svg", "/static/icon-192.png",
   "/api/v1/areas", "/api/v1/categories", "/api/v1/config",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"
 ];

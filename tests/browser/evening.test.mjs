@@ -45,9 +45,11 @@ test("touch targets of at least 44 px: the public map's filters and zoom buttons
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await page.goto(srv.base + "/map");
+  // On a phone the filters are folded into a panel: open it.
+  await page.getByRole("button", { name: "Filter" }).click();
   await page.locator("#f-categories label").first().waitFor();
   const small = await page.evaluate(() => {
-    const els = [...document.querySelectorAll("#f-categories label, .leaflet-bar a, .filters .toggle")];
+    const els = [...document.querySelectorAll("#f-categories label, .leaflet-bar a, .filters .toggle, #filters-toggle, #theme")];
     return els.map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent.trim(), w: r.width, h: r.height }; })
       .filter((b) => b.h < 44 || b.w < 44);
   });

@@ -15,8 +15,8 @@ function cssVar(name, fallback) {
   return v || fallback;
 }
 
-/* The second series' colour: readable on white and on near-black (also .key-1 in stats.css). */
-const SECOND = "#d0831e";
+/* The second series' colour: --chart-2 of the theme (also .key-1 in stats.css). */
+const SECOND = () => cssVar("--chart-2", "#b35900");
 
 /*
  * A card: heading, chart, legend, "show as table" and CSV link, and the table.
@@ -53,10 +53,13 @@ export function chartCard(opts) {
         { stroke: ink, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid } },
       ],
       series: [{}].concat(opts.series.map((s, i) => ({
-        label: s.name, stroke: i ? SECOND : cssVar("--brand", "#0b3d5c"), fill: i ? SECOND : cssVar("--brand", "#0b3d5c"), width: 1,
+        label: s.name, stroke: i ? SECOND() : cssVar("--brand", "#0b3d5c"), fill: i ? SECOND() : cssVar("--brand", "#0b3d5c"), width: 1,
         paths: uPlot.paths.bars({ size: [0.8 / n, 40], align: n === 1 ? 0 : (i === 0 ? -1 : 1) }), points: { show: false },
       }))),
     }, [xs].concat(opts.series.map((s) => s.values)), plot);
   };
+  /* The canvas holds colours, not custom properties: draw again in the new theme (static/theme.js). */
+  const onTheme = () => { if (!card.isConnected) document.removeEventListener("trygg:theme", onTheme); else if (u) card.draw(); };
+  document.addEventListener("trygg:theme", onTheme);
   return card;
 }

@@ -1,6 +1,11 @@
 /*
  * trygg — the texts of the field app and the public map, in Swedish (the
  * default) and English. Looked up through i18n.js; texts only, no code.
+ *
+ * Long Swedish compounds in headings, buttons and links carry soft hyphens
+ * (\u00AD) at their joints: browsers without Swedish hyphenation (Debian's
+ * Chromium has none) break them there, with a hyphen, when 200 % text leaves
+ * no room; they are invisible otherwise and left out of accessible names.
  */
 export default {
   sv: {
@@ -43,8 +48,9 @@ export default {
     skip: "Hoppa till innehållet",
     lang_switch: "English",
     lang_switch_label: "English – byt språk till engelska",
+    theme_label: "Tema", theme_auto: "Automatiskt", theme_light: "Ljust", theme_dark: "Mörkt",
     emergency: "Akut fara eller pågående brott? Ring 112. Det här formuläret läses bara på kontorstid.",
-    walk_joined: "Du deltar i trygghetsvandringen:",
+    walk_joined: "Du deltar i trygg\u00ADhets\u00ADvandringen:",
     step_category: "Vad vill du rapportera?",
     good_places: "Bra platser",
     problems: "Problem",
@@ -173,8 +179,8 @@ export default {
     unknown_walk_title: "Ingen vandring har koden {code}",
     unknown_walk_text: "Kontrollera koden på affischen eller lappen du fick. Du kan också rapportera utan att vara med i en vandring.",
     unknown_walk_link: "Rapportera utan vandring",
-    audit_open: "Gör en trygghetsinventering här",
-    audit_title: "Trygghetsinventering",
+    audit_open: "Gör en trygg\u00ADhets\u00ADinventering här",
+    audit_title: "Trygg\u00ADhets\u00ADinventering",
     audit_intro: "Bedöm platsen där du står. 0 är mycket dåligt och 3 är mycket bra.",
     audit_place: "Var står du?",
     audit_map_label: "Karta där inventeringens plats visas",
@@ -197,8 +203,8 @@ export default {
     audit_gender_usage: "Könsfördelning", audit_gender_usage_q: "Används platsen av både kvinnor och män, flickor och pojkar?",
     audit_feeling: "Känsla", audit_feeling_q: "Hur känns platsen, sammantaget?",
     menu: "Meny",
-    walks_link: "Trygghetsvandringar",
-    walks_title: "Trygghetsvandringar",
+    walks_link: "Trygg\u00ADhets\u00ADvandringar",
+    walks_title: "Trygg\u00ADhets\u00ADvandringar",
     walks_intro: "På en trygghetsvandring går boende, kommunen och andra tillsammans genom ett område och noterar det som känns otryggt. Alla är välkomna.",
     walks_subscribe: "Prenumerera i din kalender",
     walks_subscribe_hint: "Lägg till länken i kalenderappen så ser du kommande vandringar där.",
@@ -256,6 +262,7 @@ export default {
     skip: "Skip to content",
     lang_switch: "Svenska",
     lang_switch_label: "Svenska – switch language to Swedish",
+    theme_label: "Theme", theme_auto: "Automatic", theme_light: "Light", theme_dark: "Dark",
     emergency: "Acute danger or a crime in progress? Call 112. This form is only read during office hours.",
     walk_joined: "You are taking part in the safety walk:",
     step_category: "What do you want to report?",

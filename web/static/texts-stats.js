@@ -6,6 +6,7 @@ export default {
   sv: {
     skip: "Hoppa till innehållet", app_title: "Trygg i Borås", report_link: "Rapportera", map_link: "Karta",
     lang_switch: "English", lang_switch_label: "Byt språk till engelska",
+    theme_label: "Tema", theme_auto: "Automatiskt", theme_light: "Ljust", theme_dark: "Mörkt",
     stats_title: "Statistik", stats_intro: "Hur många iakttagelser kommer in, var och om vad – och blir det bättre?",
     period: "Period", area: "Område", category: "Kategori", from: "Från", to: "Till", show: "Visa", all: "Alla",
     year: "År", quarter: "Kvartal", month: "Månad", week: "Vecka",
@@ -23,6 +24,7 @@ export default {
   en: {
     skip: "Skip to content", app_title: "Trygg i Borås", report_link: "Report", map_link: "Map",
     lang_switch: "Svenska", lang_switch_label: "Switch language to Swedish",
+    theme_label: "Theme", theme_auto: "Automatic", theme_light: "Light", theme_dark: "Dark",
     stats_title: "Statistics", stats_intro: "How many observations come in, where and about what – and is it getting better?",
     period: "Period", area: "Area", category: "Category", from: "From", to: "To", show: "Show", all: "All",
     year: "Year", quarter: "Quarter", month: "Month", week: "Week",

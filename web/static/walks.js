@@ -46,7 +46,7 @@ function walkCard(w, headingLevel) {
 }
 
 function showList() {
-  document.title = t("walks_title") + " – " + t("app_title");
+  document.title = (t("walks_title") + " – " + t("app_title")).replace(/\u00AD/g, ""); /* no soft hyphens in a title */
   main.textContent = "";
   main.appendChild(el("h1", { text: t("walks_title") }));
   main.appendChild(el("p", { text: t("walks_intro") }));
