@@ -108,8 +108,9 @@ class Open311(unittest.TestCase):
         # the contact details are the case's private reporter, and only staff see them
         tina = staff(self.srv, "tina311", "triage")
         rep = tina.get("/api/v1/cases/%s" % rid).json()["reporter"]
+        # (an Open311 client cannot ask for the e-mail follow-up: it stays off)
         self.assertEqual(rep, {"name": "Anna Svensson", "email": "anna.svensson@example.se",
-                               "phone": "070-1234567"})
+                               "phone": "070-1234567", "follow_up": False, "lang": "sv"})
         for path in ("/open311/v2/requests.xml", "/open311/v2/requests.json",
                      "/open311/v2/requests/%s.json" % rid, "/api/v1/observations/%s" % rid):
             body = self.srv.request("GET", path).body.decode()
