@@ -23,6 +23,7 @@
 #include "connlimit.h"
 #include "db.h"
 #include "dbpool.h"
+#include "dbwriter.h"
 #include "errors.h"
 #include "netaddr.h"
 #include "workflow.h"
@@ -73,6 +74,7 @@ struct server {
     char csp[1024];                      /* Content-Security-Policy, computed from the tile URL */
     struct netaddr_list trusted_proxies; /* cfg.trusted_proxies, parsed */
     struct dbpool *pool;                 /* database connections lent to requests */
+    struct dbwriter *writer;             /* group commit for their writes, or NULL */
     struct connlimit *conns;             /* open connections, in total and per address */
     struct accesslog *access;            /* which requests get an access-log line */
 };
@@ -108,7 +110,8 @@ struct req {
  */
 int http_server_init(struct server *srv, char *err, size_t errlen);
 
-/* Frees what http_server_init made (after mg_stop). */
+/* Frees what http_server_init made (after mg_stop: the writer drains its
+ * queue first, so every write a request handed it is finished). */
 void http_server_free(struct server *srv);
 
 /*
