@@ -127,8 +127,15 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
 
 void http_server_free(struct server *srv)
 {
-    dbwriter_stop(srv->writer);
-    srv->writer = NULL;
+    if (srv->writer) {
+        long commits, jobs;
+        dbwriter_stats(srv->writer, &commits, &jobs);
+        dbwriter_stop(srv->writer);
+        srv->writer = NULL;
+        if (commits)
+            log_msg(LOG_INFO, "group commit: %ld writes in %ld commits (%.1f a commit)", jobs,
+                    commits, (double)jobs / (double)commits);
+    }
     dbpool_free(srv->pool);
     srv->pool = NULL;
     if (srv->conns)
