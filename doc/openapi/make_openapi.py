@@ -218,7 +218,8 @@ add("/api/v1/auth/me", "get", op("me", "Who am I", "staff",
                                                             csrf_token=S)), security=STAFF))
 add("/api/v1/cases", "get", op(
     "cases", "The triage queue", "cases",
-    OK_JSON("a page", obj(["cases", "total"], cases=ARR(ref("CaseSummary")), total=I, next=NS)),
+    OK_JSON("a page", obj(["cases", "total"], cases=ARR(ref("CaseSummary")), total=I,
+                         total_capped={"type": "boolean"}, next=NS)),
     [p_query(n) for n in ("state", "unit", "category", "area", "priority", "overdue", "walk", "q",
                           "sort", "limit")]
     + [p_query("cursor", desc="opaque keyset cursor from the previous page's 'next', for the same "

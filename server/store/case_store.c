@@ -341,9 +341,11 @@ json_t *case_store_summary(struct dbc *c, int64_t id, int *failed)
     "AND (?9 IS NULL OR o.description LIKE ?9 ESCAPE '\\') "                                       \
     "AND (?12 = 0 OR (?12 = 1 AND " CASE_PENDING_SQL ") OR (?12 = 2 AND o.public = 0)) "
 
+/* Counting stops at ?15 (CASES_TOTAL_MAX + 1): a million-case queue is not counted per page. */
 static const char SQL_COUNT[] =
-    "SELECT count(*) FROM cases c JOIN observations o ON o.id = c.observation_id "
-    "LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN walks w ON w.id = o.walk_id " CASE_WHERE;
+    "SELECT count(*) FROM (SELECT 1 FROM cases c JOIN observations o ON o.id = c.observation_id "
+    "LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN walks w ON w.id = o.walk_id " CASE_WHERE
+    "LIMIT ?15)";
 #define CASE_PAGE CASE_SUMMARY_SELECT CASE_WHERE
 /* The old numeric cursors: an OFFSET (kept for clients that still send them). */
 static const char SQL_PAGE_NEWEST[] = CASE_PAGE "ORDER BY o.id DESC LIMIT ?10 OFFSET ?11";
@@ -479,8 +481,12 @@ json_t *case_store_list(struct dbc *c, const struct case_filter *f)
     if (!st)
         return NULL;
     bind_filter(st, f);
+    sqlite3_bind_int64(st, 15, CASES_TOTAL_MAX + 1);
     int rc = sqlite3_step(st);
     int64_t total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int capped = total > CASES_TOTAL_MAX;
+    if (capped)
+        total = CASES_TOTAL_MAX;
     db_done(st);
     if (rc != SQLITE_ROW)
         return NULL;
@@ -541,7 +547,8 @@ json_t *case_store_list(struct dbc *c, const struct case_filter *f)
         next_v = json_string(next);
     else if (more)
         next_v = json_sprintf("%lld", (long long)(f->offset + f->limit));
-    return json_pack("{s:o, s:I, s:o}", "cases", arr, "total", (json_int_t)total, "next", next_v);
+    return json_pack("{s:o, s:I, s:b, s:o}", "cases", arr, "total", (json_int_t)total,
+                     "total_capped", capped, "next", next_v);
 }
 
 static const char SQL_HISTORY[] =

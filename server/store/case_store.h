@@ -76,10 +76,12 @@ struct case_filter {
     char after_due[24]; /* due_at, or "~" for a case without one */
 };
 
-#define CASE_CURSOR_MAX 48 /* a cursor's text, with its NUL */
+#define CASE_CURSOR_MAX 48    /* a cursor's text, with its NUL */
+#define CASES_TOTAL_MAX 10000 /* the queue's "total" is counted up to this ("total_capped") */
 
 /*
- * One page of case summaries: {"cases":[...],"total":N,"next":cursor|null};
+ * One page of case summaries: {"cases":[...],"total":N,"total_capped":bool,
+ * "next":cursor|null}; total counts at most CASES_TOTAL_MAX (then total_capped);
  * NULL on error. "next" is an opaque keyset cursor (case_store_cursor_parse)
  * for the page after this one, in f->sort's order, or null on the last page.
  * With f->offset > 0 (the old numeric cursors) the page is found by OFFSET.

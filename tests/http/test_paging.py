@@ -134,6 +134,7 @@ class QueuePaging(unittest.TestCase):
             body = r.json()
             rows += body["cases"]
             self.assertLessEqual(len(body["cases"]), limit)
+            self.assertFalse(body["total_capped"])
             url = None
             if body["next"]:
                 self.assertFalse(body["next"].isdigit(), body["next"])  # a keyset cursor

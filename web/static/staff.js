@@ -184,7 +184,7 @@ function showQueue() {
 
 function renderQueueTable(box, body, q, err) {
   box.textContent = "";
-  box.appendChild(el("p", { text: t("total", { n: body.total }) }));
+  box.appendChild(el("p", { text: t("total", { n: body.total_capped ? body.total + "+" : body.total }) }));
   if (!body.cases.length) { box.appendChild(el("p", { text: t("no_cases") })); return; }
   var canBulk = ctx.me.role === "admin" || ctx.me.role === "triage";
   var checks = [];
