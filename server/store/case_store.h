@@ -76,8 +76,8 @@ struct case_filter {
     char after_due[24]; /* due_at, or "~" for a case without one */
 };
 
-#define CASE_CURSOR_MAX 48    /* a cursor's text, with its NUL */
-#define CASES_TOTAL_MAX 10000 /* the queue's "total" is counted up to this ("total_capped") */
+#define CASE_CURSOR_MAX 48   /* a cursor's text, with its NUL */
+#define CASES_TOTAL_MAX 1000 /* the queue's "total" is counted up to this ("total_capped") */
 
 /*
  * One page of case summaries: {"cases":[...],"total":N,"total_capped":bool,
