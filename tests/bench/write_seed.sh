@@ -24,7 +24,7 @@ PRAGMA journal_mode=WAL;
 PRAGMA synchronous=OFF;
 CREATE TEMP TABLE cats AS SELECT row_number() OVER (ORDER BY code) - 1 AS i, code FROM categories;
 BEGIN;
-WITH pts AS (SELECT value AS i,
+WITH pts AS MATERIALIZED (SELECT value AS i, -- once: random() must not run again per use
   CASE WHEN value % 2 = 0 THEN 12.94 + ((abs(random()) % 20001) - 10000) / 10000.0 * 0.03
        ELSE 12.65 + (abs(random()) % 10001) / 10000.0 * 0.70 END AS lon,
   CASE WHEN value % 2 = 0 THEN 57.72 + ((abs(random()) % 20001) - 10000) / 10000.0 * 0.015
