@@ -140,7 +140,9 @@ def add(path, method, operation):
     paths.setdefault(path, {})[method] = operation
 
 
-obs_filters = [p_query(n) for n in ("bbox", "category", "since", "until", "limit", "cursor")]
+obs_filters = [p_query(n) for n in ("bbox", "category", "since", "until", "limit")] + [
+    p_query("cursor", desc="opaque keyset cursor: follow the answer's rel=next link; a cursor the "
+            "server did not give out is 400 with field 'cursor'")]
 add("/healthz", "get", op("health", "Health and schema version", "system",
                           OK_JSON("healthy", obj(["status"], status=S, version=S, schema=I))))
 add("/api/v1/config", "get", op("clientConfig", "What the web apps need", "reference",
@@ -246,9 +248,13 @@ add("/api/v1/auth/me", "get", op("me", "Who am I", "staff",
                                                             csrf_token=S)), security=STAFF))
 add("/api/v1/cases", "get", op(
     "cases", "The triage queue", "cases",
-    OK_JSON("a page", obj(["cases", "total"], cases=ARR(ref("CaseSummary")), total=I, next=NS)),
+    OK_JSON("a page", obj(["cases", "total"], cases=ARR(ref("CaseSummary")), total=I,
+                         total_capped={"type": "boolean"}, next=NS)),
     [p_query(n) for n in ("state", "unit", "category", "area", "priority", "overdue", "walk", "q",
-                          "sort", "limit", "cursor")], security=STAFF))
+                          "sort", "limit")]
+    + [p_query("cursor", desc="opaque keyset cursor from the previous page's 'next', for the same "
+               "sort; an old numeric cursor is an offset; anything else is 400 with field 'cursor'")],
+    security=STAFF))
 case_view = {"allOf": [ref("CaseSummary"), obj(["history"], observation={"type": "object", "nullable": True},
                                                reporter={"type": "object", "nullable": True},
                                                history=ARR(ANY), duplicates=ARR(ANY), merged=ARR(I),

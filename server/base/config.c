@@ -31,6 +31,8 @@ void config_defaults(struct config *c)
     copy_str(c->municipality_code, sizeof c->municipality_code, "1490");
     copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
     c->db_connections = 16;
+    c->group_commit_max_batch = 128;
+    c->list_dense_bbox_points = 5000;
     c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
     c->max_photo_bytes = 15L * 1024 * 1024;
@@ -186,6 +188,8 @@ static const struct key_desc keys[] = {
     S("tile_attribution", tile_attribution),
     I("db_connections", db_connections, 1, 512),
     I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
+    I("group_commit_max_batch", group_commit_max_batch, 0, 4096),
+    I("list_dense_bbox_points", list_dense_bbox_points, 1, 100000000),
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
     L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),

@@ -29,6 +29,8 @@ struct config {
                                             empty = none */
     int db_connections;     /* requests using the database at once (config key also num_threads) */
     int request_timeout_ms; /* request headers in full; and each read or write */
+    int list_dense_bbox_points; /* the public list's plan: see obs_filter.dense_bbox_points */
+    int group_commit_max_batch; /* writes committed together at most (dbwriter.h); 0 = each alone */
 
     /* Named limits. */
     long max_json_body_bytes;   /* JSON request bodies */

@@ -197,7 +197,7 @@ static void like_pattern(const char *q, char *out, size_t cap)
 /* The buffers a parsed queue filter points into. */
 struct case_query {
     char state_s[256], unit_s[32], cat_s[512], area_s[128], prio_s[8], overdue_s[8], walk_s[64],
-        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[32], moderation_s[16];
+        q_s[CASES_QUERY_MAX * 4 + 1], sort_s[16], limit_s[16], cursor_s[64], moderation_s[16];
     char states_json[512], cats_json[1024], like[CASES_QUERY_MAX * 8 + 4];
 };
 
@@ -247,8 +247,13 @@ static int case_filter_or_reply(struct req *r, struct case_filter *f, struct cas
     if (h_limit && parse_i64(b->limit_s, 1, CASES_PAGE_MAX, &f->limit) != 0)
         return http_reply_error(r, ERR_OUT_OF_RANGE, "limit", "'limit' is 1 to %d", CASES_PAGE_MAX),
                -1;
-    if (h_cursor && parse_i64(b->cursor_s, 0, INT64_MAX / 2, &f->offset) != 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "cursor", "not a cursor of ours"), -1;
+    /* A cursor is what "next" gave out; an old client's number is an offset. */
+    if (h_cursor && strspn(b->cursor_s, "0123456789") == strlen(b->cursor_s)
+            ? parse_i64(b->cursor_s, 0, INT64_MAX / 2, &f->offset) != 0
+            : h_cursor && case_store_cursor_parse(b->cursor_s, h_sort ? b->sort_s : NULL, f) != 0)
+        return http_reply_error(r, ERR_BAD_REQUEST, "cursor",
+                                "'cursor' is not one this server gave out for this sort order"),
+               -1;
     if (h_q) {
         size_t chars;
         if (utf8_check(b->q_s, strlen(b->q_s), &chars) != 0 || chars > CASES_QUERY_MAX)
@@ -293,14 +298,6 @@ int api_cases_list(struct req *r)
     free(b);
     if (!out)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the queue could not be read");
-    int64_t total = json_integer_value(json_object_get(out, "total"));
-    if (f.offset + f.limit < total) {
-        char next[32];
-        snprintf(next, sizeof next, "%lld", (long long)(f.offset + f.limit));
-        json_object_set_new(out, "next", json_string(next));
-    } else {
-        json_object_set_new(out, "next", json_null());
-    }
     return http_reply_json(r, 200, out);
 }
 

@@ -215,7 +215,7 @@ int api_obs_list(struct req *r)
                                 "'limit' must be a whole number from 1 to %d",
                                 r->cfg->page_size_max);
     if (has_cursor && parse_i64(cursor_s, 1, INT64_MAX, &cursor) != 0)
-        return http_reply_error(r, ERR_INVALID_TYPE, "cursor",
+        return http_reply_error(r, ERR_BAD_REQUEST, "cursor",
                                 "'cursor' is not one this server gave out");
     f.has_bbox = has_bbox;
     f.categories = has_cat ? cats_json : NULL;
@@ -229,6 +229,7 @@ int api_obs_list(struct req *r)
     }
     f.before_id = cursor;
     f.limit = limit;
+    f.dense_bbox_points = r->cfg->list_dense_bbox_points;
 
     json_t *rows = views_observation_list(r->dbc, &f);
     if (!rows)

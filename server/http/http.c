@@ -96,12 +96,29 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
         http_server_free(srv);
         return -1;
     }
+    if (cfg->group_commit_max_batch > 0) {
+        srv->writer = dbwriter_start(cfg->db_path, cfg->group_commit_max_batch, err, errlen);
+        if (!srv->writer) {
+            http_server_free(srv);
+            return -1;
+        }
+        dbpool_set_writer(srv->pool, srv->writer);
+    }
     accesslog_init(srv->access, sample_every, cfg->access_log_max_per_second);
     return 0;
 }
 
 void http_server_free(struct server *srv)
 {
+    if (srv->writer) {
+        long commits, jobs;
+        dbwriter_stats(srv->writer, &commits, &jobs);
+        dbwriter_stop(srv->writer);
+        srv->writer = NULL;
+        if (commits)
+            log_msg(LOG_INFO, "group commit: %ld writes in %ld commits (%.1f a commit)", jobs,
+                    commits, (double)jobs / (double)commits);
+    }
     dbpool_free(srv->pool);
     srv->pool = NULL;
     if (srv->conns)

@@ -22,6 +22,7 @@
 #include "connlimit.h"
 #include "db.h"
 #include "dbpool.h"
+#include "dbwriter.h"
 #include "errors.h"
 #include "netaddr.h"
 #include "workflow.h"
@@ -49,6 +50,7 @@ struct server {
     char csp[1024];                      /* Content-Security-Policy, computed from the tile URL */
     struct netaddr_list trusted_proxies; /* cfg.trusted_proxies, parsed */
     struct dbpool *pool;                 /* database connections lent to requests */
+    struct dbwriter *writer;             /* group commit for their writes, or NULL */
     struct connlimit *conns;             /* open connections, in total and per address */
     struct accesslog *access;            /* which requests get an access-log line */
 };

@@ -341,16 +341,104 @@ json_t *case_store_summary(struct dbc *c, int64_t id, int *failed)
     "AND (?9 IS NULL OR o.description LIKE ?9 ESCAPE '\\') "                                       \
     "AND (?12 = 0 OR (?12 = 1 AND " CASE_PENDING_SQL ") OR (?12 = 2 AND o.public = 0)) "
 
+/* Counting stops at ?15 (CASES_TOTAL_MAX + 1): a million-case queue is not counted per page. */
 static const char SQL_COUNT[] =
-    "SELECT count(*) FROM cases c JOIN observations o ON o.id = c.observation_id "
-    "LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN walks w ON w.id = o.walk_id " CASE_WHERE;
+    "SELECT count(*) FROM (SELECT 1 FROM cases c JOIN observations o ON o.id = c.observation_id "
+    "LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN walks w ON w.id = o.walk_id " CASE_WHERE
+    "LIMIT ?15)";
 #define CASE_PAGE CASE_SUMMARY_SELECT CASE_WHERE
+/* The old numeric cursors: an OFFSET (kept for clients that still send them). */
 static const char SQL_PAGE_NEWEST[] = CASE_PAGE "ORDER BY o.id DESC LIMIT ?10 OFFSET ?11";
 static const char SQL_PAGE_OLDEST[] = CASE_PAGE "ORDER BY o.id ASC LIMIT ?10 OFFSET ?11";
 static const char SQL_PAGE_PRIORITY[] =
     CASE_PAGE "ORDER BY c.priority ASC, o.id DESC LIMIT ?10 OFFSET ?11";
 static const char SQL_PAGE_DUE[] =
     CASE_PAGE "ORDER BY c.due_at IS NULL, c.due_at ASC, o.id DESC LIMIT ?10 OFFSET ?11";
+
+/*
+ * Keyset pages: the rows after the cursor's key (?13 = priority or due key,
+ * ?14 = id), found by seeking an index (migration 0008), so page 1000 costs
+ * what page 1 costs. An order with two keys is two seeks in a row: the rest
+ * of the cursor's own key value (id below the cursor's), then the greater key
+ * values; UNION ALL keeps that order and the outer LIMIT stops early. A case
+ * without a due date sorts last: its due key is "~", after every timestamp.
+ */
+#define CASE_DUE_KEY "ifnull(c.due_at, '~')"
+static const char SQL_KEY_NEWEST[] =
+    CASE_PAGE "AND c.observation_id < ?14 ORDER BY c.observation_id DESC LIMIT ?10";
+static const char SQL_KEY_OLDEST[] =
+    CASE_PAGE "AND c.observation_id > ?14 ORDER BY c.observation_id ASC LIMIT ?10";
+static const char SQL_KEY_PRIORITY[] =
+    "SELECT * FROM (" CASE_PAGE "AND c.priority = ?13 AND c.observation_id < ?14 "
+    "ORDER BY c.priority, c.observation_id DESC LIMIT ?10) UNION ALL SELECT * FROM (" CASE_PAGE
+    "AND c.priority > ?13 ORDER BY c.priority, c.observation_id DESC LIMIT ?10) LIMIT ?10";
+static const char SQL_KEY_DUE[] =
+    "SELECT * FROM (" CASE_PAGE "AND " CASE_DUE_KEY " = ?13 AND c.observation_id < ?14 "
+    "ORDER BY " CASE_DUE_KEY
+    ", c.observation_id DESC LIMIT ?10) UNION ALL SELECT * FROM (" CASE_PAGE "AND " CASE_DUE_KEY
+    " > ?13 ORDER BY " CASE_DUE_KEY ", c.observation_id DESC LIMIT ?10) "
+    "LIMIT ?10";
+
+/* The sort orders: the letter that starts their cursors. */
+static char sort_letter(const char *sort)
+{
+    if (sort && strcmp(sort, "created") == 0)
+        return 'o';
+    if (sort && strcmp(sort, "priority") == 0)
+        return 'p';
+    if (sort && strcmp(sort, "due") == 0)
+        return 'd';
+    return 'n';
+}
+
+int case_store_cursor_parse(const char *s, const char *sort, struct case_filter *f)
+{
+    /* "<letter>.<key>.<id>": n..42, o..42, p.2.42, d.2026-12-01T10:00:00Z.42, d.~.42 */
+    char letter = sort_letter(sort);
+    if (!s || s[0] != letter || s[1] != '.')
+        return -1;
+    const char *key = s + 2, *dot = strchr(key, '.');
+    if (!dot || (size_t)(dot - key) >= sizeof f->after_due)
+        return -1;
+    size_t klen = (size_t)(dot - key);
+    const char *id = dot + 1;
+    if (!*id || strlen(id) > 18 || id[0] == '0' || strspn(id, "0123456789") != strlen(id))
+        return -1;
+    f->after_id = strtoll(id, NULL, 10);
+    f->after_priority = 0;
+    f->after_due[0] = '\0';
+    if (letter == 'n' || letter == 'o')
+        return klen == 0 ? 0 : -1;
+    if (letter == 'p') {
+        if (klen != 1 || key[0] < '1' || key[0] > '3')
+            return -1;
+        f->after_priority = key[0] - '0';
+        return 0;
+    }
+    /* due: "~" or a timestamp as stored (digits, '-', ':', 'T', 'Z', '.') */
+    if (klen == 0 || (klen == 1 && key[0] != '~'))
+        return -1;
+    for (size_t i = 0; klen > 1 && i < klen; i++)
+        if (!strchr("0123456789-:TZ", key[i]))
+            return -1;
+    memcpy(f->after_due, key, klen);
+    f->after_due[klen] = '\0';
+    return 0;
+}
+
+/* The cursor after row st (a page's last) for sort, into out (CASE_CURSOR_MAX). */
+static void cursor_after(sqlite3_stmt *st, const char *sort, char *out)
+{
+    char letter = sort_letter(sort);
+    long long id = (long long)sqlite3_column_int64(st, SUM_ID);
+    if (letter == 'p')
+        snprintf(out, CASE_CURSOR_MAX, "p.%d.%lld", sqlite3_column_int(st, SUM_PRIORITY), id);
+    else if (letter == 'd') {
+        const char *due = (const char *)sqlite3_column_text(st, SUM_DUE_AT);
+        snprintf(out, CASE_CURSOR_MAX, "d.%.23s.%lld", due && *due ? due : "~", id);
+    } else
+        snprintf(out, CASE_CURSOR_MAX, "%c..%lld", letter, id);
+}
 
 static const char SQL_EACH[] = CASE_PAGE "ORDER BY o.id";
 
@@ -393,33 +481,74 @@ json_t *case_store_list(struct dbc *c, const struct case_filter *f)
     if (!st)
         return NULL;
     bind_filter(st, f);
+    sqlite3_bind_int64(st, 15, CASES_TOTAL_MAX + 1);
     int rc = sqlite3_step(st);
     int64_t total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int capped = total > CASES_TOTAL_MAX;
+    if (capped)
+        total = CASES_TOTAL_MAX;
     db_done(st);
     if (rc != SQLITE_ROW)
         return NULL;
-    const char *sql = SQL_PAGE_NEWEST;
-    if (f->sort && strcmp(f->sort, "created") == 0)
-        sql = SQL_PAGE_OLDEST;
-    else if (f->sort && strcmp(f->sort, "priority") == 0)
-        sql = SQL_PAGE_PRIORITY;
-    else if (f->sort && strcmp(f->sort, "due") == 0)
-        sql = SQL_PAGE_DUE;
+    char letter = sort_letter(f->sort);
+    int keyset = f->offset == 0;
+    const char *sql;
+    if (keyset)
+        sql = letter == 'o'   ? SQL_KEY_OLDEST
+              : letter == 'p' ? SQL_KEY_PRIORITY
+              : letter == 'd' ? SQL_KEY_DUE
+                              : SQL_KEY_NEWEST;
+    else
+        sql = letter == 'o'   ? SQL_PAGE_OLDEST
+              : letter == 'p' ? SQL_PAGE_PRIORITY
+              : letter == 'd' ? SQL_PAGE_DUE
+                              : SQL_PAGE_NEWEST;
     st = db_stmt(c, sql);
     if (!st)
         return NULL;
     bind_filter(st, f);
-    sqlite3_bind_int64(st, 10, f->limit);
-    sqlite3_bind_int64(st, 11, f->offset);
+    /* One row more than the page: whether there is a next page, without a count. */
+    sqlite3_bind_int64(st, 10, f->limit + 1);
+    if (!keyset) {
+        sqlite3_bind_int64(st, 11, f->offset);
+    } else if (f->after_id > 0) {
+        if (letter == 'p')
+            sqlite3_bind_int(st, 13, f->after_priority);
+        else if (letter == 'd')
+            sqlite3_bind_text(st, 13, f->after_due, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 14, f->after_id);
+    } else {
+        /* The first page: every key is after these. */
+        if (letter == 'p')
+            sqlite3_bind_int(st, 13, 0);
+        else if (letter == 'd')
+            sqlite3_bind_text(st, 13, "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 14, letter == 'o' ? 0 : INT64_MAX);
+    }
     json_t *arr = json_array();
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    char next[CASE_CURSOR_MAX] = "";
+    int64_t n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == f->limit)
+            break; /* the extra row: there is a next page */
+        if (keyset && n == f->limit - 1)
+            cursor_after(st, f->sort, next);
         json_array_append_new(arr, summary_json(st));
+        n++;
+    }
+    int more = rc == SQLITE_ROW;
     db_done(st);
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         json_decref(arr);
         return NULL;
     }
-    return json_pack("{s:o, s:I}", "cases", arr, "total", (json_int_t)total);
+    json_t *next_v = json_null();
+    if (more && keyset)
+        next_v = json_string(next);
+    else if (more)
+        next_v = json_sprintf("%lld", (long long)(f->offset + f->limit));
+    return json_pack("{s:o, s:I, s:b, s:o}", "cases", arr, "total", (json_int_t)total,
+                     "total_capped", capped, "next", next_v);
 }
 
 static const char SQL_HISTORY[] =

@@ -69,10 +69,31 @@ struct case_filter {
     int moderation;   /* CASE_MODERATION_*: 0 any, 1 waiting for approval, 2 hidden */
     const char *sort; /* "created", "-created", "priority", "due" (validated) */
     int64_t limit, offset;
+    /* Keyset paging: when after_id > 0 the page starts after the row whose
+     * sort key is (after_priority or after_due, after_id); offset is then 0. */
+    int64_t after_id;
+    int after_priority;
+    char after_due[24]; /* due_at, or "~" for a case without one */
 };
 
-/* One page of case summaries: {"cases":[...],"total":N}; NULL on error. */
+#define CASE_CURSOR_MAX 48   /* a cursor's text, with its NUL */
+#define CASES_TOTAL_MAX 1000 /* the queue's "total" is counted up to this ("total_capped") */
+
+/*
+ * One page of case summaries: {"cases":[...],"total":N,"total_capped":bool,
+ * "next":cursor|null}; total counts at most CASES_TOTAL_MAX (then total_capped);
+ * NULL on error. "next" is an opaque keyset cursor (case_store_cursor_parse)
+ * for the page after this one, in f->sort's order, or null on the last page.
+ * With f->offset > 0 (the old numeric cursors) the page is found by OFFSET.
+ */
 json_t *case_store_list(struct dbc *c, const struct case_filter *f);
+
+/*
+ * Reads a cursor that case_store_list gave out for sort (f->sort, NULL =
+ * "-created") into f's after_* fields. 0, or -1 when s is not such a cursor
+ * (malformed, or made for another sort order).
+ */
+int case_store_cursor_parse(const char *s, const char *sort, struct case_filter *f);
 
 /* Calls row(ctx, summary) for every case matching f (limit and offset ignored),
  * oldest first, one row at a time (the summary is freed after the call). 0 or -1. */

@@ -23,6 +23,8 @@
 #define DB_BUSY_TIMEOUT_MS 10000     /* default; db_set_busy_timeout changes it */
 #define DB_STMT_CACHE 128            /* prepared statements kept per connection */
 
+struct dbwriter; /* dbwriter.h */
+
 struct dbc {
     sqlite3 *db;
     void *spatialite_cache;
@@ -32,6 +34,7 @@ struct dbc {
         sqlite3_stmt *st;
     } cache[DB_STMT_CACHE];
     int ncache;
+    struct dbwriter *writer; /* group commit for db_write (dbwriter.h), or NULL: commit here */
 };
 
 /* Sets the busy timeout of connections opened from now on (call before

@@ -27,6 +27,7 @@ struct dbpool {
     int size;
     unsigned long uses;
     struct dbpool_slot *slots;
+    struct dbwriter *writer; /* set before lending, read-only after */
 };
 
 struct dbpool *dbpool_new(const char *path, int size)
@@ -117,7 +118,13 @@ struct dbc *dbpool_acquire(struct dbpool *p, int wait_ms, char *err, size_t errl
         }
         s->opened = 1;
     }
+    s->c.writer = p->writer;
     return &s->c;
+}
+
+void dbpool_set_writer(struct dbpool *p, struct dbwriter *w)
+{
+    p->writer = w;
 }
 
 void dbpool_release(struct dbpool *p, struct dbc *c)

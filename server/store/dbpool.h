@@ -36,6 +36,12 @@ void dbpool_free(struct dbpool *p);
  */
 struct dbc *dbpool_acquire(struct dbpool *p, int wait_ms, char *err, size_t errlen);
 
+/*
+ * Makes every connection lent from now on send its db_write jobs to w (group
+ * commit, dbwriter.h); NULL: each commits on its own. Call before lending.
+ */
+void dbpool_set_writer(struct dbpool *p, struct dbwriter *w);
+
 /* Gives c back (rolling back a transaction somebody left open). */
 void dbpool_release(struct dbpool *p, struct dbc *c);
 

@@ -394,17 +394,54 @@ json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed)
     return one(c, id, 1, failed);
 }
 
-static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
-    "WHERE o.public = 1 AND (?1 = 0 OR (o.id IN (SELECT rowid FROM SpatialIndex WHERE "
-    "f_table_name = 'observations' AND f_geometry_column = 'geom' AND search_frame = "
-    "BuildMbr(?2, ?3, ?4, ?5, 4326)) AND o.lon BETWEEN ?2 AND ?4 AND o.lat BETWEEN ?3 AND ?5)) "
-    "AND (?6 IS NULL OR o.category IN (SELECT value FROM json_each(?6))) "
-    "AND (?7 IS NULL OR o.observed_at >= ?7) AND (?8 IS NULL OR o.observed_at < ?8) "
-    "AND (?9 = 0 OR o.id < ?9) ORDER BY o.id DESC LIMIT ?10";
+/*
+ * The public list, newest first, in pages after a keyset cursor (?9: ids
+ * below it), by one of two plans chosen per request (obs_store_public_list):
+ * - walking the ids down (the primary key, or observations_public), testing
+ *   each row: right without a bbox or with a bbox that holds many points, where
+ *   most rows pass and the LIMIT ends the walk after a few pages' worth;
+ * - the bbox's candidates from the R*Tree, then sorted: right for a bbox that
+ *   holds few points, where the walk would pass over nearly every row.
+ * Either way page 1000 costs what page 1 costs: no OFFSET, no count.
+ */
+#define PUBLIC_LIST_REST                                                                           \
+    "AND (?6 IS NULL OR o.category IN (SELECT value FROM json_each(?6))) "                         \
+    "AND (?7 IS NULL OR o.observed_at >= ?7) AND (?8 IS NULL OR o.observed_at < ?8) "              \
+    "AND o.id < ?9 ORDER BY o.id DESC LIMIT ?10"
+static const char SQL_PUBLIC_LIST[] =
+    PUBLIC_SELECT PUBLIC_FROM "WHERE o.public = 1 AND (?1 = 0 OR (o.lon BETWEEN ?2 AND ?4 AND "
+                              "o.lat BETWEEN ?3 AND ?5)) " PUBLIC_LIST_REST;
+/* The R*Tree keeps 32-bit floats rounded outward: overlap tests, then the exact box. */
+#define OBS_RTREE_BOX "xmax >= ?2 AND xmin <= ?4 AND ymax >= ?3 AND ymin <= ?5"
+static const char SQL_PUBLIC_LIST_RTREE[] =
+    PUBLIC_SELECT "FROM (SELECT pkid FROM idx_observations_geom WHERE " OBS_RTREE_BOX ") g "
+                  "CROSS JOIN observations o ON o.id = g.pkid "
+                  "LEFT JOIN walks w ON w.id = o.walk_id LEFT JOIN areas a ON a.id = o.area_id "
+                  "WHERE o.public = 1 AND ?1 = 1 AND o.lon BETWEEN ?2 AND ?4 AND "
+                  "o.lat BETWEEN ?3 AND ?5 " PUBLIC_LIST_REST;
+/* Whether a bbox holds at least ?6 points (counting stops there). */
+static const char SQL_BBOX_DENSE[] = "SELECT count(*) >= ?6 FROM (SELECT 1 FROM "
+                                     "idx_observations_geom WHERE " OBS_RTREE_BOX " LIMIT ?6)";
 
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
 {
-    sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_LIST);
+    const char *sql = SQL_PUBLIC_LIST;
+    if (f->has_bbox) {
+        sqlite3_stmt *d = db_stmt(c, SQL_BBOX_DENSE);
+        if (!d)
+            return NULL;
+        for (int i = 0; i < 4; i++)
+            sqlite3_bind_double(d, 2 + i, f->bbox[i]);
+        sqlite3_bind_int(d, 6, f->dense_bbox_points > 0 ? f->dense_bbox_points : 1);
+        int rc = sqlite3_step(d);
+        int dense = rc == SQLITE_ROW && sqlite3_column_int(d, 0);
+        db_done(d);
+        if (rc != SQLITE_ROW)
+            return NULL;
+        if (!dense)
+            sql = SQL_PUBLIC_LIST_RTREE;
+    }
+    sqlite3_stmt *st = db_stmt(c, sql);
     if (!st)
         return NULL;
     sqlite3_bind_int(st, 1, f->has_bbox);
@@ -413,7 +450,7 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
     db_bind_text_or_null(st, 6, f->categories);
     db_bind_text_or_null(st, 7, f->since);
     db_bind_text_or_null(st, 8, f->until);
-    sqlite3_bind_int64(st, 9, f->before_id);
+    sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
     json_t *arr = json_array();
     int rc;

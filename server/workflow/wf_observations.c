@@ -41,22 +41,83 @@ static int issue_upload_token(struct dbc *c, const struct config *cfg, int64_t i
     return photo_store_token_insert(c, id, hash, now + cfg->upload_token_seconds, now);
 }
 
-/* A repeated filing: the observation is there; only a new upload token is made. */
-static int answer_repeat(struct dbc *c, const struct config *cfg, int64_t id, char *token,
-                         struct wf_error *err)
+/* What filing an observation hands the writer (wf_write): everything checked
+ * and computed before, the writes and the answer. */
+struct file_job {
+    const struct config *cfg;
+    const struct wf_obs_input *in;
+    struct obs_row *o; /* NULL: only a new upload token for id (a repeat) */
+    char *upload_token;
+    struct wf_error *err;
+    int64_t id;
+    int repeat;
+};
+
+/* The upload token of a job, inside its transaction. 0 or -1 with j->err. */
+static int job_token(struct dbc *c, struct file_job *j)
 {
-    if (!token)
+    if (!j->upload_token)
         return 0;
-    if (wf_begin(c, err) != 0)
-        return -1;
-    int rc = issue_upload_token(c, cfg, id, token);
-    if (rc == -2) {
-        db_rollback(c);
-        return wf_fail(err, ERR_INTERNAL, NULL, "no randomness for an upload token");
-    }
+    int rc = issue_upload_token(c, j->cfg, j->id, j->upload_token);
+    if (rc == -2)
+        return wf_fail(j->err, ERR_INTERNAL, NULL, "no randomness for an upload token");
     if (rc != 0)
-        return wf_fail_db(c, err, "the upload token could not be stored");
-    return wf_commit(c, err, "the upload token could not be stored");
+        return wf_job_fail_db(c, j->err, "the upload token could not be stored");
+    return 0;
+}
+
+/* The writes of filing one observation (a db_job_fn): the observation, its
+ * walk item, reporter, case (routed in the same transaction), upload token and
+ * statistics. A client_id filed already (a retry that raced its first try,
+ * perhaps in the same batch) stores nothing new but a token: j->repeat. */
+static int file_job_run(struct dbc *c, void *arg)
+{
+    struct file_job *j = arg;
+    const struct wf_obs_input *in = j->in;
+    struct wf_error *err = j->err;
+    if (!j->o)
+        return job_token(c, j);
+    int ins = obs_store_insert(c, j->o, &j->id);
+    if (ins == 1) {
+        int64_t existing = obs_store_id_by_client(c, j->o->client_id);
+        if (existing <= 0)
+            return wf_job_fail_db(c, err, "the observation could not be read");
+        j->id = existing;
+        j->repeat = 1;
+        return job_token(c, j);
+    }
+    if (ins != 0)
+        return wf_job_fail_db(c, err, "the observation could not be stored");
+    int64_t walk_id = j->o->walk_id;
+    if (walk_id > 0 && in->walk_group > 0) {
+        int g = walk_store_group_of(c, walk_id, in->walk_group);
+        if (g < 0)
+            return wf_job_fail_db(c, err, "the walk group could not be checked");
+        if (!g)
+            return wf_fail(err, ERR_INVALID_FORMAT, "walk_group", "no such group on this walk");
+    }
+    /* A report filed on a walk is one of its protocol items, in the same transaction. */
+    if (walk_id > 0 && walk_store_add_item(c, walk_id, j->id, in->walk_group) != 0)
+        return wf_job_fail_db(c, err, "the observation could not be stored");
+    /* The observation becomes a case in the same transaction: routed, or unrouted. */
+    if (wf_case_open_in_tx(c, j->cfg, j->id, in->category, in->lon, in->lat, j->o->area_id,
+                           j->o->created_at) != 0)
+        return wf_job_fail_db(c, err, "the observation could not be stored");
+    /* The reporter after the case: the routing at filing is the status the filer's
+     * answer already shows, so it is no change to write home about (follow-up). */
+    if ((in->name || in->email || in->phone) &&
+        obs_store_insert_reporter(c, j->id, in->name, in->email, in->phone,
+                                  in->follow_up && in->email && *in->email, in->lang) != 0)
+        return wf_job_fail_db(c, err, "the observation could not be stored");
+    if (job_token(c, j) != 0)
+        return -1;
+    /* ... and is counted in the statistics in the same transaction (a walk's report
+     * counts as the walk's, whoever typed it in). */
+    struct stats_cells cells = {j->cfg->hotspot_cells_m, j->cfg->hotspot_cells};
+    const char *source = in->by_staff && !walk_id ? STATS_SOURCE_STAFF : NULL;
+    if (stats_store_observation_sync(c, j->id, source, &cells) != 0)
+        return wf_job_fail_db(c, err, "the observation could not be stored");
+    return 0;
 }
 
 int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf_obs_input *in,
@@ -68,14 +129,22 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
         client_id[n] = (char)tolower((unsigned char)in->client_id[n]);
     client_id[n] = '\0';
     *repeat = 0;
+    struct file_job job = {cfg, in, NULL, upload_token, err, 0, 0};
 
+    /* The checks read on the caller's connection, outside the write: the
+     * writer only writes (and repeats the one check a race could change,
+     * client_id, by the UNIQUE constraint). */
     int64_t existing = obs_store_id_by_client(c, client_id);
     if (existing < 0)
         return wf_fail_db(c, err, "the observation could not be checked");
     if (existing > 0) {
+        /* A repeated filing: the observation is there; only a new upload token is made. */
         *id = existing;
         *repeat = 1;
-        return answer_repeat(c, cfg, existing, upload_token, err);
+        if (!upload_token)
+            return 0;
+        job.id = existing;
+        return wf_write(c, cfg, file_job_run, &job, err, "the upload token could not be stored");
     }
     int active = catalog_store_category_active(c, in->category);
     if (active < 0)
@@ -127,94 +196,67 @@ int wf_observation_file(struct dbc *c, const struct config *cfg, const struct wf
     if (o.area_id < 0)
         return wf_fail_db(c, err, "the area could not be found");
 
-    if (wf_begin(c, err) != 0)
+    job.o = &o;
+    if (wf_write(c, cfg, file_job_run, &job, err, "the observation could not be stored") != 0)
         return -1;
-    int ins = obs_store_insert(c, &o, id);
-    if (ins == 1) {
-        /* Another request with the same client_id won the race. */
-        db_rollback(c);
-        existing = obs_store_id_by_client(c, client_id);
-        if (existing <= 0)
-            return wf_fail_db(c, err, "the observation could not be read");
-        *id = existing;
-        *repeat = 1;
-        return answer_repeat(c, cfg, existing, upload_token, err);
-    }
-    if (ins != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
-    if (walk_id > 0 && in->walk_group > 0) {
-        int g = walk_store_group_of(c, walk_id, in->walk_group);
-        if (g < 0)
-            return wf_fail_db(c, err, "the walk group could not be checked");
-        if (!g) {
-            db_rollback(c);
-            return wf_fail(err, ERR_INVALID_FORMAT, "walk_group", "no such group on this walk");
-        }
-    }
-    /* A report filed on a walk is one of its protocol items, in the same transaction. */
-    if (walk_id > 0 && walk_store_add_item(c, walk_id, *id, in->walk_group) != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
-    /* The observation becomes a case in the same transaction: routed, or unrouted. */
-    if (wf_case_open_in_tx(c, cfg, *id, in->category, in->lon, in->lat, o.area_id, created) != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
-    /* The reporter after the case: the routing at filing is the status the filer's
-     * answer already shows, so it is no change to write home about (follow-up). */
-    if ((in->name || in->email || in->phone) &&
-        obs_store_insert_reporter(c, *id, in->name, in->email, in->phone,
-                                  in->follow_up && in->email && *in->email, in->lang) != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
-    if (upload_token) {
-        int t = issue_upload_token(c, cfg, *id, upload_token);
-        if (t == -2) {
-            db_rollback(c);
-            return wf_fail(err, ERR_INTERNAL, NULL, "no randomness for an upload token");
-        }
-        if (t != 0)
-            return wf_fail_db(c, err, "the observation could not be stored");
-    }
-    /* ... and is counted in the statistics in the same transaction (a walk's report
-     * counts as the walk's, whoever typed it in). */
-    struct stats_cells cells = {cfg->hotspot_cells_m, cfg->hotspot_cells};
-    const char *source = in->by_staff && !walk_id ? STATS_SOURCE_STAFF : NULL;
-    if (stats_store_observation_sync(c, *id, source, &cells) != 0)
-        return wf_fail_db(c, err, "the observation could not be stored");
-    return wf_commit(c, err, "the observation could not be stored");
+    *id = job.id;
+    *repeat = job.repeat;
+    return 0;
+}
+
+/* "Me too" as a job (db_job_fn): the visibility check, the per-address cap
+ * and the insert in one transaction. */
+struct support_job {
+    const struct config *cfg;
+    int64_t id;
+    const char *client_id, *address;
+    int added;
+    int64_t count;
+    struct wf_error *err;
+};
+
+static int support_job_run(struct dbc *c, void *arg)
+{
+    struct support_job *j = arg;
+    char key[CRYPTO_SHA256_HEX + 8], address_key[CRYPTO_SHA256_HEX];
+    struct obs_moderation m;
+    int exists = obs_store_moderation(c, j->id, &m);
+    if (exists < 0)
+        return wf_job_fail_db(c, j->err, "the support could not be stored");
+    if (!exists || !m.public_)
+        return wf_fail(j->err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)j->id);
+    /* Only the address's keyed hash is stored: enough to count, useless to read. */
+    if (obs_store_address_key(c, key, sizeof key) != 0 ||
+        crypto_hmac_sha256_hex(key, j->address, strlen(j->address), address_key) != 0)
+        return wf_job_fail_db(c, j->err, "the support could not be stored");
+    int already = obs_store_has_support(c, j->id, j->client_id);
+    int64_t from_address = already == 0 ? obs_store_supports_from(c, j->id, address_key) : 0;
+    if (already < 0 || from_address < 0)
+        return wf_job_fail_db(c, j->err, "the support could not be stored");
+    if (!already && from_address < j->cfg->supports_per_address_max &&
+        obs_store_add_support(c, j->id, j->client_id, address_key, &j->added) != 0)
+        return wf_job_fail_db(c, j->err, "the support could not be stored");
+    if ((j->count = obs_store_support_count(c, j->id)) < 0)
+        return wf_job_fail_db(c, j->err, "the support could not be stored");
+    return 0;
 }
 
 int wf_observation_support(struct dbc *c, const struct config *cfg, int64_t id,
                            const char *client_id, const char *address, int *added, int64_t *count,
                            struct wf_error *err)
 {
-    char lower[40], key[CRYPTO_SHA256_HEX + 8], address_key[CRYPTO_SHA256_HEX];
+    char lower[40];
     size_t n = 0;
     for (; client_id[n] && n + 1 < sizeof lower; n++)
         lower[n] = (char)tolower((unsigned char)client_id[n]);
     lower[n] = '\0';
     *added = 0;
-    if (wf_begin(c, err) != 0)
+    struct support_job job = {cfg, id, lower, address, 0, 0, err};
+    if (wf_write(c, cfg, support_job_run, &job, err, "the support could not be stored") != 0)
         return -1;
-    struct obs_moderation m;
-    int exists = obs_store_moderation(c, id, &m);
-    if (exists < 0)
-        return wf_fail_db(c, err, "the support could not be stored");
-    if (!exists || !m.public_) {
-        db_rollback(c);
-        return wf_fail(err, ERR_NOT_FOUND, NULL, "no observation %lld", (long long)id);
-    }
-    /* Only the address's keyed hash is stored: enough to count, useless to read. */
-    if (obs_store_address_key(c, key, sizeof key) != 0 ||
-        crypto_hmac_sha256_hex(key, address, strlen(address), address_key) != 0)
-        return wf_fail_db(c, err, "the support could not be stored");
-    int already = obs_store_has_support(c, id, lower);
-    int64_t from_address = already == 0 ? obs_store_supports_from(c, id, address_key) : 0;
-    if (already < 0 || from_address < 0)
-        return wf_fail_db(c, err, "the support could not be stored");
-    if (!already && from_address < cfg->supports_per_address_max &&
-        obs_store_add_support(c, id, lower, address_key, added) != 0)
-        return wf_fail_db(c, err, "the support could not be stored");
-    if ((*count = obs_store_support_count(c, id)) < 0)
-        return wf_fail_db(c, err, "the support could not be stored");
-    return wf_commit(c, err, "the support could not be stored");
+    *added = job.added;
+    *count = job.count;
+    return 0;
 }
 
 /* ---- photos -------------------------------------------------------------- */
@@ -266,6 +308,39 @@ static int write_file_atomic(const char *path, const unsigned char *data, size_t
         errno = why;
         return -1;
     }
+    return 0;
+}
+
+/* A photo's record as a job (db_job_fn): the per-observation limit again,
+ * inside the write lock (parallel uploads cannot pass it), and the insert. */
+struct photo_job {
+    const struct config *cfg;
+    const struct photo_row *p;
+    json_t *existing; /* a repeat: the photo stored under the same key (caller owns) */
+    int repeat;
+    struct wf_error *err;
+};
+
+static int photo_job_run(struct dbc *c, void *arg)
+{
+    struct photo_job *j = arg;
+    int count = photo_store_count(c, j->p->observation_id);
+    if (count < 0)
+        return wf_job_fail_db(c, j->err, "the photo could not be stored");
+    if (count >= j->cfg->max_photos_per_observation)
+        return wf_fail(j->err, ERR_OUT_OF_RANGE, NULL, "an observation has at most %d photos",
+                       j->cfg->max_photos_per_observation);
+    int ins = photo_store_insert(c, j->p);
+    if (ins == 1) {
+        json_decref(j->existing);
+        j->existing = photo_store_by_key(c, j->p->observation_id, j->p->client_key);
+        if (!j->existing)
+            return wf_fail(j->err, ERR_STORAGE_FAILED, NULL, "the photo could not be read back");
+        j->repeat = 1;
+        return 0;
+    }
+    if (ins != 0)
+        return wf_job_fail_db(c, j->err, "the photo could not be stored");
     return 0;
 }
 
@@ -350,20 +425,6 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
         goto out;
     }
     files = 1;
-    if (wf_begin(c, err) != 0)
-        goto out;
-    /* The limit again, inside the write lock: parallel uploads cannot pass it. */
-    count = photo_store_count(c, obs);
-    if (count < 0) {
-        wf_fail_db(c, err, "the photo could not be stored");
-        goto out;
-    }
-    if (count >= cfg->max_photos_per_observation) {
-        db_rollback(c);
-        wf_fail(err, ERR_OUT_OF_RANGE, NULL, "an observation has at most %d photos",
-                cfg->max_photos_per_observation);
-        goto out;
-    }
     struct photo_row p = {id,
                           obs,
                           full.width,
@@ -372,25 +433,18 @@ int wf_photo_add(struct dbc *c, const struct config *cfg, int64_t obs, const cha
                           (int64_t)thumb.len,
                           key,
                           !cfg->moderation_pre};
-    int ins = photo_store_insert(c, &p);
-    if (ins == 1) {
+    struct photo_job job = {cfg, &p, NULL, 0, err};
+    if (wf_write(c, cfg, photo_job_run, &job, err, "the photo could not be stored") != 0) {
+        json_decref(job.existing); /* found, then its transaction failed */
+        goto out;
+    }
+    if (job.repeat) {
         /* The same upload raced in on another connection: answer with that one. */
-        db_rollback(c);
-        *photo = photo_store_by_key(c, obs, key);
-        if (*photo) {
-            *repeat = 1;
-            rc = 0;
-        } else {
-            wf_fail(err, ERR_STORAGE_FAILED, NULL, "the photo could not be read back");
-        }
+        *photo = job.existing;
+        *repeat = 1;
+        rc = 0;
         goto out;
     }
-    if (ins != 0) {
-        wf_fail_db(c, err, "the photo could not be stored");
-        goto out;
-    }
-    if (wf_commit(c, err, "the photo could not be stored") != 0)
-        goto out;
     *photo = photo_store_json(id, full.width, full.height);
     files = 0; /* committed: the files are the photo's now */
     rc = 0;

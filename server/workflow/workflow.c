@@ -67,3 +67,28 @@ int wf_commit(struct dbc *c, struct wf_error *err, const char *what)
         return 0;
     return wf_fail_db(c, err, what);
 }
+
+int wf_job_fail_db(struct dbc *c, struct wf_error *err, const char *what)
+{
+    const char *why = db_failure_text(c);
+    enum err_code code = db_failure(c);
+    if (code == ERR_UNAVAILABLE)
+        return wf_fail(err, code, NULL, "%s: the database is busy, try again shortly", what);
+    return wf_fail(err, code, NULL, "%s: %s; nothing was stored, try again later", what, why);
+}
+
+int wf_write(struct dbc *c, const struct config *cfg, db_job_fn job, void *ctx,
+             struct wf_error *err, const char *what)
+{
+    struct db_write_failure f = {ERR_UNAVAILABLE, NULL};
+    int rc = db_write(c, job, ctx, cfg->db_busy_timeout_ms, &f);
+    if (rc == 0)
+        return 0;
+    if (rc == 1)
+        return -1; /* the job filled *err */
+    if (f.code == ERR_UNAVAILABLE)
+        return wf_fail(err, f.code, NULL, "%s: %s, try again shortly", what,
+                       f.text ? f.text : "the database is busy");
+    return wf_fail(err, f.code, NULL, "%s: %s; nothing was stored, try again later", what,
+                   f.text ? f.text : "the database failed");
+}

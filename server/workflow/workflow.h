@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "dbwriter.h"
 #include "errors.h"
 
 /* Staff roles. A route's roles mask says who may call it; 0 = anyone. */
@@ -80,5 +81,27 @@ int wf_commit(struct dbc *c, struct wf_error *err, const char *what);
 
 /* Opens c's write transaction; on failure fills *err (busy: 503). 0 or -1. */
 int wf_begin(struct dbc *c, struct wf_error *err);
+
+/*
+ * GROUP COMMIT (dbwriter.h). A workflow action whose writes are short and
+ * depend only on what it can check inside them may hand them to wf_write as
+ * a job instead of opening a transaction itself: the job runs in a SAVEPOINT
+ * of a transaction shared with other requests' jobs, on a connection that is
+ * not the caller's. So a job never begins, commits or rolls back; on a
+ * database failure it fills its error with wf_job_fail_db and returns -1.
+ * Its reads that decide the write are done inside the job.
+ */
+
+/* Fills *err from db_failure(c) like wf_fail_db, without rolling back (the
+ * writer rolls the job's savepoint back). Returns -1. */
+int wf_job_fail_db(struct dbc *c, struct wf_error *err, const char *what);
+
+/*
+ * Runs job(conn, ctx) durably (db_write: through c's writer, or on c). 0 when
+ * it committed; -1 with *err filled when the job failed (it filled *err
+ * itself) or the database did (busy: ERR_UNAVAILABLE; message from what).
+ */
+int wf_write(struct dbc *c, const struct config *cfg, db_job_fn job, void *ctx,
+             struct wf_error *err, const char *what);
 
 #endif

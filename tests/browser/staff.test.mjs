@@ -146,3 +146,24 @@ test("the admin pages pass axe and a routing rule can be drawn", async () => {
   });
   await page.screenshot({ path: path.join(ARTIFACTS, "staff-3-rules.png"), fullPage: true });
 });
+
+test("the queue pages forward and back by its cursors", async () => {
+  const ids = [];
+  for (let i = 0; i < 30; i++) ids.push(await file({ category: "litter", description: `sidbyte ${i}` }));
+  await page.goto(srv.base + "/staff#/queue?_=1&q=sidbyte&sort=created");
+  await page.getByRole("link", { name: `#${ids[0]}`, exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: `#${ids[25]}`, exact: true }).count(), 0);
+  assert.equal(await page.getByRole("button", { name: "Föregående" }).count(), 0);
+  const pager = page.getByRole("navigation", { name: "Ärenden" });
+  await pager.getByRole("button", { name: "Nästa" }).click();
+  await page.getByRole("link", { name: `#${ids[25]}`, exact: true }).waitFor();
+  await page.getByRole("link", { name: `#${ids[29]}`, exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: `#${ids[0]}`, exact: true }).count(), 0);
+  assert.equal(await pager.getByRole("button", { name: "Nästa" }).count(), 0); // the last page
+  assert.ok(!/cursor=\d+(&|$)/.test(page.url()), page.url()); // a keyset cursor, not an offset
+  const v = await axe(page);
+  assert.equal(v.length, 0, report(v));
+  await pager.getByRole("button", { name: "Föregående" }).click();
+  await page.getByRole("link", { name: `#${ids[0]}`, exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: `#${ids[25]}`, exact: true }).count(), 0);
+});

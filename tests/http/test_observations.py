@@ -170,10 +170,14 @@ class ObservationApi(unittest.TestCase):
     def test_list_rejects_bad_parameters(self):
         for q, field in [("bbox=1,2,3", "bbox"), ("bbox=13,57,12,58", "bbox"), ("limit=0", "limit"),
                          ("limit=100000", "limit"), ("since=yesterday", "since"),
-                         ("cursor=xyz", "cursor"), ("category=DROP%20TABLE", "category")]:
+                         ("category=DROP%20TABLE", "category")]:
             r = self.srv.request("GET", "/api/v1/observations?" + q)
             self.assertEqual(r.status, 422, (q, r))
             self.assertEqual(r.json()["error"]["field"], field, q)
+        for q in ("cursor=xyz", "cursor=0", "cursor=-5", "cursor=1.5"):  # not one we gave out
+            r = self.srv.request("GET", "/api/v1/observations?" + q)
+            self.assertEqual(r.status, 400, (q, r))
+            self.assertEqual(r.json()["error"]["field"], "cursor", q)
 
     def test_reference_endpoints(self):
         cats = self.srv.request("GET", "/api/v1/categories").json()["categories"]

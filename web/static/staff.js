@@ -127,6 +127,9 @@ function queueParams() {
   return q;
 }
 
+/* The cursors of the queue pages before this one, for "previous" (see renderQueueTable). */
+var queueTrail = [];
+
 function showQueue() {
   var q = queueParams();
   main.textContent = "";
@@ -149,6 +152,7 @@ function showQueue() {
     p.set("_", "1");
     [stateSel, unitSel, catSel, areaSel, prioSel, walk, text, sortSel].forEach(function (c) { if (c.value) p.set(c.name, c.value); });
     if (overdue.checked) p.set("overdue", "1");
+    queueTrail = []; // new filters: page one
     location.hash = "#/queue?" + p.toString();
   } }, [field(t("state"), stateSel), field(t("unit"), unitSel), field(t("category"), catSel), field(t("area"), areaSel),
     field(t("priority"), prioSel), el("div", { className: "field toggle" }, [overdue, el("label", { for: "f-overdue", text: t("overdue_only") })]),
@@ -180,7 +184,7 @@ function showQueue() {
 
 function renderQueueTable(box, body, q, err) {
   box.textContent = "";
-  box.appendChild(el("p", { text: t("total", { n: body.total }) }));
+  box.appendChild(el("p", { text: t("total", { n: body.total_capped ? body.total + "+" : body.total }) }));
   if (!body.cases.length) { box.appendChild(el("p", { text: t("no_cases") })); return; }
   var canBulk = ctx.me.role === "admin" || ctx.me.role === "triage";
   var checks = [];
@@ -225,11 +229,13 @@ function renderQueueTable(box, body, q, err) {
       el("td", { className: "when" + (c.overdue ? " overdue" : "") }, [c.overdue ? "⚠ " + t("overdue") + " " : "", fmtDate(c.due_at)])]));
   });
   box.appendChild(el("table", { className: "cases" }, [el("thead", {}, [head]), tbody]));
-  var offset = Number(q.get("cursor") || 0), limit = QUEUE_PAGE_SIZE;
+  // Keyset paging: "next" is an opaque cursor; "previous" returns to the cursor this page
+  // was reached from (queueTrail), or to the first page after a reload.
+  var cursor = q.get("cursor") || "";
   var pager = el("nav", { className: "pager", "aria-label": t("queue_title") });
-  function go(cursor) { var p = new URLSearchParams(q.toString()); p.set("_", "1"); p.set("cursor", String(cursor)); location.hash = "#/queue?" + p.toString(); }
-  if (offset > 0) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("prev"), onclick: function () { go(Math.max(0, offset - limit)); } }));
-  if (body.next) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("next"), onclick: function () { go(body.next); } }));
+  function go(c) { var p = new URLSearchParams(q.toString()); p.set("_", "1"); if (c) p.set("cursor", c); else p.delete("cursor"); location.hash = "#/queue?" + p.toString(); }
+  if (cursor) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("prev"), onclick: function () { go(queueTrail.length ? queueTrail.pop() : ""); } }));
+  if (body.next) pager.appendChild(el("button", { type: "button", className: "secondary", text: t("next"), onclick: function () { queueTrail.push(cursor); go(body.next); } }));
   box.appendChild(pager);
 }
 

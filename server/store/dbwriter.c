@@ -1,0 +1,350 @@
+/*
+ * dbwriter — see dbwriter.h. Knows nothing of what the jobs write: the
+ * workflow decides that; this file only batches, isolates and commits.
+ */
+#define _GNU_SOURCE /* pthread_setname_np */
+#include "dbwriter.h"
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+/* One queued write; lives on the waiting caller's stack. */
+struct dbwriter_job {
+    db_job_fn fn;
+    void *ctx;
+    enum job_state state;
+    int result; /* as db_write returns */
+    struct db_write_failure fail;
+    struct dbwriter_job *next;
+};
+
+struct dbwriter {
+    pthread_mutex_t lock;
+    pthread_cond_t work; /* a job was queued, or stop was asked */
+    pthread_cond_t done; /* a batch finished */
+    struct dbwriter_job *head, *tail;
+    int queued;
+    int waiters; /* callers inside db_write: stop waits for them to leave */
+    int stopping;
+    int max_batch;
+    struct dbwriter_job **batch; /* max_batch slots, used by the writer thread only */
+    struct dbc c;                /* the writer thread's own connection */
+    pthread_t thread;
+    long commits, jobs;
+};
+
+/* Fills *f from the last failure on c (the SQLite reason, logged once). */
+static void failure_from(struct dbc *c, struct db_write_failure *f)
+{
+    f->text = db_failure_text(c);
+    f->code = db_failure(c);
+}
+
+/* Marks jobs b[from..to) that had succeeded as failed with f: their
+ * transaction did not commit. */
+static void fail_committed_ok(struct dbwriter_job **b, int from, int to,
+                              const struct db_write_failure *f)
+{
+    for (int j = from; j < to; j++)
+        if (b[j]->result == 0) {
+            b[j]->result = -1;
+            b[j]->fail = *f;
+        }
+}
+
+/* Runs n jobs in as few transactions as possible (one, unless SQLite itself
+ * dropped a transaction part-way) and fills in each job's result. */
+static void run_batch(struct dbwriter *w, struct dbwriter_job **b, int n)
+{
+    struct dbc *c = &w->c;
+    int i = 0;
+    while (i < n) {
+        if (db_begin(c) != 0) {
+            struct db_write_failure f;
+            failure_from(c, &f);
+            db_rollback(c);
+            for (; i < n; i++) {
+                b[i]->result = -1;
+                b[i]->fail = f;
+            }
+            return;
+        }
+        int first = i, lost = 0;
+        for (; i < n && !lost; i++) {
+            struct dbwriter_job *j = b[i];
+            if (sqlite3_exec(c->db, "SAVEPOINT job", NULL, NULL, NULL) != SQLITE_OK) {
+                j->result = -1;
+                failure_from(c, &j->fail);
+                db_rollback(c);
+                fail_committed_ok(b, first, i, &j->fail);
+                lost = 1;
+                continue;
+            }
+            int rc = j->fn(c, j->ctx);
+            if (sqlite3_get_autocommit(c->db)) {
+                /* SQLite rolled the whole transaction back (disk full, I/O
+                 * error): the jobs before this one are gone too. */
+                struct db_write_failure f;
+                failure_from(c, &f);
+                if (f.code != ERR_UNAVAILABLE)
+                    f.code = ERR_STORAGE_FAILED;
+                fail_committed_ok(b, first, i, &f);
+                j->result = rc ? 1 : -1;
+                j->fail = f;
+                lost = 1;
+                continue;
+            }
+            if (rc != 0) {
+                j->result = 1;
+                if (sqlite3_exec(c->db, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL) !=
+                    SQLITE_OK) {
+                    /* Cannot isolate it: drop the whole transaction. */
+                    struct db_write_failure f;
+                    failure_from(c, &f);
+                    db_rollback(c);
+                    fail_committed_ok(b, first, i, &f);
+                    lost = 1;
+                }
+                continue;
+            }
+            j->result = 0;
+            if (sqlite3_exec(c->db, "RELEASE job", NULL, NULL, NULL) != SQLITE_OK) {
+                j->result = -1;
+                failure_from(c, &j->fail);
+                db_rollback(c);
+                fail_committed_ok(b, first, i, &j->fail);
+                lost = 1;
+            }
+        }
+        if (lost)
+            continue; /* the rest start a transaction of their own */
+        if (db_commit(c) != 0) {
+            struct db_write_failure f;
+            failure_from(c, &f);
+            db_rollback(c);
+            fail_committed_ok(b, first, i, &f);
+            continue;
+        }
+        w->commits++;
+        w->jobs += i - first;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct dbwriter *w = arg;
+    pthread_setname_np(pthread_self(), "trygg-writer"); /* for top -H, perf, gdb */
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->work, &w->lock);
+        if (!w->head)
+            break; /* stopping, and the queue is drained */
+        int n = 0;
+        while (w->head && n < w->max_batch) {
+            struct dbwriter_job *j = w->head;
+            w->head = j->next;
+            j->state = JOB_RUNNING;
+            w->batch[n++] = j;
+        }
+        if (!w->head)
+            w->tail = NULL;
+        w->queued -= n;
+        pthread_mutex_unlock(&w->lock);
+        run_batch(w, w->batch, n);
+        pthread_mutex_lock(&w->lock);
+        for (int i = 0; i < n; i++)
+            w->batch[i]->state = JOB_DONE;
+        pthread_cond_broadcast(&w->done);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+struct dbwriter *dbwriter_start(const char *path, int max_batch, char *err, size_t errlen)
+{
+    struct dbwriter *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    w->max_batch = max_batch > 0 ? max_batch : 1;
+    w->batch = calloc((size_t)w->max_batch, sizeof *w->batch);
+    if (!w->batch) {
+        free(w);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (db_open(&w->c, path, 0, err, errlen) != 0) {
+        free(w->batch);
+        free(w);
+        return NULL;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, &attr);
+    pthread_condattr_destroy(&attr);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        pthread_cond_destroy(&w->work);
+        pthread_cond_destroy(&w->done);
+        pthread_mutex_destroy(&w->lock);
+        db_close(&w->c);
+        free(w->batch);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void dbwriter_stop(struct dbwriter *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    /* Every job is done; wait for their callers to leave the mutex and condition. */
+    pthread_mutex_lock(&w->lock);
+    while (w->waiters > 0)
+        pthread_cond_wait(&w->done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
+    pthread_mutex_destroy(&w->lock);
+    db_close(&w->c);
+    free(w->batch);
+    free(w);
+}
+
+void dbwriter_stats(struct dbwriter *w, long *commits, long *jobs)
+{
+    pthread_mutex_lock(&w->lock);
+    *commits = w->commits;
+    *jobs = w->jobs;
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* The job on c itself, in a transaction of its own. */
+static int write_here(struct dbc *c, db_job_fn fn, void *ctx, struct db_write_failure *f)
+{
+    if (db_begin(c) != 0) {
+        failure_from(c, f);
+        db_rollback(c);
+        return -1;
+    }
+    if (fn(c, ctx) != 0) {
+        db_rollback(c);
+        return 1;
+    }
+    if (db_commit(c) != 0) {
+        failure_from(c, f);
+        db_rollback(c);
+        return -1;
+    }
+    return 0;
+}
+
+static void unlink_job(struct dbwriter *w, struct dbwriter_job *job)
+{
+    struct dbwriter_job *prev = NULL;
+    for (struct dbwriter_job *j = w->head; j; prev = j, j = j->next) {
+        if (j != job)
+            continue;
+        if (prev)
+            prev->next = j->next;
+        else
+            w->head = j->next;
+        if (w->tail == j)
+            w->tail = prev;
+        w->queued--;
+        return;
+    }
+}
+
+/* A caller leaves db_write (lock held): the last one wakes a stopping dbwriter_stop. */
+static void leave(struct dbwriter *w)
+{
+    if (--w->waiters == 0 && w->stopping)
+        pthread_cond_broadcast(&w->done);
+}
+
+int db_write(struct dbc *c, db_job_fn fn, void *ctx, int wait_ms, struct db_write_failure *f)
+{
+    struct dbwriter *w = c->writer;
+    if (!w)
+        return write_here(c, fn, ctx, f);
+    struct dbwriter_job job = {fn, ctx, JOB_QUEUED, 0, {ERR_UNAVAILABLE, NULL}, NULL};
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += wait_ms / 1000;
+    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping || w->queued >= DBWRITER_MAX_QUEUE) {
+        pthread_mutex_unlock(&w->lock);
+        f->code = ERR_UNAVAILABLE;
+        f->text = w->stopping ? "the server is stopping" : "the database is busy";
+        return -1;
+    }
+    w->waiters++;
+    if (w->tail)
+        w->tail->next = &job;
+    else
+        w->head = &job;
+    w->tail = &job;
+    w->queued++;
+    pthread_cond_signal(&w->work);
+    while (job.state != JOB_DONE) {
+        if (job.state == JOB_RUNNING) {
+            /* Started: its outcome is coming (the writer's busy timeout bounds it). */
+            pthread_cond_wait(&w->done, &w->lock);
+            continue;
+        }
+        if (pthread_cond_timedwait(&w->done, &w->lock, &deadline) == ETIMEDOUT &&
+            job.state == JOB_QUEUED) {
+            unlink_job(w, &job);
+            leave(w);
+            pthread_mutex_unlock(&w->lock);
+            f->code = ERR_UNAVAILABLE;
+            f->text = "the database is busy";
+            return -1;
+        }
+    }
+    leave(w);
+    pthread_mutex_unlock(&w->lock);
+    if (job.result == -1)
+        *f = job.fail;
+    return job.result;
+}
+
+int dbwriter_queued(struct dbwriter *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int n = w->queued;
+    pthread_mutex_unlock(&w->lock);
+    return n;
+}
+
+int dbwriter_stopping(struct dbwriter *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int stopping = w->stopping;
+    pthread_mutex_unlock(&w->lock);
+    return stopping;
+}
