@@ -5,6 +5,7 @@
 #include "views.h"
 #include "case_store.h"
 #include "grid.h"
+#include "map_store.h"
 #include "photo_store.h"
 #include "unit_store.h"
 
@@ -104,13 +105,30 @@ json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, con
     return arr;
 }
 
-/* ---- clusters ---------------------------------------------------------------- */
+/* ---- clusters ----------------------------------------------------------------
+ *
+ * A cluster is one cell of the answer level A = zoom + 2 (4 x 4 cells per tile).
+ * From zoom 0 to MAP_FINEST_LEVEL - 2 the clusters are summed from map_cells
+ * (map_store.h) instead of points, exactly: the box is cut into the cells that
+ * lie wholly inside it, coarse in the middle and finer towards the edges (rings
+ * of finer levels), and only the points in the outermost ring of cells, which the
+ * box cuts, are read one by one through the spatial index. A period is summed from
+ * whole months, and the days at its edges that do not fill a month are read one
+ * by one through the observed_at index. Every point is thus counted once, in the
+ * cell its level-18 index (computed by SQL, as the triggers do) puts it in, so the
+ * clusters are those of the point scan (views_clusters_scan) to the last count.
+ * A box far larger than a screen at its zoom is clustered coarser
+ * (VIEWS_MAX_VIEW_CELLS) so that its cost stays bounded.
+ */
+
+#define VIEWS_MAX_VIEW_CELLS 65536   /* answer cells one box may span */
+#define VIEWS_MAX_STRIP_COLUMNS 2048 /* finest ring level: at most this many columns */
 
 struct cluster {
     int64_t ix, iy;
-    int64_t count, first_id;
+    int64_t count, sum_id;
     double sum_lon, sum_lat;
-    char first_status[16];
+    char status[16];
     json_t *categories; /* code -> count */
     int used;
 };
@@ -121,6 +139,10 @@ struct cluster_table {
     size_t cap, used;
     int zoom, truncated;
     int64_t total;
+    int shift; /* level-18 index >> shift = answer cell (aggregated path) */
+    /* the residual strip being read and the border cells (at the ring's finest level) */
+    int strip, fshift;
+    int64_t bx0, bx1, by0, by1;
 };
 
 static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy)
@@ -143,6 +165,27 @@ static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy
     }
 }
 
+/* Adds n observations of category with these sums to the cluster of cell ix, iy. */
+static void cluster_add(struct cluster_table *t, int64_t ix, int64_t iy, const char *category,
+                        int64_t n, double sum_lon, double sum_lat, int64_t sum_id,
+                        const char *status)
+{
+    struct cluster *cl = table_get(t, ix, iy);
+    if (!cl) {
+        t->truncated = 1;
+        return;
+    }
+    if (cl->count == 0 && status)
+        snprintf(cl->status, sizeof cl->status, "%s", status);
+    cl->count += n;
+    cl->sum_lon += sum_lon;
+    cl->sum_lat += sum_lat;
+    cl->sum_id += sum_id;
+    json_t *c = json_object_get(cl->categories, category);
+    json_object_set_new(cl->categories, category, json_integer(c ? json_integer_value(c) + n : n));
+    t->total += n;
+}
+
 static void add_point(void *ctx, int64_t id, double lon, double lat, const char *category,
                       const char *status)
 {
@@ -150,34 +193,273 @@ static void add_point(void *ctx, int64_t id, double lon, double lat, const char 
     int64_t ix, iy;
     if (grid_cell_index(lon, lat, t->zoom, VIEWS_CELLS_PER_TILE, &ix, &iy) != 0)
         return;
-    struct cluster *cl = table_get(t, ix, iy);
-    if (!cl) {
-        t->truncated = 1;
-        return;
-    }
-    if (cl->count == 0) {
-        cl->first_id = id;
-        snprintf(cl->first_status, sizeof cl->first_status, "%s", status ? status : "");
-    }
-    cl->count++;
-    cl->sum_lon += lon;
-    cl->sum_lat += lat;
-    json_t *n = json_object_get(cl->categories, category);
-    json_object_set_new(cl->categories, category, json_integer(n ? json_integer_value(n) + 1 : 1));
-    t->total++;
+    cluster_add(t, ix, iy, category, 1, lon, lat, id, status);
 }
 
-json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
+/* map_cell_fn: rows of level k arrive with t->shift set to k - A. */
+static void add_cell(void *ctx, int64_t cx, int64_t cy, const char *category, int64_t n,
+                     double sum_lon, double sum_lat, int64_t sum_id)
+{
+    struct cluster_table *t = ctx;
+    cluster_add(t, cx >> t->shift, cy >> t->shift, category, n, sum_lon, sum_lat, sum_id, NULL);
+}
+
+/* map_point_fn for the residual strips: strip 0 the top row of border cells, 1 the
+ * bottom row, 2 the left column, 3 the right one (without the rows' cells), 4 any
+ * point (the edges of a period). */
+static void add_residual(void *ctx, int64_t id, double lon, double lat, const char *category,
+                         int64_t cx18, int64_t cy18)
+{
+    struct cluster_table *t = ctx;
+    int64_t x = cx18 >> t->fshift, y = cy18 >> t->fshift;
+    int in_row = y == t->by0 || y == t->by1;
+    int take = t->strip == 4   ? 1
+               : t->strip == 0 ? y == t->by0
+               : t->strip == 1 ? y == t->by1 && t->by1 != t->by0
+               : in_row        ? 0
+               : t->strip == 2 ? x == t->bx0
+                               : x == t->bx1 && t->bx1 != t->bx0;
+    if (take)
+        cluster_add(t, cx18 >> t->shift, cy18 >> t->shift, category, 1, lon, lat, id, NULL);
+}
+
+static void set_status(void *ctx, int64_t id, const char *status)
+{
+    struct cluster_table *t = ctx;
+    for (size_t i = 0; i < t->cap; i++) {
+        struct cluster *cl = &t->slots[i];
+        if (cl->used && cl->count == 1 && cl->sum_id == id)
+            snprintf(cl->status, sizeof cl->status, "%s", status ? status : "");
+    }
+}
+
+struct rect {
+    int64_t x0, x1, y0, y1; /* inclusive; empty when x1 < x0 or y1 < y0 */
+};
+
+static int rect_empty(const struct rect *r)
+{
+    return r->x1 < r->x0 || r->y1 < r->y0;
+}
+
+/* Reads the cells of r at level into t (t->shift already set). */
+static int read_rect(struct dbc *c, struct cluster_table *t, int level, struct rect r,
+                     const char *statuses, const char *months[2], const char *categories)
+{
+    if (rect_empty(&r))
+        return 0;
+    struct map_cell_query q = {level,    r.x0,      r.x1,      r.y0,      r.y1,
+                               statuses, months[0], months[1], categories};
+    return map_store_cells(c, &q, add_cell, t);
+}
+
+/* 'YYYY-MM' plus delta months into out (cap >= 8). */
+static void month_add(const char *ym, int delta, char *out, size_t cap)
+{
+    int y = 0, m = 0;
+    for (int i = 0; i < 4; i++)
+        y = y * 10 + (ym[i] - '0');
+    m = (ym[5] - '0') * 10 + (ym[6] - '0') - 1 + delta;
+    y += m >= 0 ? m / 12 : -((11 - m) / 12);
+    m = ((m % 12) + 12) % 12;
+    snprintf(out, cap, "%04d-%02d", y, m + 1);
+}
+
+/* 1 when ts (RFC 3339 as stored) is the first second of its month. */
+static int month_start(const char *ts)
+{
+    return strlen(ts) >= 20 && strcmp(ts + 7, "-01T00:00:00Z") == 0;
+}
+
+/* The aggregated path. Returns 0, 1 when it cannot answer f (the caller scans
+ * points), or -1 on error. */
+static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
+                               struct cluster_table *t)
+{
+    int answer = t->zoom + 2;
+    if (answer > MAP_FINEST_LEVEL || f->areas || (f->statuses && (f->since || f->until)))
+        return 1;
+    int64_t X0, X1, Y0, Y1, dummy;
+    if (grid_cell_index(f->bbox[0], 0, MAP_FINEST_LEVEL, 1, &X0, &dummy) != 0 ||
+        grid_cell_index(f->bbox[2], 0, MAP_FINEST_LEVEL, 1, &X1, &dummy) != 0 ||
+        grid_cell_index(0, f->bbox[3], MAP_FINEST_LEVEL, 1, &dummy, &Y0) != 0 ||
+        grid_cell_index(0, f->bbox[1], MAP_FINEST_LEVEL, 1, &dummy, &Y1) != 0)
+        return 1;
+    /* A box much larger than a screen: coarser clusters, bounded work. */
+    while (answer > 2) {
+        int s = MAP_FINEST_LEVEL - answer;
+        if (((X1 >> s) - (X0 >> s) + 1) * ((Y1 >> s) - (Y0 >> s) + 1) <= VIEWS_MAX_VIEW_CELLS)
+            break;
+        answer--;
+    }
+    int start = answer < MAP_COARSEST_LEVEL ? MAP_COARSEST_LEVEL : answer + (answer & 1);
+    int finest = start;
+    while (finest + MAP_LEVEL_STEP <= MAP_FINEST_LEVEL) {
+        int s = MAP_FINEST_LEVEL - (finest + MAP_LEVEL_STEP);
+        if ((X1 >> s) - (X0 >> s) + 1 > VIEWS_MAX_STRIP_COLUMNS)
+            break;
+        finest += MAP_LEVEL_STEP;
+    }
+
+    /* The period: whole months from the cells, the rest point by point. */
+    char m0[8] = "", m1[8] = "", whole_from[24] = "", whole_to[24] = "";
+    const char *months[2] = {"", ""}, *statuses = f->statuses ? f->statuses : "[\"\"]";
+    const char *w_from = NULL, *w_to = NULL;
+    int edge_from = 0, edge_to = 0, whole = 1;
+    if (f->since || f->until) {
+        char first[32], last[32];
+        if (map_store_time_range(c, first, last, sizeof first) != 0)
+            return -1;
+        if (!first[0])
+            return 0; /* no observations at all */
+        if (f->since)
+            month_add(f->since, month_start(f->since) ? 0 : 1, m0, sizeof m0);
+        if (!f->since || strncmp(m0, first, 7) < 0)
+            snprintf(m0, sizeof m0, "%.7s", first);
+        if (f->until)
+            month_add(f->until, -1, m1, sizeof m1);
+        if (!f->until || strncmp(m1, last, 7) > 0)
+            snprintf(m1, sizeof m1, "%.7s", last);
+        if (strcmp(m0, m1) > 0) {
+            whole = 0;
+        } else {
+            statuses = "[\"*\"]";
+            months[0] = m0;
+            months[1] = m1;
+            snprintf(whole_from, sizeof whole_from, "%s-01T00:00:00Z", m0);
+            char next[8];
+            month_add(m1, 1, next, sizeof next);
+            snprintf(whole_to, sizeof whole_to, "%s-01T00:00:00Z", next);
+            w_from = f->since ? whole_from : NULL;
+            w_to = f->until ? whole_to : NULL;
+            edge_from = f->since && strcmp(f->since, whole_from) < 0;
+            edge_to = f->until && strcmp(whole_to, f->until) < 0;
+        }
+    }
+
+    if (whole) {
+        /* Cells wholly inside the box: inside the ring of border cells at level finest. */
+        int fs = MAP_FINEST_LEVEL - finest;
+        int64_t ax = ((X0 >> fs) + 1) << fs, bx = ((X1 >> fs) << fs) - 1;
+        int64_t ay = ((Y0 >> fs) + 1) << fs, by = ((Y1 >> fs) << fs) - 1;
+        struct rect prev = {0, -1, 0, -1};
+        for (int k = start; k <= finest; k += MAP_LEVEL_STEP) {
+            int s = MAP_FINEST_LEVEL - k;
+            struct rect r = {(ax + ((int64_t)1 << s) - 1) >> s, ((bx + 1) >> s) - 1,
+                             (ay + ((int64_t)1 << s) - 1) >> s, ((by + 1) >> s) - 1};
+            t->shift = k - answer;
+            if (rect_empty(&r)) {
+                prev = r;
+                continue;
+            }
+            if (rect_empty(&prev)) {
+                if (read_rect(c, t, k, r, statuses, months, f->categories) != 0)
+                    return -1;
+            } else {
+                struct rect p = {prev.x0 << MAP_LEVEL_STEP, ((prev.x1 + 1) << MAP_LEVEL_STEP) - 1,
+                                 prev.y0 << MAP_LEVEL_STEP, ((prev.y1 + 1) << MAP_LEVEL_STEP) - 1};
+                struct rect ring[4] = {{r.x0, r.x1, r.y0, p.y0 - 1},
+                                       {r.x0, r.x1, p.y1 + 1, r.y1},
+                                       {r.x0, p.x0 - 1, p.y0, p.y1},
+                                       {p.x1 + 1, r.x1, p.y0, p.y1}};
+                for (int i = 0; i < 4; i++)
+                    if (read_rect(c, t, k, ring[i], statuses, months, f->categories) != 0)
+                        return -1;
+            }
+            prev = r;
+        }
+        /* The border cells at level finest, point by point through the spatial index. */
+        t->shift = MAP_FINEST_LEVEL - answer;
+        t->fshift = fs;
+        t->bx0 = X0 >> fs;
+        t->bx1 = X1 >> fs;
+        t->by0 = Y0 >> fs;
+        t->by1 = Y1 >> fs;
+        double w, s_, e, n_, e2, n2, w2, s2;
+        grid_cell_bounds(t->bx0, t->by0, finest, 1, &w, &s_, &e, &n_);   /* top-left */
+        grid_cell_bounds(t->bx1, t->by1, finest, 1, &w2, &s2, &e2, &n2); /* bottom-right */
+        const double margin = 1e-6;
+        double frames[4][4] = {
+            {f->bbox[0], s_ - margin, f->bbox[2], f->bbox[3]},
+            {f->bbox[0], f->bbox[1], f->bbox[2], n2 + margin},
+            {f->bbox[0], f->bbox[1], e + margin, f->bbox[3]},
+            {w2 - margin, f->bbox[1], f->bbox[2], f->bbox[3]},
+        };
+        for (int i = 0; i < 4; i++) {
+            struct map_point_query q = {{f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3]},
+                                        frames[i],
+                                        f->categories,
+                                        f->statuses,
+                                        w_from,
+                                        w_to};
+            t->strip = i;
+            if (map_store_points(c, &q, add_residual, t) != 0)
+                return -1;
+        }
+    }
+    /* The days of the period that fill no whole month. */
+    t->strip = 4;
+    t->shift = MAP_FINEST_LEVEL - answer;
+    t->fshift = 0;
+    struct map_point_query q = {{f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3]},
+                                NULL,
+                                f->categories,
+                                f->statuses,
+                                NULL,
+                                NULL};
+    if (!whole) {
+        q.since = f->since;
+        q.until = f->until;
+        if (map_store_points(c, &q, add_residual, t) != 0)
+            return -1;
+    }
+    if (whole && edge_from) {
+        q.since = f->since;
+        q.until = whole_from;
+        if (map_store_points(c, &q, add_residual, t) != 0)
+            return -1;
+    }
+    if (whole && edge_to) {
+        q.since = whole_to;
+        q.until = f->until;
+        if (map_store_points(c, &q, add_residual, t) != 0)
+            return -1;
+    }
+    /* The state of each single observation shown: one statement. */
+    json_t *ids = json_array();
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].used && t->slots[i].count == 1)
+            json_array_append_new(ids, json_integer(t->slots[i].sum_id));
+    int rc = 0;
+    if (json_array_size(ids)) {
+        char *text = json_dumps(ids, JSON_COMPACT);
+        rc = text ? map_store_statuses(c, text, set_status, t) : -1;
+        free(text);
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static json_t *clusters(struct dbc *c, const struct obs_map_filter *f, int zoom, int scan)
 {
     struct cluster_table t = {calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
                               VIEWS_MAX_CLUSTERS * 2,
                               0,
                               zoom,
                               0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0,
                               0};
     if (!t.slots)
         return NULL;
-    int rc = obs_store_each_point(c, f, add_point, &t);
+    int rc = scan ? 1 : clusters_from_cells(c, f, &t);
+    if (rc == 1)
+        rc = obs_store_each_point(c, f, add_point, &t);
     json_t *arr = json_array();
     for (size_t i = 0; i < t.cap; i++) {
         struct cluster *cl = &t.slots[i];
@@ -187,8 +469,8 @@ json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
                               cl->sum_lat / (double)cl->count, "count", (json_int_t)cl->count,
                               "categories", cl->categories);
         if (cl->count == 1) {
-            json_object_set_new(o, "id", json_integer(cl->first_id));
-            json_object_set_new(o, "status", json_string(cl->first_status));
+            json_object_set_new(o, "id", json_integer(cl->sum_id));
+            json_object_set_new(o, "status", json_string(cl->status));
         }
         json_array_append_new(arr, o);
     }
@@ -199,6 +481,16 @@ json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
     }
     return json_pack("{s:i, s:I, s:b, s:o}", "zoom", zoom, "total", (json_int_t)t.total,
                      "truncated", t.truncated, "clusters", arr);
+}
+
+json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
+{
+    return clusters(c, f, zoom, 0);
+}
+
+json_t *views_clusters_scan(struct dbc *c, const struct obs_map_filter *f, int zoom)
+{
+    return clusters(c, f, zoom, 1);
 }
 
 /* ---- the staff view of a case -------------------------------------------------- */
