@@ -151,7 +151,9 @@ int map_store_rebuild(struct dbc *c, int64_t *points)
         db_exec(c->db, "DELETE FROM map_cells") != SQLITE_OK ||
         db_exec(c->db, SQL_REBUILD_POINTS) != SQLITE_OK)
         return -1;
-    *points = sqlite3_changes(c->db);
+    sqlite3_stmt *cnt = db_prepare(c->db, "SELECT count(*) FROM temp.map_rebuild_points");
+    *points = cnt && sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int64(cnt, 0) : 0;
+    sqlite3_finalize(cnt);
     /* One level at a time: each GROUP BY sorts at most three rows per point. */
     sqlite3_stmt *st = db_prepare(c->db, SQL_REBUILD_CELLS);
     int rc = st ? SQLITE_DONE : SQLITE_ERROR;
