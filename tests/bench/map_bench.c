@@ -196,7 +196,7 @@ static int set_triggers_aside(struct dbc *c, char *sql, size_t cap)
     sqlite3_finalize(st);
     for (int i = 0; i < n; i++) {
         char drop[160];
-        snprintf(drop, sizeof drop, "DROP TRIGGER %s", names[i]);
+        snprintf(drop, sizeof drop, "DROP TRIGGER %.127s", names[i]);
         if (db_exec(c->db, drop) != SQLITE_OK)
             return -1;
     }

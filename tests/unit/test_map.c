@@ -22,7 +22,7 @@
 static const char *const CATEGORIES[] = {"lighting", "litter", "graffiti", "path", "safe_place"};
 static const char *const STATES[] = {"new",      "acknowledged", "assigned", "in_progress",
                                      "resolved", "rejected",     "duplicate"};
-#define N_POINTS 2500
+#define N_POINTS 1500
 
 static unsigned rnd_state = 12345;
 static unsigned rnd(void)
@@ -161,7 +161,7 @@ static void compare(struct dbc *c, const struct obs_map_filter *f, int zoom, con
 static void compare_boxes(struct dbc *c, struct obs_map_filter *f, const char *what)
 {
     for (int zoom = 1; zoom <= 18; zoom++) {
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 2; k++) {
             double tile = 360.0 / (double)(1 << zoom);
             double w = tile * (3 + rnd() % 4), h = tile * 0.53 * (2 + rnd() % 3);
             double clon = 12.80 + 0.3 * rnd_unit(), clat = 57.65 + 0.15 * rnd_unit();
