@@ -107,22 +107,23 @@ json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, con
 
 /* ---- clusters ----------------------------------------------------------------
  *
- * A cluster is one cell of the answer level A = zoom + 2 (4 x 4 cells per tile).
- * From zoom 0 to MAP_FINEST_LEVEL - 2 the clusters are summed from map_cells
- * (map_store.h) instead of points, exactly: the box is cut into the cells that
- * lie wholly inside it, coarse in the middle and finer towards the edges (rings
- * of finer levels), and only the points in the outermost ring of cells, which the
- * box cuts, are read one by one through the spatial index. A period is summed from
- * whole months, and the days at its edges that do not fill a month are read one
- * by one through the observed_at index. Every point is thus counted once, in the
- * cell its level-18 index (computed by SQL, as the triggers do) puts it in, so the
- * clusters are those of the point scan (views_clusters_scan) to the last count.
- * A box far larger than a screen at its zoom is clustered coarser
- * (VIEWS_MAX_VIEW_CELLS) so that its cost stays bounded.
+ * A cluster is one cell of the answer level A = zoom + 2 (4 x 4 cells per tile),
+ * counted whole: the box asked for is widened to the cells of level A it touches,
+ * as a tiled map draws whole tiles, so a cluster on the edge of the screen says
+ * what its whole cell holds. Up to zoom MAP_FINEST_LEVEL - 2 the cells are summed
+ * from map_cells (map_store.h), never from points, so a city or the whole country
+ * costs about what a street does: one seek per column of cells. A period is summed
+ * from whole months, and the days at its edges that fill no month are read one by
+ * one through the observed_at index. Every point is counted in the cell its
+ * level-18 index (computed by SQL, as the triggers do) puts it in, so the clusters
+ * are those of the point scan over the widened box (views_clusters_scan) to the
+ * last count. A box far larger than a screen at its zoom is clustered coarser
+ * (VIEWS_MAX_VIEW_CELLS) so that its cost stays bounded. Closer than that, and
+ * for filters the cells do not hold (an area; a status within a period), the
+ * points of the widened box are read.
  */
 
-#define VIEWS_MAX_VIEW_CELLS 65536   /* answer cells one box may span */
-#define VIEWS_MAX_STRIP_COLUMNS 2048 /* finest ring level: at most this many columns */
+#define VIEWS_MAX_VIEW_CELLS 65536 /* answer cells one box may span */
 
 struct cluster {
     int64_t ix, iy;
@@ -139,10 +140,8 @@ struct cluster_table {
     size_t cap, used;
     int zoom, truncated;
     int64_t total;
-    int shift; /* level-18 index >> shift = answer cell (aggregated path) */
-    /* the residual strip being read and the border cells (at the ring's finest level) */
-    int strip, fshift;
-    int64_t bx0, bx1, by0, by1;
+    int answer; /* the answer level (clusters are its cells); > MAP_FINEST_LEVEL: zoom's */
+    int shift;  /* level-18 index >> shift = answer cell */
 };
 
 static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy)
@@ -191,8 +190,16 @@ static void add_point(void *ctx, int64_t id, double lon, double lat, const char 
 {
     struct cluster_table *t = ctx;
     int64_t ix, iy;
-    if (grid_cell_index(lon, lat, t->zoom, VIEWS_CELLS_PER_TILE, &ix, &iy) != 0)
-        return;
+    if (t->answer > MAP_FINEST_LEVEL) {
+        if (grid_cell_index(lon, lat, t->zoom, VIEWS_CELLS_PER_TILE, &ix, &iy) != 0)
+            return;
+    } else {
+        /* The level-18 cell, as the triggers compute it, shifted to the answer level. */
+        if (grid_cell_index(lon, lat, MAP_FINEST_LEVEL - 2, 4, &ix, &iy) != 0)
+            return;
+        ix >>= MAP_FINEST_LEVEL - t->answer;
+        iy >>= MAP_FINEST_LEVEL - t->answer;
+    }
     cluster_add(t, ix, iy, category, 1, lon, lat, id, status);
 }
 
@@ -204,23 +211,12 @@ static void add_cell(void *ctx, int64_t cx, int64_t cy, const char *category, in
     cluster_add(t, cx >> t->shift, cy >> t->shift, category, n, sum_lon, sum_lat, sum_id, NULL);
 }
 
-/* map_point_fn for the residual strips: strip 0 the top row of border cells, 1 the
- * bottom row, 2 the left column, 3 the right one (without the rows' cells), 4 any
- * point (the edges of a period). */
+/* map_point_fn for the days of a period that fill no whole month. */
 static void add_residual(void *ctx, int64_t id, double lon, double lat, const char *category,
                          int64_t cx18, int64_t cy18)
 {
     struct cluster_table *t = ctx;
-    int64_t x = cx18 >> t->fshift, y = cy18 >> t->fshift;
-    int in_row = y == t->by0 || y == t->by1;
-    int take = t->strip == 4   ? 1
-               : t->strip == 0 ? y == t->by0
-               : t->strip == 1 ? y == t->by1 && t->by1 != t->by0
-               : in_row        ? 0
-               : t->strip == 2 ? x == t->bx0
-                               : x == t->bx1 && t->bx1 != t->bx0;
-    if (take)
-        cluster_add(t, cx18 >> t->shift, cy18 >> t->shift, category, 1, lon, lat, id, NULL);
+    cluster_add(t, cx18 >> t->shift, cy18 >> t->shift, category, 1, lon, lat, id, NULL);
 }
 
 static void set_status(void *ctx, int64_t id, const char *status)
@@ -271,40 +267,47 @@ static int month_start(const char *ts)
     return strlen(ts) >= 20 && strcmp(ts + 7, "-01T00:00:00Z") == 0;
 }
 
-/* The aggregated path. Returns 0, 1 when it cannot answer f (the caller scans
- * points), or -1 on error. */
-static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
-                               struct cluster_table *t)
+/*
+ * The answer level for f's box at zoom: zoom + 2, coarser while the box spans
+ * more than VIEWS_MAX_VIEW_CELLS cells of it. Sets *x0..*y1 to the box's cells at
+ * that level. Returns the level, or -1 when the box has no cells.
+ */
+static int answer_level(const struct obs_map_filter *f, int zoom, int64_t *x0, int64_t *x1,
+                        int64_t *y0, int64_t *y1)
 {
-    int answer = t->zoom + 2;
-    if (answer > MAP_FINEST_LEVEL || f->areas || (f->statuses && (f->since || f->until)))
-        return 1;
-    int64_t X0, X1, Y0, Y1, dummy;
-    if (grid_cell_index(f->bbox[0], 0, MAP_FINEST_LEVEL, 1, &X0, &dummy) != 0 ||
-        grid_cell_index(f->bbox[2], 0, MAP_FINEST_LEVEL, 1, &X1, &dummy) != 0 ||
-        grid_cell_index(0, f->bbox[3], MAP_FINEST_LEVEL, 1, &dummy, &Y0) != 0 ||
-        grid_cell_index(0, f->bbox[1], MAP_FINEST_LEVEL, 1, &dummy, &Y1) != 0)
-        return 1;
-    /* A box much larger than a screen: coarser clusters, bounded work. */
+    int64_t X0, X1, Y0, Y1;
+    if (grid_cell_index(f->bbox[0], f->bbox[3], MAP_FINEST_LEVEL - 2, 4, &X0, &Y0) != 0 ||
+        grid_cell_index(f->bbox[2], f->bbox[1], MAP_FINEST_LEVEL - 2, 4, &X1, &Y1) != 0)
+        return -1;
+    int answer = zoom + 2;
     while (answer > 2) {
         int s = MAP_FINEST_LEVEL - answer;
         if (((X1 >> s) - (X0 >> s) + 1) * ((Y1 >> s) - (Y0 >> s) + 1) <= VIEWS_MAX_VIEW_CELLS)
             break;
         answer--;
     }
-    int start = answer < MAP_COARSEST_LEVEL ? MAP_COARSEST_LEVEL : answer + (answer & 1);
-    int finest = start;
-    while (finest + MAP_LEVEL_STEP <= MAP_FINEST_LEVEL) {
-        int s = MAP_FINEST_LEVEL - (finest + MAP_LEVEL_STEP);
-        if ((X1 >> s) - (X0 >> s) + 1 > VIEWS_MAX_STRIP_COLUMNS)
-            break;
-        finest += MAP_LEVEL_STEP;
-    }
+    int s = MAP_FINEST_LEVEL - answer;
+    *x0 = X0 >> s, *x1 = X1 >> s, *y0 = Y0 >> s, *y1 = Y1 >> s;
+    return answer;
+}
+
+/* The aggregated path over the cells x0..x1, y0..y1 of level t->answer (f's box
+ * already widened to them). Returns 0, 1 when it cannot answer f (the caller scans
+ * points), or -1 on error. */
+static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
+                               struct cluster_table *t, int64_t x0, int64_t x1, int64_t y0,
+                               int64_t y1)
+{
+    int answer = t->answer;
+    if (answer > MAP_FINEST_LEVEL || f->areas || (f->statuses && (f->since || f->until)))
+        return 1;
+    /* The stored level that holds the answer level's cells: the same or one finer. */
+    int level = answer < MAP_COARSEST_LEVEL ? MAP_COARSEST_LEVEL : answer + (answer & 1);
+    int up = level - answer;
 
     /* The period: whole months from the cells, the rest point by point. */
     char m0[8] = "", m1[8] = "", whole_from[24] = "", whole_to[24] = "";
     const char *months[2] = {"", ""}, *statuses = f->statuses ? f->statuses : "[\"\"]";
-    const char *w_from = NULL, *w_to = NULL;
     int edge_from = 0, edge_to = 0, whole = 1;
     if (f->since || f->until) {
         char first[32], last[32];
@@ -330,77 +333,19 @@ static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
             char next[8];
             month_add(m1, 1, next, sizeof next);
             snprintf(whole_to, sizeof whole_to, "%s-01T00:00:00Z", next);
-            w_from = f->since ? whole_from : NULL;
-            w_to = f->until ? whole_to : NULL;
             edge_from = f->since && strcmp(f->since, whole_from) < 0;
             edge_to = f->until && strcmp(whole_to, f->until) < 0;
         }
     }
-
+    t->shift = MAP_FINEST_LEVEL - answer;
     if (whole) {
-        /* Cells wholly inside the box: inside the ring of border cells at level finest. */
-        int fs = MAP_FINEST_LEVEL - finest;
-        int64_t ax = ((X0 >> fs) + 1) << fs, bx = ((X1 >> fs) << fs) - 1;
-        int64_t ay = ((Y0 >> fs) + 1) << fs, by = ((Y1 >> fs) << fs) - 1;
-        struct rect prev = {0, -1, 0, -1};
-        for (int k = start; k <= finest; k += MAP_LEVEL_STEP) {
-            int s = MAP_FINEST_LEVEL - k;
-            struct rect r = {(ax + ((int64_t)1 << s) - 1) >> s, ((bx + 1) >> s) - 1,
-                             (ay + ((int64_t)1 << s) - 1) >> s, ((by + 1) >> s) - 1};
-            t->shift = k - answer;
-            if (rect_empty(&r)) {
-                prev = r;
-                continue;
-            }
-            if (rect_empty(&prev)) {
-                if (read_rect(c, t, k, r, statuses, months, f->categories) != 0)
-                    return -1;
-            } else {
-                struct rect p = {prev.x0 << MAP_LEVEL_STEP, ((prev.x1 + 1) << MAP_LEVEL_STEP) - 1,
-                                 prev.y0 << MAP_LEVEL_STEP, ((prev.y1 + 1) << MAP_LEVEL_STEP) - 1};
-                struct rect ring[4] = {{r.x0, r.x1, r.y0, p.y0 - 1},
-                                       {r.x0, r.x1, p.y1 + 1, r.y1},
-                                       {r.x0, p.x0 - 1, p.y0, p.y1},
-                                       {p.x1 + 1, r.x1, p.y0, p.y1}};
-                for (int i = 0; i < 4; i++)
-                    if (read_rect(c, t, k, ring[i], statuses, months, f->categories) != 0)
-                        return -1;
-            }
-            prev = r;
-        }
-        /* The border cells at level finest, point by point through the spatial index. */
+        struct rect r = {x0 << up, ((x1 + 1) << up) - 1, y0 << up, ((y1 + 1) << up) - 1};
+        t->shift = up;
+        if (read_rect(c, t, level, r, statuses, months, f->categories) != 0)
+            return -1;
         t->shift = MAP_FINEST_LEVEL - answer;
-        t->fshift = fs;
-        t->bx0 = X0 >> fs;
-        t->bx1 = X1 >> fs;
-        t->by0 = Y0 >> fs;
-        t->by1 = Y1 >> fs;
-        double w, s_, e, n_, e2, n2, w2, s2;
-        grid_cell_bounds(t->bx0, t->by0, finest, 1, &w, &s_, &e, &n_);   /* top-left */
-        grid_cell_bounds(t->bx1, t->by1, finest, 1, &w2, &s2, &e2, &n2); /* bottom-right */
-        const double margin = 1e-6;
-        double frames[4][4] = {
-            {f->bbox[0], s_ - margin, f->bbox[2], f->bbox[3]},
-            {f->bbox[0], f->bbox[1], f->bbox[2], n2 + margin},
-            {f->bbox[0], f->bbox[1], e + margin, f->bbox[3]},
-            {w2 - margin, f->bbox[1], f->bbox[2], f->bbox[3]},
-        };
-        for (int i = 0; i < 4; i++) {
-            struct map_point_query q = {{f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3]},
-                                        frames[i],
-                                        f->categories,
-                                        f->statuses,
-                                        w_from,
-                                        w_to};
-            t->strip = i;
-            if (map_store_points(c, &q, add_residual, t) != 0)
-                return -1;
-        }
     }
     /* The days of the period that fill no whole month. */
-    t->strip = 4;
-    t->shift = MAP_FINEST_LEVEL - answer;
-    t->fshift = 0;
     struct map_point_query q = {{f->bbox[0], f->bbox[1], f->bbox[2], f->bbox[3]},
                                 NULL,
                                 f->categories,
@@ -442,24 +387,30 @@ static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
 
 static json_t *clusters(struct dbc *c, const struct obs_map_filter *f, int zoom, int scan)
 {
-    struct cluster_table t = {calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
-                              VIEWS_MAX_CLUSTERS * 2,
-                              0,
-                              zoom,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0};
+    struct cluster_table t = {.slots = calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
+                              .cap = VIEWS_MAX_CLUSTERS * 2};
     if (!t.slots)
         return NULL;
-    int rc = scan ? 1 : clusters_from_cells(c, f, &t);
+    t.zoom = zoom;
+    /* The box widened to the answer level's cells it touches (a hair inside their
+     * outer edges, so that a point on an edge stays in its own cell). */
+    struct obs_map_filter w = *f;
+    int64_t x0 = 0, x1 = -1, y0 = 0, y1 = -1;
+    int answer = answer_level(f, zoom, &x0, &x1, &y0, &y1);
+    t.answer = answer < 0 || answer > MAP_FINEST_LEVEL ? MAP_FINEST_LEVEL + 1 : answer;
+    if (t.answer <= MAP_FINEST_LEVEL) {
+        double west, south, east, north, e2, s2, w2, n2;
+        grid_cell_bounds(x0, y0, t.answer, 1, &west, &s2, &e2, &north);
+        grid_cell_bounds(x1, y1, t.answer, 1, &w2, &south, &east, &n2);
+        const double hair = 1e-9;
+        w.bbox[0] = west;
+        w.bbox[1] = south + hair;
+        w.bbox[2] = east - hair;
+        w.bbox[3] = north;
+    }
+    int rc = scan ? 1 : clusters_from_cells(c, &w, &t, x0, x1, y0, y1);
     if (rc == 1)
-        rc = obs_store_each_point(c, f, add_point, &t);
+        rc = obs_store_each_point(c, &w, add_point, &t);
     json_t *arr = json_array();
     for (size_t i = 0; i < t.cap; i++) {
         struct cluster *cl = &t.slots[i];

@@ -119,18 +119,35 @@ class PublicCaching(unittest.TestCase):
             self.assertIsNone(r.header("ETag"), path)
 
     def test_clusters_count_every_report_at_every_zoom(self):
+        # Clusters are whole cells of the zoom's grid (the box is widened to the cells it
+        # touches), so other tests' reports near the box may be counted too: count what
+        # was there before, then every one of the 40 must add exactly one at every zoom.
+        box = "13.0995,57.7995,13.1440,57.8060"
+        url = "/api/v1/map/clusters?category=path&zoom=%d&bbox=" + box
+        before = {z: self.srv.request("GET", url % z).json()["total"] for z in range(4, 19)}
         spots = [(13.10 + i * 0.0011, 57.80 + (i % 7) * 0.0009) for i in range(40)]
         for lon, lat in spots:
             self.assertEqual(self.srv.post_observation(lon=lon, lat=lat, category="path").status, 201)
-        box = "13.0995,57.7995,13.1440,57.8060"
         for zoom in range(4, 19):
-            r = self.srv.request("GET", "/api/v1/map/clusters?category=path&zoom=%d&bbox=%s" % (zoom, box))
+            r = self.srv.request("GET", url % zoom)
             self.assertEqual(r.status, 200, r)
             body = r.json()
-            self.assertEqual(body["total"], 40, zoom)
-            self.assertEqual(sum(c["count"] for c in body["clusters"]), 40, zoom)
-            self.assertEqual(sum(sum(c["categories"].values()) for c in body["clusters"]), 40)
+            self.assertEqual(body["total"], before[zoom] + 40, zoom)
+            self.assertEqual(sum(c["count"] for c in body["clusters"]), body["total"], zoom)
+            self.assertEqual(sum(sum(c["categories"].values()) for c in body["clusters"]), body["total"])
 
+    def test_a_cluster_is_its_whole_cell(self):
+        # Two reports in one level-12 cell (zoom 10): a box that cuts the cell between
+        # them still shows the cluster with both, as a tiled map would.
+        # Other tests' reports may share the cell: count before, then expect two more.
+        a, b = (12.9700, 57.7300), (12.9790, 57.7300)
+        box = "12.9650,57.7250,12.9745,57.7350"  # holds a, not b
+        url = "/api/v1/map/clusters?category=lighting&zoom=10&bbox=" + box
+        before = self.srv.request("GET", url).json()["total"]
+        for lon, lat in (a, b):
+            self.assertEqual(self.srv.post_observation(lon=lon, lat=lat, category="lighting").status, 201)
+        body = self.srv.request("GET", url).json()
+        self.assertEqual(body["total"], before + 2, body)
 
 if __name__ == "__main__":
     unittest.main()
