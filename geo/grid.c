@@ -38,6 +38,22 @@ void grid_cell_center(int64_t ix, int64_t iy, int zoom, int cells_per_tile, doub
     *lat = atan(sinh(merc_y)) / GRID_RAD;
 }
 
+/* The latitude of the northern edge of cell row iy. */
+static double row_top_lat(int64_t iy, double cells)
+{
+    return atan(sinh(GRID_PI * (1.0 - 2.0 * (double)iy / cells))) / GRID_RAD;
+}
+
+void grid_cell_bounds(int64_t ix, int64_t iy, int zoom, int cells_per_tile, double *minlon,
+                      double *minlat, double *maxlon, double *maxlat)
+{
+    double cells = ldexp((double)cells_per_tile, zoom);
+    *minlon = (double)ix / cells * 360.0 - 180.0;
+    *maxlon = (double)(ix + 1) / cells * 360.0 - 180.0;
+    *maxlat = row_top_lat(iy, cells);
+    *minlat = row_top_lat(iy + 1, cells);
+}
+
 int grid_bbox_valid(double minlon, double minlat, double maxlon, double maxlat)
 {
     if (!isfinite(minlon) || !isfinite(minlat) || !isfinite(maxlon) || !isfinite(maxlat))

@@ -40,6 +40,14 @@ void grid_cell_center(int64_t ix, int64_t iy, int zoom, int cells_per_tile, doub
                       double *lat);
 
 /*
+ * Writes to the four outputs the edges (degrees) of cell ix, iy at zoom with
+ * cells_per_tile: west, south, east, north. Same argument ranges as
+ * grid_cell_center().
+ */
+void grid_cell_bounds(int64_t ix, int64_t iy, int zoom, int cells_per_tile, double *minlon,
+                      double *minlat, double *maxlon, double *maxlat);
+
+/*
  * Returns 1 when the box (degrees) is finite, lon within -180..180, lat
  * within -90..90, minlon <= maxlon and minlat <= maxlat; otherwise 0. A box
  * crossing the antimeridian (minlon > maxlon) is rejected: trygg's areas are

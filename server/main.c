@@ -1,7 +1,7 @@
 /*
  * main — the trygg command line: serve, migrate, import-areas,
  * import-boundary, import-places, seed-demo, user add, unit token, import-indicators,
- * stats-rebuild. Settings come from
+ * stats-rebuild, map-rebuild. Settings come from
  * defaults, then the configuration file (--config or TRYGG_CONFIG), then
  * TRYGG_* environment variables, then flags. A way in like HTTP: every change
  * is one workflow call (workflow.h); this file opens and migrates the
@@ -25,6 +25,7 @@
 #include "seed.h"
 #include "wf_accounts.h"
 #include "wf_areas.h"
+#include "wf_map.h"
 #include "wf_stats.h"
 #include "wf_units.h"
 
@@ -79,6 +80,7 @@ static void usage(FILE *out)
         "                                      header area,year,indicator,value,source; all rows\n"
         "                                      or none)\n"
         "  stats-rebuild [--db FILE]           count the statistics' aggregates afresh\n"
+        "  map-rebuild [--db FILE]             count the public map's aggregates afresh\n"
         "\n"
         "options:\n"
         "  --config FILE   configuration file (also TRYGG_CONFIG); see trygg.conf.example\n"
@@ -678,6 +680,24 @@ static int cmd_stats_rebuild(const struct config *cfg)
     return 0;
 }
 
+/* "trygg map-rebuild": counts the public map's cells afresh (after a bulk load). */
+static int cmd_map_rebuild(const struct config *cfg)
+{
+    struct dbc c;
+    struct wf_error err;
+    int64_t points = 0;
+    if (open_migrated(&c, cfg) < 0)
+        return 1;
+    int rc = wf_map_rebuild(&c, &points, &err);
+    db_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "trygg: %s\n", err.message);
+        return 1;
+    }
+    printf("map aggregates counted afresh: %lld public observations\n", (long long)points);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -732,6 +752,8 @@ int main(int argc, char **argv)
         return cmd_import_indicators(&cfg, &cli);
     if (strcmp(cli.command, "stats-rebuild") == 0)
         return cmd_stats_rebuild(&cfg);
+    if (strcmp(cli.command, "map-rebuild") == 0)
+        return cmd_map_rebuild(&cfg);
     fprintf(stderr, "trygg: unknown command '%s' (see trygg --help)\n", cli.command);
     return 2;
 }

@@ -481,6 +481,19 @@ add("/ogc/collections/{collectionId}/items/{featureId}", "get", op(
 add("/api/v1/openapi.json", "get", op("openapi", "This document", "system",
                                       OK_JSON("OpenAPI 3.0", {"type": "object"})))
 
+# Public answers a cache may keep (issue 13): ETag + Cache-Control public, 304 on If-None-Match.
+for path in ("/api/v1/map/clusters", "/api/v1/observations", "/api/v1/observations/{id}"):
+    get = paths[path]["get"]
+    get["parameters"] = get.get("parameters", []) + [
+        {"name": "If-None-Match", "in": "header", "required": False, "schema": S,
+         "description": "an ETag this endpoint gave: 304 while the answer is the same"}]
+    get["responses"]["304"] = {
+        "description": "not modified: If-None-Match named the current ETag (no body)",
+        "headers": {"ETag": {"schema": S}, "Cache-Control": {"schema": S}}}
+    get["responses"]["200"].setdefault("headers", {}).update({
+        "ETag": {"schema": S, "description": "the public data version and the question"},
+        "Cache-Control": {"schema": S, "description": "public, max-age=30, stale-while-revalidate=60"}})
+
 doc = {
     "openapi": "3.0.3",
     "info": {"title": "trygg", "version": "1",

@@ -171,7 +171,13 @@ int api_obs_get(struct req *r)
     int64_t id;
     if (http_param_id_or_reply(r, 0, &id) != 0)
         return r->status;
-    return reply_observation(r, 200, id, NULL, NULL);
+    /* The public view only, whoever asks: a cache may keep it. */
+    char key[64], cache_hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
+    snprintf(key, sizeof key, "observation|%lld", (long long)id);
+    int cached = http_public_cache_or_reply(r, key, cache_hdr);
+    if (cached != 0)
+        return r->status;
+    return reply_observation(r, 200, id, cache_hdr, NULL);
 }
 
 /* Appends "&name=value" (URL-encoded) to a link being built. */
@@ -231,6 +237,16 @@ int api_obs_list(struct req *r)
     f.limit = limit;
     f.dense_bbox_points = r->cfg->list_dense_bbox_points;
 
+    /* The answer depends on the question (its links repeat it as sent) and the data. */
+    char base[300], key[HTTP_QUERY_VALUE_MAX * 4 + 1024], cache_hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
+    http_base_url(r, base, sizeof base);
+    snprintf(key, sizeof key, "list|%s|%s|%s|%s|%s|%lld|%lld", base, has_bbox ? bbox_s : "",
+             has_cat ? cat_s : "", has_since ? since_s : "", has_until ? until_s : "",
+             (long long)limit, (long long)cursor);
+    int cached = http_public_cache_or_reply(r, key, cache_hdr);
+    if (cached != 0)
+        return r->status;
+
     json_t *rows = views_observation_list(r->dbc, &f);
     if (!rows)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the query failed");
@@ -253,8 +269,7 @@ int api_obs_list(struct req *r)
     }
     json_decref(rows);
 
-    char base[300], link[8192], self[8192];
-    http_base_url(r, base, sizeof base);
+    char link[8192], self[8192];
     snprintf(link, sizeof link, "%s%s", base, r->path);
     if (has_bbox)
         link_add(link, sizeof link, "bbox", bbox_s);
@@ -284,7 +299,7 @@ int api_obs_list(struct req *r)
     json_decref(fc);
     if (!s)
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
-    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), NULL);
+    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), cache_hdr);
     free(s);
     return 200;
 }
@@ -395,10 +410,18 @@ int api_map_clusters(struct req *r)
         format_rfc3339(until, until_ts, sizeof until_ts);
         f.until = until_ts;
     }
+    char key[HTTP_QUERY_VALUE_MAX * 4], cache_hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
+    snprintf(key, sizeof key, "clusters|%.17g,%.17g,%.17g,%.17g|%lld|%s|%s|%s|%s|%s", f.bbox[0],
+             f.bbox[1], f.bbox[2], f.bbox[3], (long long)zoom, f.categories ? f.categories : "-",
+             f.statuses ? f.statuses : "-", f.areas ? f.areas : "-", f.since ? f.since : "-",
+             f.until ? f.until : "-");
+    int cached = http_public_cache_or_reply(r, key, cache_hdr);
+    if (cached != 0)
+        return r->status;
     json_t *out = views_clusters(r->dbc, &f, (int)zoom);
     if (!out)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the map could not be read");
-    return http_reply_json(r, 200, out);
+    return http_reply_json_headers(r, 200, out, cache_hdr);
 }
 
 /* The names of an export: "observations.csv" -> format; -1 when unknown. */

@@ -5,6 +5,7 @@
 #include "request.h"
 #include "query.h"
 #include "validate.h"
+#include "wf_map.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,7 +151,7 @@ int http_stream_end(struct req *r)
     return r->status;
 }
 
-int http_reply_json(struct req *r, int status, json_t *body)
+int http_reply_json_headers(struct req *r, int status, json_t *body, const char *extra_headers)
 {
     char *s = json_dumps(body, HTTP_JSON_FLAGS);
     json_decref(body);
@@ -159,9 +160,53 @@ int http_reply_json(struct req *r, int status, json_t *body)
             "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\",\"field\":null}}";
         return http_reply_bytes(r, 500, "application/json", fallback, sizeof fallback - 1, NULL);
     }
-    int rc = http_reply_bytes(r, status, "application/json", s, strlen(s), NULL);
+    int rc = http_reply_bytes(r, status, "application/json", s, strlen(s), extra_headers);
     free(s);
     return rc;
+}
+
+int http_reply_json(struct req *r, int status, json_t *body)
+{
+    return http_reply_json_headers(r, status, body, NULL);
+}
+
+/* 1 when the If-None-Match list names etag (or is "*"). */
+static int etag_listed(const char *inm, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = inm; p && *p;) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p == '*' || (strncmp(p, etag, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n])))
+            return 1;
+        p = strchr(p, ',');
+    }
+    return 0;
+}
+
+int http_public_cache_or_reply(struct req *r, const char *key, char *hdr)
+{
+    int64_t version = wf_public_data_version(r->dbc);
+    if (version < 0) {
+        http_reply_error(r, db_failure(r->dbc), NULL, "the data could not be read");
+        return -1;
+    }
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 of the question */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    char etag[64];
+    snprintf(etag, sizeof etag, "\"p%lld-%016llx\"", (long long)version, (unsigned long long)h);
+    snprintf(hdr, HTTP_PUBLIC_CACHE_HEADERS_MAX,
+             "ETag: %s\r\nCache-Control: public, max-age=%d, stale-while-revalidate=%d\r\n", etag,
+             HTTP_PUBLIC_MAX_AGE_S, HTTP_PUBLIC_STALE_S);
+    const char *inm = http_header(r, "If-None-Match");
+    if (inm && etag_listed(inm, etag)) {
+        http_reply_bytes(r, 304, NULL, "", 0, hdr);
+        return 1;
+    }
+    return 0;
 }
 
 json_t *http_error_body(const char *code, const char *field, const char *message)

@@ -114,6 +114,27 @@ int http_stream_end(struct req *r);
 /* Sends the JSON value (reference stolen) with status. Returns status. */
 int http_reply_json(struct req *r, int status, json_t *body);
 
+/* http_reply_json with extra_headers ("Name: value\r\n" lines, may be NULL). */
+int http_reply_json_headers(struct req *r, int status, json_t *body, const char *extra_headers);
+
+/* How long a cache may serve a public answer without asking again, and how much
+ * longer it may serve it stale while it asks (seconds). */
+#define HTTP_PUBLIC_MAX_AGE_S 30
+#define HTTP_PUBLIC_STALE_S 60
+#define HTTP_PUBLIC_CACHE_HEADERS_MAX 192
+
+/*
+ * For public answers that depend on nothing but the question and the public data
+ * (never on a session): writes into hdr (HTTP_PUBLIC_CACHE_HEADERS_MAX) the ETag,
+ * made of the public data version (wf_public_data_version, bumped in the
+ * transaction of every write that can change a public answer) and a hash of key,
+ * the normalised question, and "Cache-Control: public, max-age, stale-while-
+ * revalidate". Returns 1 after answering 304 when If-None-Match names that ETag
+ * (the answer is not computed at all), 0 to go on and send hdr with the answer,
+ * -1 after answering an error.
+ */
+int http_public_cache_or_reply(struct req *r, const char *key, char *hdr);
+
 /*
  * Sends {"error":{"code","message","field"}} with the status the error table
  * gives code (and Retry-After for a temporary failure); field may be NULL, fmt

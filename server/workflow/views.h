@@ -56,6 +56,10 @@ json_t *views_place_describe(struct dbc *c, double lon, double lat);
  */
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom);
 
+/* The same answer computed from every point (the way views_clusters answered
+ * before map_cells): the reference the unit tests and the benchmark compare with. */
+json_t *views_clusters_scan(struct dbc *c, const struct obs_map_filter *f, int zoom);
+
 /*
  * The staff view of case id: summary, observation, reporter (staff only),
  * history, likely duplicates and merged cases. unit_scope != 0 limits likely
