@@ -455,6 +455,116 @@ def lat_cell(r):
     return s
 
 
+def render(d):
+    """The Markdown table from the figures bench-results.json holds."""
+    res, base_vp, base_ins, pgres = d["trygg"], d["spatialite"], d["raw_inserts"], d["postgis"]
+    rss, startup, seed_s, rebuild_s = d["rss_mb"], d["startup_s"], d["seed_s"], d["rebuild_s"]
+    N, DUR, DEEP, SKIP_REBUILD, git = d["n"], d["duration"], d["deep"], d["skip_rebuild"], d["git"]
+    rows = []
+
+    def row(measure, trygg, base="—", rat="—", pgv="—", pgr="—", target="—", met="—"):
+        rows.append((measure, trygg, base, rat, pgv, pgr, target, met))
+
+    ing = res.get("ingest")
+    ing_rate = ing["per_s"] if ing else None
+    ok3 = ing_rate is not None and ing_rate >= 3 * base_ins["per_s"]
+    pgi = pgres.get("ins")
+    row("Ingest: durable POST /api/v1/observations, 64 conn (observations/s)", fmt(ing_rate),
+        f"{fmt(base_ins['per_s'])} raw single-row commits, 1 C process",
+        ratio(ing_rate, base_ins["per_s"]),
+        f"{fmt(pgi['per_s'])} (16 clients)" if pgi else "—",
+        ratio(ing_rate, pgi["per_s"]) if pgi else "—", "≥ 3× raw", "yes" if ok3 else "NO")
+    row("Ingest p50 / p99", lat_cell(ing),
+        f"{fmt(base_ins['p50_ms'])} / {fmt(base_ins['p99_ms'])} ms", "—",
+        f"{fmt(pgi['p50'])} / {fmt(pgi['p99'])} ms" if pgi else "—")
+    if ing and ing["errors"]:
+        row("Ingest: answers not 2xx or failed", str(ing["errors"]))
+    for z in ZOOMS:
+        b = base_vp.get(f"z{z}")
+        p = pgres.get(f"z{z}")
+        for c in (1, 16):
+            r = res.get(f"map_z{z}_c{c}")
+            p99 = r["p99"] if r and r["ok"] else None
+            met = "—"
+            if c == 16:
+                met = "yes" if p99 is not None and p99 < 50 and not r["errors"] else "NO"
+            row(f"Map clusters zoom {z}, {c} conn: p50 / p99 (mean {fmt(b['mean_count'])} "
+                f"points in view)" if b else f"Map clusters zoom {z}, {c} conn",
+                lat_cell(r),
+                f"{fmt(b['p50_ms'])} / {fmt(b['p99_ms'])} ms bare SpatiaLite count" if b else "—",
+                ratio(p99, b["p99_ms"]) if b else "—",
+                f"{fmt(p['p50'])} / {fmt(p['p99'])} ms count" if p else "—",
+                ratio(p99, p["p99"]) if p else "—",
+                "p99 < 50 ms" if c == 16 else "—", met)
+    hz = res.get("healthz")
+
+    def plain(key, label, target=None, limit=None):
+        r = res.get(key)
+        p99 = r["p99"] if r and r["ok"] else None
+        met = "—"
+        if limit is not None:
+            met = "yes" if p99 is not None and p99 < limit and not r["errors"] else "NO"
+        row(label, lat_cell(r), f"{fmt(hz['p99'])} ms /healthz p99" if hz and hz["ok"] else "—",
+            ratio(p99, hz["p99"]) if hz and hz["ok"] else "—", "—", "—", target or "—", met)
+        return p99
+
+    plain("list_first", "List: /api/v1/observations?bbox=Stockholm&limit=50, first page, "
+          "16 conn: p50 / p99", "p99 < 20 ms", 20)
+    plain("list_deep", f"List: deep page ({DEEP} rows in, by {res.get('list_deep_how')})",
+          "p99 < 20 ms", 20)
+    plain("queue_first", "Staff queue /api/v1/cases?limit=50, first page, 16 conn",
+          "p99 < 20 ms", 20)
+    plain("queue_deep", f"Staff queue: deep page ({DEEP} rows in, by "
+          f"{res.get('queue_deep_how')})", "p99 < 20 ms", 20)
+
+    def pair(k10, k1, label10, label1):
+        a, b = res.get(k10), res.get(k1)
+        plain(k1, label1)
+        pa = a["p50"] if a and a["ok"] else None
+        pb = b["p50"] if b and b["ok"] else None
+        r = res.get(k10)
+        met = "—"
+        if SKIP_REBUILD:
+            met = "n/a: aggregates not counted"
+        elif pa is not None and pb is not None:
+            met = "yes" if pa <= 3 * pb else "NO"
+        row(label10, lat_cell(r), f"{lat_cell(b)} (one month)", ratio(pa, pb) + " (p50)",
+            "—", "—", "≤ 3× one month", met)
+
+    pair("stats_10y", "stats_1m", "Statistics /api/v1/stats, ten years by year, 4 conn",
+         "Statistics /api/v1/stats, one month, 4 conn")
+    pair("hot_10y", "hot_1m", "Hot spots /api/v1/stats/hotspots, ten years, 4 conn",
+         "Hot spots, one month, 4 conn")
+    pair("sit_year", "sit_month", "Situation picture /api/v1/situation, one year "
+         "(its longest period), 4 conn", "Situation picture, one month, 4 conn")
+    st = res.get("static")
+    row("Static asset /static/app.js, 64 conn: requests/s; p50 / p99",
+        f"{fmt(st['per_s'])}/s; {lat_cell(st)}" if st else "failed")
+    row("HTTP ceiling /healthz, 64 conn: requests/s; p50 / p99",
+        f"{fmt(hz['per_s'])}/s; {lat_cell(hz)}" if hz else "failed")
+    row("Peak RSS of the server (VmHWM)", fmt(rss, " MB") if rss is not None else
+        "not recorded", "—", "—", "—", "—", "< 150 MB",
+        "—" if rss is None else "yes" if rss < 150 else "NO")
+    row("Start-up: exec to first 200 from /healthz", fmt(startup, " s"), "—", "—", "—", "—",
+        "< 1 s", "yes" if startup < 1 else "NO")
+
+    head = (f"trygg benchmark ({git}), {N:,} observations".replace(",", " ") +
+            f", {DUR} s per point, {os.cpu_count()} CPUs, "
+            f"{d['when']} UTC; " +
+            (f"seeding {seed_s:.0f} s, " if seed_s is not None else "seeded by an earlier run, ") +
+            ("statistics aggregates NOT counted (BENCH_SKIP_REBUILD=1: the statistics rows "
+             "measure empty aggregates); " if SKIP_REBUILD else
+             f"aggregates rebuilt in {rebuild_s:.0f} s; " if rebuild_s is not None else "") +
+            "wrk and the server share the machine.")
+    lines = [head, "",
+             "| Measure | trygg | Baseline (same run) | Ratio | PostGIS | Ratio | Target | Met? |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append("| " + " | ".join(x.replace("|", "\\|") for x in r) + " |")
+    table = "\n".join(lines) + "\n"
+    return table
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)  # a fresh database every run
     os.makedirs(WORK)
@@ -610,117 +720,25 @@ def bench(vps, list_bbox, seed_s, rebuild_s, t_start):
             pg.stop()
     log("PostGIS:", json.dumps(pgres))
 
-    # ------------------------------------------------------------ the table
-    rows = []
-
-    def row(measure, trygg, base="—", rat="—", pgv="—", pgr="—", target="—", met="—"):
-        rows.append((measure, trygg, base, rat, pgv, pgr, target, met))
-
-    ing = res.get("ingest")
-    ing_rate = ing["per_s"] if ing else None
-    ok3 = ing_rate is not None and ing_rate >= 3 * base_ins["per_s"]
-    pgi = pgres.get("ins")
-    row("Ingest: durable POST /api/v1/observations, 64 conn (observations/s)", fmt(ing_rate),
-        f"{fmt(base_ins['per_s'])} raw single-row commits, 1 C process",
-        ratio(ing_rate, base_ins["per_s"]),
-        f"{fmt(pgi['per_s'])} (16 clients)" if pgi else "—",
-        ratio(ing_rate, pgi["per_s"]) if pgi else "—", "≥ 3× raw", "yes" if ok3 else "NO")
-    row("Ingest p50 / p99", lat_cell(ing),
-        f"{fmt(base_ins['p50_ms'])} / {fmt(base_ins['p99_ms'])} ms", "—",
-        f"{fmt(pgi['p50'])} / {fmt(pgi['p99'])} ms" if pgi else "—")
-    if ing and ing["errors"]:
-        row("Ingest: answers not 2xx or failed", str(ing["errors"]))
-    for z in ZOOMS:
-        b = base_vp.get(f"z{z}")
-        p = pgres.get(f"z{z}")
-        for c in (1, 16):
-            r = res.get(f"map_z{z}_c{c}")
-            p99 = r["p99"] if r and r["ok"] else None
-            met = "—"
-            if c == 16:
-                met = "yes" if p99 is not None and p99 < 50 and not r["errors"] else "NO"
-            row(f"Map clusters zoom {z}, {c} conn: p50 / p99 (mean {fmt(b['mean_count'])} "
-                f"points in view)" if b else f"Map clusters zoom {z}, {c} conn",
-                lat_cell(r),
-                f"{fmt(b['p50_ms'])} / {fmt(b['p99_ms'])} ms bare SpatiaLite count" if b else "—",
-                ratio(p99, b["p99_ms"]) if b else "—",
-                f"{fmt(p['p50'])} / {fmt(p['p99'])} ms count" if p else "—",
-                ratio(p99, p["p99"]) if p else "—",
-                "p99 < 50 ms" if c == 16 else "—", met)
-    hz = res.get("healthz")
-
-    def plain(key, label, target=None, limit=None):
-        r = res.get(key)
-        p99 = r["p99"] if r and r["ok"] else None
-        met = "—"
-        if limit is not None:
-            met = "yes" if p99 is not None and p99 < limit and not r["errors"] else "NO"
-        row(label, lat_cell(r), f"{fmt(hz['p99'])} ms /healthz p99" if hz and hz["ok"] else "—",
-            ratio(p99, hz["p99"]) if hz and hz["ok"] else "—", "—", "—", target or "—", met)
-        return p99
-
-    plain("list_first", "List: /api/v1/observations?bbox=Stockholm&limit=50, first page, "
-          "16 conn: p50 / p99", "p99 < 20 ms", 20)
-    plain("list_deep", f"List: deep page ({DEEP} rows in, by {res.get('list_deep_how')})",
-          "p99 < 20 ms", 20)
-    plain("queue_first", "Staff queue /api/v1/cases?limit=50, first page, 16 conn",
-          "p99 < 20 ms", 20)
-    plain("queue_deep", f"Staff queue: deep page ({DEEP} rows in, by "
-          f"{res.get('queue_deep_how')})", "p99 < 20 ms", 20)
-
-    def pair(k10, k1, label10, label1):
-        a, b = res.get(k10), res.get(k1)
-        plain(k1, label1)
-        pa = a["p50"] if a and a["ok"] else None
-        pb = b["p50"] if b and b["ok"] else None
-        r = res.get(k10)
-        met = "—"
-        if pa is not None and pb is not None:
-            met = "yes" if pa <= 3 * pb else "NO"
-        row(label10, lat_cell(r), f"{lat_cell(b)} (one month)", ratio(pa, pb) + " (p50)",
-            "—", "—", "≤ 3× one month", met)
-
-    pair("stats_10y", "stats_1m", "Statistics /api/v1/stats, ten years by year, 4 conn",
-         "Statistics /api/v1/stats, one month, 4 conn")
-    pair("hot_10y", "hot_1m", "Hot spots /api/v1/stats/hotspots, ten years, 4 conn",
-         "Hot spots, one month, 4 conn")
-    pair("sit_year", "sit_month", "Situation picture /api/v1/situation, one year "
-         "(its longest period), 4 conn", "Situation picture, one month, 4 conn")
-    st = res.get("static")
-    row("Static asset /static/app.js, 64 conn: requests/s; p50 / p99",
-        f"{fmt(st['per_s'])}/s; {lat_cell(st)}" if st else "failed")
-    row("HTTP ceiling /healthz, 64 conn: requests/s; p50 / p99",
-        f"{fmt(hz['per_s'])}/s; {lat_cell(hz)}" if hz else "failed")
-    row("Peak RSS of the server (VmHWM)", fmt(rss, " MB"), "—", "—", "—", "—", "< 150 MB",
-        "yes" if rss < 150 else "NO")
-    row("Start-up: exec to first 200 from /healthz", fmt(startup, " s"), "—", "—", "—", "—",
-        "< 1 s", "yes" if startup < 1 else "NO")
-
     git = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                          capture_output=True, text=True).stdout.strip()
-    head = (f"trygg benchmark ({git}), {N:,} observations".replace(",", " ") +
-            f", {DUR} s per point, {os.cpu_count()} CPUs, "
-            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
-            (f"seeding {seed_s:.0f} s, " if seed_s is not None else "seeded by an earlier run, ") +
-            ("statistics aggregates NOT counted (BENCH_SKIP_REBUILD=1: the statistics rows "
-             "measure empty aggregates); " if SKIP_REBUILD else
-             f"aggregates rebuilt in {rebuild_s:.0f} s; " if rebuild_s is not None else "") +
-            "wrk and the server share the machine.")
-    lines = [head, "",
-             "| Measure | trygg | Baseline (same run) | Ratio | PostGIS | Ratio | Target | Met? |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append("| " + " | ".join(x.replace("|", "\\|") for x in r) + " |")
-    table = "\n".join(lines) + "\n"
+    d = {"trygg": res, "spatialite": base_vp, "raw_inserts": base_ins, "postgis": pgres,
+         "rss_mb": rss, "startup_s": startup, "seed_s": seed_s, "rebuild_s": rebuild_s,
+         "n": N, "duration": DUR, "deep": DEEP, "skip_rebuild": SKIP_REBUILD, "git": git,
+         "when": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}"}
+    # The figures first: a mistake in the table must not lose them.
+    with open(os.path.join(os.path.dirname(WORK), "bench-results.json"), "w") as f:
+        json.dump(d, f, indent=1)
+    table = render(d)
     out = os.path.join(os.path.dirname(WORK), "bench-table.md")
     with open(out, "w") as f:
         f.write(table)
-    with open(os.path.join(os.path.dirname(WORK), "bench-results.json"), "w") as f:
-        json.dump({"trygg": res, "spatialite": base_vp, "raw_inserts": base_ins,
-                   "postgis": pgres, "rss_mb": rss, "startup_s": startup}, f, indent=1)
     print(table)
     log(f"table written to {out}; whole run {time.monotonic() - t_start:.0f} s")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--table":  # render a saved run again
+        print(render(json.load(open(sys.argv[2]))))
+    else:
+        main()
