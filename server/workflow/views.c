@@ -342,7 +342,7 @@ static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
     int up = level - answer;
 
     /* The period: whole months from the cells, the rest point by point. */
-    char m0[8] = "", m1[8] = "", whole_from[24] = "", whole_to[24] = "";
+    char m0[16] = "", m1[16] = "", whole_from[32] = "", whole_to[32] = "";
     const char *months[2] = {"", ""}, *statuses = f->statuses ? f->statuses : "[\"\"]";
     int edge_from = 0, edge_to = 0, whole = 1;
     if (f->since || f->until) {
@@ -366,7 +366,7 @@ static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
             months[0] = m0;
             months[1] = m1;
             snprintf(whole_from, sizeof whole_from, "%s-01T00:00:00Z", m0);
-            char next[8];
+            char next[16];
             month_add(m1, 1, next, sizeof next);
             snprintf(whole_to, sizeof whole_to, "%s-01T00:00:00Z", next);
             edge_from = f->since && strcmp(f->since, whole_from) < 0;
