@@ -306,7 +306,8 @@ static int month_start(const char *ts)
 /*
  * The answer level for f's box at zoom: zoom + 2, coarser while the box spans
  * more than VIEWS_MAX_VIEW_CELLS cells of it. Sets *x0..*y1 to the box's cells at
- * that level. Returns the level, or -1 when the box has no cells.
+ * that level (not when the level is finer than MAP_FINEST_LEVEL). Returns the
+ * level, or -1 when the box has no cells.
  */
 static int answer_level(const struct obs_map_filter *f, int zoom, int64_t *x0, int64_t *x1,
                         int64_t *y0, int64_t *y1)
@@ -316,6 +317,8 @@ static int answer_level(const struct obs_map_filter *f, int zoom, int64_t *x0, i
         grid_cell_index(f->bbox[2], f->bbox[1], MAP_FINEST_LEVEL - 2, 4, &X1, &Y1) != 0)
         return -1;
     int answer = zoom + 2;
+    if (answer > MAP_FINEST_LEVEL)
+        return answer; /* street level: the points of the box, not cells */
     while (answer > 2) {
         int s = MAP_FINEST_LEVEL - answer;
         if (((X1 >> s) - (X0 >> s) + 1) * ((Y1 >> s) - (Y0 >> s) + 1) <= VIEWS_MAX_VIEW_CELLS)
