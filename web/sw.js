@@ -4,7 +4,7 @@
  * Reports themselves wait in IndexedDB (static/queue.js), never here.
  */
 "use strict";
-var SHELL = "trygg-shell-v5";
+var SHELL = "trygg-shell-v6";
 /* The local basemap's tiles (/tiles/, tiles_mbtiles): cache first, at most MAX_TILES kept. */
 var TILES = "trygg-tiles-v1", MAX_TILES = 2000;
 /*

@@ -604,9 +604,9 @@ int stats_store_day_span(struct dbc *c, char *first, char *last)
 }
 
 static const char SQL_CELLS_Q[] =
-    "SELECT period, cell_e, cell_n, area_id, sum(n) FROM stats_cells WHERE cell_m = ?1 AND "
-    "grain = ?2 AND period BETWEEN ?3 AND ?4 AND " FILTER_AREAS(5) " AND " FILTER_CATEGORIES(
-        6) " GROUP BY period, cell_e, cell_n, area_id HAVING sum(n) != 0";
+    "SELECT max(period), cell_e, cell_n, area_id, sum(n) FROM stats_cells WHERE cell_m = ?1 "
+    "AND grain = ?2 AND period BETWEEN ?3 AND ?4 AND " FILTER_AREAS(5) " AND " FILTER_CATEGORIES(
+        6) " GROUP BY cell_e, cell_n, area_id HAVING sum(n) != 0";
 
 int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char *lo,
                       const char *hi, const struct stats_filter *f, stats_cell_fn fn, void *ctx)

@@ -84,15 +84,15 @@ int stats_store_counts(struct dbc *c, enum period_grain g, const char *lo, const
  * (PERIOD_KEY_MAX bytes each): 1, 0 when nothing is counted, -1 on error. */
 int stats_store_day_span(struct dbc *c, char *first, char *last);
 
-/* One cell's count in one period. */
+/* One cell's count summed over the periods asked for (period: the last of them). */
 struct stats_cell_row {
     const char *period;
     int64_t cell_e, cell_n, area_id, n;
 };
 typedef void (*stats_cell_fn)(void *ctx, const struct stats_cell_row *row);
 
-/* Calls fn for every cell of side cell_m counted in grain g, periods lo..hi,
- * matching f (areas, categories). 0 or -1. */
+/* Calls fn once for every cell (and area) of side cell_m counted in grain g,
+ * periods lo..hi summed, matching f (areas, categories). 0 or -1. */
 int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char *lo,
                       const char *hi, const struct stats_filter *f, stats_cell_fn fn, void *ctx);
 

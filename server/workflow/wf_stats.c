@@ -801,8 +801,12 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
     (void)cfg;
     if (rc != 0 || h.failed) {
         free(h.a);
-        return wf_fail(err, rc ? db_failure(c) : ERR_INTERNAL, NULL,
-                       "the hot spots could not be read");
+        if (rc != 0)
+            return wf_fail(err, db_failure(c), NULL, "the hot spots could not be read");
+        /* More cells than one answer may hold in memory: a clear answer, not a 500. */
+        return wf_fail(err, ERR_OUT_OF_RANGE, "from",
+                       "too many hot-spot cells in this span for one answer: ask for a "
+                       "shorter period, one area or a larger cell");
     }
     if (h.n)
         qsort(h.a, h.n, sizeof h.a[0], hcell_cmp);

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -93,8 +94,16 @@ class Writes(unittest.TestCase):
         def file_many(ks):
             for k in ks:
                 a = 2 * math.pi * k / 80
-                r = self.srv.post_observation(category="signage", lon=lon0 + 40 * math.cos(a) * dlon,
-                                              lat=lat0 + 40 * math.sin(a) * dlat)
+                # As the field app does: a 503 (busy, with Retry-After) is tried again
+                # with the same client_id; anything else is an error.
+                cid = new_client_id()
+                for _ in range(5):
+                    r = self.srv.post_observation(client_id=cid, category="signage",
+                                                  lon=lon0 + 40 * math.cos(a) * dlon,
+                                                  lat=lat0 + 40 * math.sin(a) * dlat)
+                    if r.status != 503:
+                        break
+                    time.sleep(float(r.header("Retry-After") or 1))
                 if r.status != 201:
                     errors.append(r)
         threads = [threading.Thread(target=file_many, args=(range(i, 80, 4),)) for i in range(4)]

@@ -50,6 +50,10 @@ export function onUnauthorized(fn) { unauthorizedHandler = fn; }
  */
 export function api(method, path, body, raw) {
   const opts = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  // Public answers carry Cache-Control: public, max-age for shared caches (README
+  // "Scaling reads"); our own pages still ask the server each time (If-None-Match:
+  // a 304 is cheap), so a report just filed is on the map at once.
+  if (method === "GET") opts.cache = "no-cache";
   if (method !== "GET" && csrfToken) opts.headers["X-CSRF-Token"] = csrfToken;
   if (raw) { opts.body = raw; opts.headers["Content-Type"] = "application/geo+json"; }
   else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
