@@ -4,9 +4,136 @@
  */
 #include "area_store.h"
 #include "ogc_query.h"
+#include "polyindex.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* ---- the polygons in memory ------------------------------------------------------
+ *
+ * The areas and the boundary as point-in-polygon indexes (geo/polyindex.h), one
+ * snapshot for the whole process, made from the committed database and tagged with
+ * geo_version's (salt, version) (migration 0012): every question first reads that
+ * row, and a snapshot of another version is made again. A connection inside a
+ * transaction whose version is not the snapshot's (it may be changing the areas
+ * itself) asks SpatiaLite instead, as all of them did before.
+ *
+ * THREAD SAFETY NOTES: geo_current is read and replaced under geo_lock; a snapshot
+ * is never changed once published, and each user holds a reference while it reads.
+ */
+struct geo_snapshot {
+    atomic_int refs;
+    int64_t salt, version;
+    struct polyindex *areas;
+    struct polyindex *boundary; /* NULL: no boundary configured */
+};
+
+static pthread_mutex_t geo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct geo_snapshot *geo_current; /* holds a reference of its own */
+
+static void geo_release(struct geo_snapshot *g)
+{
+    if (g && atomic_fetch_sub(&g->refs, 1) == 1) {
+        polyindex_free(g->areas);
+        polyindex_free(g->boundary);
+        free(g);
+    }
+}
+
+static const char SQL_GEO_VERSION[] = "SELECT salt, version FROM geo_version WHERE id = 1";
+
+static int geo_version_read(struct dbc *c, int64_t *salt, int64_t *version)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_GEO_VERSION);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *salt = sqlite3_column_int64(st, 0);
+        *version = sqlite3_column_int64(st, 1);
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static const char SQL_GEO_AREAS[] = "SELECT id, AsBinary(geom) FROM areas WHERE geom IS NOT NULL";
+static const char SQL_GEO_BOUNDARY[] =
+    "SELECT AsBinary(geom) FROM municipality WHERE id = 1 AND geom IS NOT NULL";
+
+/* Reads the polygons into a new snapshot (refs 1), or NULL. */
+static struct geo_snapshot *geo_build(struct dbc *c, int64_t salt, int64_t version)
+{
+    struct geo_snapshot *g = calloc(1, sizeof *g);
+    if (!g || !(g->areas = polyindex_new())) {
+        free(g);
+        return NULL;
+    }
+    atomic_init(&g->refs, 1);
+    g->salt = salt;
+    g->version = version;
+    int ok = 1, rc;
+    sqlite3_stmt *st = db_stmt(c, SQL_GEO_AREAS);
+    while (st && ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *wkb = sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        /* A polygon the index cannot read is left to SpatiaLite: give up the snapshot. */
+        ok = wkb && polyindex_add_wkb(g->areas, sqlite3_column_int64(st, 0), wkb, (size_t)len) == 0;
+    }
+    ok = ok && st && rc == SQLITE_DONE;
+    db_done(st);
+    ok = ok && polyindex_finish(g->areas) == 0;
+    st = ok ? db_stmt(c, SQL_GEO_BOUNDARY) : NULL;
+    if (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *wkb = sqlite3_column_blob(st, 0);
+        int len = sqlite3_column_bytes(st, 0);
+        g->boundary = polyindex_new();
+        ok = wkb && g->boundary && polyindex_add_wkb(g->boundary, 1, wkb, (size_t)len) == 0 &&
+             polyindex_finish(g->boundary) == 0;
+    } else if (!st || rc != SQLITE_DONE) {
+        ok = 0;
+    }
+    db_done(st);
+    if (!ok) {
+        geo_release(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* The snapshot for c's database as c sees it (a reference: geo_release it), or
+ * NULL when c must ask SpatiaLite (inside a transaction that may change the
+ * polygons, or the polygons could not be indexed). */
+static struct geo_snapshot *geo_get(struct dbc *c)
+{
+    int64_t salt, version;
+    if (geo_version_read(c, &salt, &version) != 0)
+        return NULL;
+    struct geo_snapshot *g = NULL;
+    pthread_mutex_lock(&geo_lock);
+    if (geo_current && geo_current->salt == salt && geo_current->version == version) {
+        g = geo_current;
+        atomic_fetch_add(&g->refs, 1);
+    } else if (sqlite3_get_autocommit(c->db)) {
+        /* Only committed polygons are published: read them, then check that no
+         * change committed meanwhile (versions only grow). */
+        g = geo_build(c, salt, version);
+        int64_t s2, v2;
+        if (g && (geo_version_read(c, &s2, &v2) != 0 || s2 != salt || v2 != version)) {
+            geo_release(g);
+            g = NULL;
+        }
+        if (g) {
+            geo_release(geo_current);
+            geo_current = g;
+            atomic_fetch_add(&g->refs, 1);
+        }
+    }
+    pthread_mutex_unlock(&geo_lock);
+    return g;
+}
 
 static const char SQL_GEOJSON[] = "SELECT id, code, name, AsGeoJSON(geom, 6) FROM areas "
                                   "WHERE geom IS NOT NULL ORDER BY name";
@@ -91,6 +218,12 @@ static const char SQL_AREA_AT[] =
 
 int64_t area_store_at(struct dbc *c, double lon, double lat)
 {
+    struct geo_snapshot *g = geo_get(c);
+    if (g) {
+        int64_t id = polyindex_find(g->areas, lon, lat);
+        geo_release(g);
+        return id;
+    }
     sqlite3_stmt *st = db_stmt(c, SQL_AREA_AT);
     if (!st)
         return -1;
@@ -107,16 +240,30 @@ static const char SQL_AREA_AT_NAMED[] =
     "WHERE f_table_name = 'areas' AND f_geometry_column = 'geom' "
     "AND search_frame = MakePoint(?1, ?2, 4326)) "
     "AND ST_Contains(a.geom, MakePoint(?1, ?2, 4326)) ORDER BY a.id LIMIT 1";
+static const char SQL_AREA_NAMED_BY_ID[] = "SELECT code, name FROM areas WHERE id = ?1";
 enum { AT_CODE, AT_NAME };
 
 int area_store_at_named(struct dbc *c, double lon, double lat, char *code, size_t code_cap,
                         char *name, size_t name_cap)
 {
-    sqlite3_stmt *st = db_stmt(c, SQL_AREA_AT_NAMED);
-    if (!st)
-        return -1;
-    sqlite3_bind_double(st, 1, lon);
-    sqlite3_bind_double(st, 2, lat);
+    struct geo_snapshot *g = geo_get(c);
+    sqlite3_stmt *st;
+    if (g) {
+        int64_t id = polyindex_find(g->areas, lon, lat);
+        geo_release(g);
+        if (id == 0)
+            return 0;
+        st = db_stmt(c, SQL_AREA_NAMED_BY_ID);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, id);
+    } else {
+        st = db_stmt(c, SQL_AREA_AT_NAMED);
+        if (!st)
+            return -1;
+        sqlite3_bind_double(st, 1, lon);
+        sqlite3_bind_double(st, 2, lat);
+    }
     int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
     if (found == 1) {
         const unsigned char *cd = sqlite3_column_text(st, AT_CODE);
@@ -171,6 +318,12 @@ static const char SQL_INSIDE[] =
 
 int area_store_inside_municipality(struct dbc *c, double lon, double lat)
 {
+    struct geo_snapshot *g = geo_get(c);
+    if (g) {
+        int inside = !g->boundary || polyindex_contains(g->boundary, 1, lon, lat);
+        geo_release(g);
+        return inside;
+    }
     sqlite3_stmt *st = db_stmt(c, SQL_INSIDE);
     if (!st)
         return -1;
