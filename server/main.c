@@ -263,6 +263,10 @@ static int cmd_serve(struct config *cfg)
         return 1;
     }
     srv.cfg = *cfg;
+    /* With group commit the writer's checkpointer copies the WAL back: no request's
+     * commit should stop to do it (dbwriter.h). */
+    if (cfg->group_commit_max_batch > 0)
+        db_set_auto_checkpoint(0);
     build_csp(&srv);
     json_object_seed(0);
     mg_init_library(0);
@@ -330,7 +334,7 @@ static int cmd_serve(struct config *cfg)
         http_server_free(&srv);
         return 1;
     }
-    if (retention_start(cfg) != 0) {
+    if (retention_start(cfg, srv.writer) != 0) {
         fprintf(stderr, "trygg: cannot start the retention job\n");
         delivery_stop();
         mg_stop(ctx);

@@ -88,6 +88,11 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
         return -1;
     }
     srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
+    if (cfg->answer_cache_bytes > 0 && !(srv->answers = anscache_new(cfg->answer_cache_bytes))) {
+        snprintf(err, errlen, "out of memory");
+        http_server_free(srv);
+        return -1;
+    }
     srv->conns = calloc(1, sizeof *srv->conns);
     srv->access = calloc(1, sizeof *srv->access);
     if (!srv->pool || !srv->conns || !srv->access ||
@@ -105,22 +110,34 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
         dbpool_set_writer(srv->pool, srv->writer);
     }
     accesslog_init(srv->access, sample_every, cfg->access_log_max_per_second);
+    /* The connections are opened ahead of the first busy moment, not during it. */
+    if (dbpool_warm(srv->pool) != 0)
+        log_msg(LOG_WARN, "cannot open the database connections ahead of time");
     return 0;
 }
 
 void http_server_free(struct server *srv)
 {
     if (srv->writer) {
-        long commits, jobs;
+        long commits, jobs, checkpoints;
+        int64_t job_us, commit_us, frames;
         dbwriter_stats(srv->writer, &commits, &jobs);
+        dbwriter_times(srv->writer, &job_us, &commit_us, &frames, &checkpoints);
         dbwriter_stop(srv->writer);
         srv->writer = NULL;
         if (commits)
-            log_msg(LOG_INFO, "group commit: %ld writes in %ld commits (%.1f a commit)", jobs,
-                    commits, (double)jobs / (double)commits);
+            log_msg(LOG_INFO,
+                    "group commit: %ld writes in %ld commits (%.1f a commit); %.0f ms in the "
+                    "writes, %.0f ms committing; %lld pages written (%.1f a write), %ld "
+                    "checkpoints",
+                    jobs, commits, (double)jobs / (double)commits, (double)job_us / 1000,
+                    (double)commit_us / 1000, (long long)frames,
+                    (double)frames / (double)(jobs ? jobs : 1), checkpoints);
     }
     dbpool_free(srv->pool);
     srv->pool = NULL;
+    anscache_free(srv->answers);
+    srv->answers = NULL;
     if (srv->conns)
         connlimit_free(srv->conns);
     free(srv->conns);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spatialite.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,17 @@ int db_mkdirs(const char *path)
 }
 
 static int busy_timeout_ms = DB_BUSY_TIMEOUT_MS;
+static int auto_checkpoint = 1;
 
 void db_set_busy_timeout(int ms)
 {
     if (ms > 0)
         busy_timeout_ms = ms;
+}
+
+void db_set_auto_checkpoint(int on)
+{
+    auto_checkpoint = on;
 }
 
 static int ensure_parent_dir(const char *path)
@@ -71,6 +78,8 @@ int db_open(struct dbc *c, const char *path, int create, char *err, size_t errle
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, busy_timeout_ms);
+    if (!auto_checkpoint)
+        sqlite3_wal_autocheckpoint(c->db, 0);
     c->spatialite_cache = spatialite_alloc_connection();
     if (!c->spatialite_cache) {
         snprintf(err, errlen, "cannot allocate a SpatiaLite cache");
@@ -119,9 +128,21 @@ int db_exec(sqlite3 *db, const char *sql)
     return rc;
 }
 
+static atomic_int writers_waiting;
+
+int db_writers_waiting(void)
+{
+    return atomic_load(&writers_waiting);
+}
+
 int db_begin(struct dbc *c)
 {
-    return sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    if (c->group_writer)
+        return sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    atomic_fetch_add(&writers_waiting, 1);
+    int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    atomic_fetch_sub(&writers_waiting, 1);
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 int db_commit(struct dbc *c)

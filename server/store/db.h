@@ -24,6 +24,17 @@
 #define DB_STMT_CACHE 128            /* prepared statements kept per connection */
 
 struct dbwriter; /* dbwriter.h */
+struct dbc;
+
+/*
+ * Who lent a connection (the pool, dbpool.h), so that db_write can hand it back
+ * while its caller only waits for the writer thread: park() makes it lendable to
+ * other requests, unpark() waits until nobody else uses it and takes it back.
+ */
+struct db_lender {
+    void (*park)(struct db_lender *l, struct dbc *c);
+    void (*unpark)(struct db_lender *l, struct dbc *c);
+};
 
 struct dbc {
     sqlite3 *db;
@@ -34,12 +45,19 @@ struct dbc {
         sqlite3_stmt *st;
     } cache[DB_STMT_CACHE];
     int ncache;
-    struct dbwriter *writer; /* group commit for db_write (dbwriter.h), or NULL: commit here */
+    struct dbwriter *writer;  /* group commit for db_write (dbwriter.h), or NULL: commit here */
+    struct db_lender *lender; /* set while borrowed from a pool, else NULL */
+    int group_writer;         /* 1 on the writer thread's own connection (dbwriter.h) */
 };
 
 /* Sets the busy timeout of connections opened from now on (call before
  * starting threads; 0 keeps the default). */
 void db_set_busy_timeout(int ms);
+
+/* 0: connections opened from now on never checkpoint the WAL when they commit
+ * (SQLite's default is the commit that crosses 1000 pages): the server's
+ * writer has a thread that does it (dbwriter.h). Call before starting threads. */
+void db_set_auto_checkpoint(int on);
 
 /*
  * Opens path (creating the file and its folder when create is set), loads
@@ -61,6 +79,11 @@ int db_exec(sqlite3 *db, const char *sql);
  * (see workflow.h); stores run inside whatever the caller holds.
  */
 int db_begin(struct dbc *c);
+
+/* How many threads of this process wait in db_begin on a connection that is not the
+ * group writer's: the writer lets them in before its next batch (dbwriter.c), so a
+ * staff action is not starved by a stream of filings. */
+int db_writers_waiting(void);
 int db_commit(struct dbc *c);
 void db_rollback(struct dbc *c);
 
@@ -119,6 +142,10 @@ json_t *db_json_row(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), int *fai
 
 /* Runs static sql with two integers bound: 1 when it returns a row, 0 when not, -1 on error. */
 int db_exists_pair(struct dbc *c, const char *sql, int64_t a, int64_t b);
+
+/* One piece of JSON text belonging to row owner (len bytes, valid only during the
+ * call), as the stores that write answers as text hand them out. */
+typedef void (*db_fragment_fn)(void *ctx, int64_t owner, const char *json, size_t len);
 
 /* Binds text, or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);

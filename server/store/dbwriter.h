@@ -21,6 +21,11 @@
  * drop them. It must not block on anything but the database: everything
  * slow (files, images, PROJ on the caller's connection) is done before.
  *
+ * The WAL is copied back into the database by a checkpointer thread of the
+ * writer's, with a connection of its own (SQLITE_CHECKPOINT_PASSIVE: it never
+ * blocks a writer or a reader), never by a commit: the server turns SQLite's
+ * auto-checkpoint off on all its connections (db_set_auto_checkpoint).
+ *
  * THREAD SAFETY NOTES: the writer's connection is used only by the writer
  * thread. A job's context lives on the waiting caller's stack; the queue's
  * mutex orders the hand-over both ways (the caller writes the context before
@@ -31,11 +36,25 @@
 #define TRYGG_DBWRITER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
 #include "errors.h"
 
 #define DBWRITER_MAX_QUEUE 4096 /* jobs waiting at once; more are refused as busy */
+/* The checkpointer copies the WAL back once it holds this many frames (pages):
+ * larger runs copy a page written by many commits once, and sync the database
+ * file less often. */
+#define DBWRITER_CHECKPOINT_FRAMES 8192
+/* ... and the writer itself finishes the copy, between two batches, once the WAL
+ * is this long, so that it can start again from its beginning. */
+#define DBWRITER_WAL_RESTART_FRAMES (4 * DBWRITER_CHECKPOINT_FRAMES)
+/* How long the writer lets a waiting write on another connection go first, at
+ * most: DBWRITER_YIELD_SPINS naps of DBWRITER_YIELD_US microseconds. */
+#define DBWRITER_YIELD_SPINS 400
+#define DBWRITER_YIELD_US 250
+/* The writer connection's page cache, KiB (SQLite's default is 2000). */
+#define DBWRITER_CACHE_KIB_TEXT "16384"
 
 struct dbwriter;
 
@@ -76,6 +95,13 @@ int db_write(struct dbc *c, db_job_fn fn, void *ctx, int wait_ms, struct db_writ
 /* Counters since start, for tests and measurement: transactions committed and
  * jobs that ran in them. */
 void dbwriter_stats(struct dbwriter *w, long *commits, long *jobs);
+
+/* Microseconds the writer spent running jobs and in COMMIT since start, the WAL
+ * frames (database pages) its commits wrote, and the checkpoints that copied
+ * something back (the counters are written by the writer thread itself, outside
+ * the queue's lock: approximate while it runs). */
+void dbwriter_times(struct dbwriter *w, int64_t *job_us, int64_t *commit_us, int64_t *frames,
+                    long *checkpoints);
 
 /* Jobs waiting (queued, not yet started): lets a test hold the writer until
  * a known set of jobs is queued, so they run as one batch. */

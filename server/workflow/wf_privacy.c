@@ -19,39 +19,53 @@
 #include <string.h>
 #include <time.h>
 
+/* One batch of the retention job (a db_job_fn): up to WF_PRIVACY_BATCH erasures. */
+struct expire_job {
+    const char *closed_before, *note;
+    int n; /* erased in this batch */
+    struct wf_error *err;
+};
+
+static int expire_job_run(struct dbc *c, void *arg)
+{
+    struct expire_job *j = arg;
+    int64_t ids[WF_PRIVACY_BATCH];
+    j->n = 0;
+    int n = obs_store_reporters_expired(c, j->closed_before, ids, WF_PRIVACY_BATCH);
+    if (n < 0)
+        return wf_job_fail_db(c, j->err, "the contact details could not be erased");
+    for (int i = 0; i < n; i++) {
+        int mails = 0;
+        /* The follow-up goes with the reporter row; its queued mails lose the address. */
+        if (obs_store_reporter_erase(c, ids[i]) != 0 ||
+            outbox_store_erase_follow_ups(c, ids[i], &mails) != 0 ||
+            case_store_add_event(c, ids[i], 0, "system", "contact_erased", NULL, NULL, j->note,
+                                 0) != 0)
+            return wf_job_fail_db(c, j->err, "the contact details could not be erased");
+    }
+    j->n = n;
+    return 0;
+}
+
 int wf_contacts_expire(struct dbc *c, const struct config *cfg, int64_t now, int *erased,
                        struct wf_error *err)
 {
     char closed_before[32], note[96];
-    int64_t ids[WF_PRIVACY_BATCH];
     format_rfc3339(now - (int64_t)cfg->contact_retention_days * 86400, closed_before,
                    sizeof closed_before);
     snprintf(note, sizeof note, "contact details erased %d day%s after the case closed",
              cfg->contact_retention_days, cfg->contact_retention_days == 1 ? "" : "s");
     *erased = 0;
+    /* Each batch is one write of its own, through the writer thread when c has one
+     * (group commit): the filings coming in meanwhile take their turns between the
+     * batches instead of waiting for the database lock. */
     for (;;) {
-        if (wf_begin(c, err) != 0)
+        struct expire_job job = {closed_before, note, 0, err};
+        if (wf_write(c, cfg, expire_job_run, &job, err,
+                     "the contact details could not be erased") != 0)
             return -1;
-        int n = obs_store_reporters_expired(c, closed_before, ids, WF_PRIVACY_BATCH);
-        if (n < 0)
-            return wf_fail_db(c, err, "the contact details could not be erased");
-        for (int i = 0; i < n; i++) {
-            int mails = 0;
-            /* The follow-up goes with the reporter row; its queued mails lose the address. */
-            if (obs_store_reporter_erase(c, ids[i]) != 0 ||
-                outbox_store_erase_follow_ups(c, ids[i], &mails) != 0 ||
-                case_store_add_event(c, ids[i], 0, "system", "contact_erased", NULL, NULL, note,
-                                     0) != 0)
-                return wf_fail_db(c, err, "the contact details could not be erased");
-        }
-        if (n == 0) {
-            db_rollback(c);
-            return 0;
-        }
-        if (wf_commit(c, err, "the contact details could not be erased") != 0)
-            return -1;
-        *erased += n;
-        if (n < WF_PRIVACY_BATCH)
+        *erased += job.n;
+        if (job.n < WF_PRIVACY_BATCH)
             return 0;
     }
 }
@@ -113,6 +127,7 @@ static struct {
     pthread_cond_t wake;
     int running, stop;
     struct config cfg;
+    struct dbwriter *writer;
 } job = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 static void *retention_main(void *arg)
@@ -124,6 +139,7 @@ static void *retention_main(void *arg)
         log_msg(LOG_ERROR, "retention: cannot open the database: %s", msg);
         return NULL;
     }
+    c.writer = job.writer;
     pthread_mutex_lock(&job.lock);
     while (!job.stop) {
         pthread_mutex_unlock(&job.lock);
@@ -147,9 +163,10 @@ static void *retention_main(void *arg)
     return NULL;
 }
 
-int retention_start(const struct config *cfg)
+int retention_start(const struct config *cfg, struct dbwriter *writer)
 {
     job.cfg = *cfg;
+    job.writer = writer;
     job.stop = 0;
     if (pthread_create(&job.thread, NULL, retention_main, NULL) != 0)
         return -1;

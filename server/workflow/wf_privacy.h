@@ -60,9 +60,10 @@ struct wf_erasure {
 int wf_reporter_erase(struct dbc *c, const struct wf_actor *actor, const char *email,
                       struct wf_erasure *out, struct wf_error *err);
 
-/* Starts and stops the retention thread (own connection; runs the job at start
- * and then every cfg->retention_interval_seconds). 0 or -1. */
-int retention_start(const struct config *cfg);
+/* Starts and stops the retention thread (own connection, its writes through
+ * writer when not NULL; runs the job at start and then every
+ * cfg->retention_interval_seconds). Stop it before the writer. 0 or -1. */
+int retention_start(const struct config *cfg, struct dbwriter *writer);
 void retention_stop(void);
 
 #endif
