@@ -32,6 +32,7 @@ void config_defaults(struct config *c)
     copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
     c->db_connections = 16;
     c->group_commit_max_batch = 128;
+    c->answer_cache_bytes = 8L * 1024 * 1024;
     c->list_dense_bbox_points = 5000;
     c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
@@ -190,6 +191,7 @@ static const struct key_desc keys[] = {
     I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
     I("group_commit_max_batch", group_commit_max_batch, 0, 4096),
     I("list_dense_bbox_points", list_dense_bbox_points, 1, 100000000),
+    L("answer_cache_bytes", answer_cache_bytes, 0, 1024L * 1024 * 1024),
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
     L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),

@@ -31,6 +31,7 @@ struct config {
     int request_timeout_ms; /* request headers in full; and each read or write */
     int list_dense_bbox_points; /* the public list's plan: see obs_filter.dense_bbox_points */
     int group_commit_max_batch; /* writes committed together at most (dbwriter.h); 0 = each alone */
+    long answer_cache_bytes;    /* public answers kept in memory (anscache.h); 0 = none */
 
     /* Named limits. */
     long max_json_body_bytes;   /* JSON request bodies */

@@ -4,6 +4,7 @@
  * the body, sets or clears the cookie and renders. Passwords are never logged.
  */
 #include "api.h"
+#include "jsonout.h"
 #include "http.h"
 #include "session.h"
 #include "wf_accounts.h"
@@ -15,7 +16,7 @@
 /* Sends body (reference stolen) with status and the extra header lines. */
 static int reply_json_with(struct req *r, int status, json_t *body, const char *headers)
 {
-    char *s = body ? json_dumps(body, HTTP_JSON_FLAGS) : NULL;
+    char *s = body ? jsonout_dumps(body, HTTP_JSON_TEXT_MAX, NULL) : NULL;
     json_decref(body);
     if (!s)
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");

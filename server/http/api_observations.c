@@ -5,6 +5,8 @@
  * render. Never reads or writes contact details.
  */
 #include "api.h"
+#include "jsonout.h"
+#include "jsonw.h"
 #include "grid.h"
 #include "http.h"
 #include "quota.h"
@@ -123,7 +125,7 @@ static int reply_observation(struct req *r, int status, int64_t id, const char *
         o = json_pack("{s:I, s:b}", "id", (json_int_t)id, "public", 0);
     if (upload_token)
         json_object_set_new(o, "upload_token", json_string(upload_token));
-    char *body = json_dumps(o, HTTP_JSON_FLAGS);
+    char *body = jsonout_dumps(o, HTTP_JSON_TEXT_MAX, NULL);
     json_decref(o);
     if (!body)
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
@@ -247,27 +249,14 @@ int api_obs_list(struct req *r)
     if (cached != 0)
         return r->status;
 
-    json_t *rows = views_observation_list(r->dbc, &f);
-    if (!rows)
-        return http_reply_error(r, db_failure(r->dbc), NULL, "the query failed");
-    json_t *features = json_array();
+    struct membuf out;
+    membuf_init(&out, HTTP_JSON_TEXT_MAX);
     int64_t last_id = 0, count = 0;
-    size_t i;
-    json_t *props;
-    json_array_foreach(rows, i, props)
-    {
-        double lon = json_real_value(json_object_get(props, "lon"));
-        double lat = json_real_value(json_object_get(props, "lat"));
-        last_id = json_integer_value(json_object_get(props, "id"));
-        json_object_del(props, "lon");
-        json_object_del(props, "lat");
-        json_array_append_new(features,
-                              json_pack("{s:s, s:I, s:{s:s, s:[f,f]}, s:O}", "type", "Feature",
-                                        "id", (json_int_t)last_id, "geometry", "type", "Point",
-                                        "coordinates", lon, lat, "properties", props));
-        count++;
+    jsonw_raw(&out, "{\"type\":\"FeatureCollection\",\"features\":");
+    if (views_observation_list_text(r->dbc, &f, &out, &count, &last_id) != 0) {
+        membuf_free(&out);
+        return http_reply_error(r, db_failure(r->dbc), NULL, "the query failed");
     }
-    json_decref(rows);
 
     char link[8192], self[8192];
     snprintf(link, sizeof link, "%s%s", base, r->path);
@@ -284,23 +273,25 @@ int api_obs_list(struct req *r)
     snprintf(self, sizeof self, "%s", link);
     if (has_cursor)
         link_add(self, sizeof self, "cursor", cursor_s);
-    json_t *links = json_array();
-    json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "rel", "self", "type",
-                                           "application/geo+json", "href", self));
+    jsonw_raw(&out, ",\"links\":[{\"rel\":\"self\",\"type\":\"application/geo+json\",\"href\":");
+    jsonw_str(&out, self);
+    jsonw_raw(&out, "}");
     if (count == limit) {
         snprintf(cursor_s, sizeof cursor_s, "%lld", (long long)last_id);
         link_add(link, sizeof link, "cursor", cursor_s);
-        json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "rel", "next", "type",
-                                               "application/geo+json", "href", link));
+        jsonw_raw(&out, ",{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":");
+        jsonw_str(&out, link);
+        jsonw_raw(&out, "}");
     }
-    json_t *fc = json_pack("{s:s, s:o, s:o, s:I}", "type", "FeatureCollection", "features",
-                           features, "links", links, "numberReturned", (json_int_t)count);
-    char *s = fc ? json_dumps(fc, HTTP_JSON_FLAGS) : NULL;
-    json_decref(fc);
-    if (!s)
+    jsonw_raw(&out, "],\"numberReturned\":");
+    jsonw_int(&out, count);
+    jsonw_raw(&out, "}");
+    if (out.failed) {
+        membuf_free(&out);
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
-    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), cache_hdr);
-    free(s);
+    }
+    http_reply_bytes(r, 200, "application/geo+json", out.data, out.len, cache_hdr);
+    membuf_free(&out);
     return 200;
 }
 
@@ -418,10 +409,13 @@ int api_map_clusters(struct req *r)
     int cached = http_public_cache_or_reply(r, key, cache_hdr);
     if (cached != 0)
         return r->status;
-    json_t *out = views_clusters(r->dbc, &f, (int)zoom);
-    if (!out)
+    char *text = NULL;
+    size_t len = 0;
+    if (views_clusters_text(r->dbc, &f, (int)zoom, &text, &len) != 0)
         return http_reply_error(r, db_failure(r->dbc), NULL, "the map could not be read");
-    return http_reply_json_headers(r, 200, out, cache_hdr);
+    http_reply_bytes(r, 200, "application/json", text, len, cache_hdr);
+    free(text);
+    return 200;
 }
 
 /* The names of an export: "observations.csv" -> format; -1 when unknown. */

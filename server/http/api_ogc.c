@@ -8,6 +8,7 @@
  * above the maximum is clamped.
  */
 #include "api.h"
+#include "jsonout.h"
 #include "area_store.h"
 #include "http.h"
 #include "obs_store.h"
@@ -165,7 +166,7 @@ static int reply_ogc(struct req *r, const char *type, const char *title, json_t 
     }
     if (html)
         return reply_html(r, title, body);
-    char *s = json_dumps(body, HTTP_JSON_FLAGS);
+    char *s = jsonout_dumps(body, HTTP_JSON_TEXT_MAX, NULL);
     json_decref(body);
     if (!s)
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");

@@ -7,6 +7,7 @@
  * suppressed (wf_stats.h).
  */
 #include "api.h"
+#include "jsonout.h"
 #include "http.h"
 #include "period.h"
 #include "session.h"
@@ -159,16 +160,40 @@ static int lang_or_reply(struct req *r, char *lang)
     return 0;
 }
 
+/*
+ * The public answer's question as a key (every parsed value, and today, which an
+ * open end means) for http_public_cache_or_reply: the ETag, Cache-Control and the
+ * answer cache. Staff answers (nothing suppressed) are neither cached nor tagged.
+ * Returns what http_public_cache_or_reply returns, 0 for staff.
+ */
+static int stats_cache_or_reply(struct req *r, const char *what, const struct wf_stats_query *q,
+                                char *key, size_t cap, char *hdr)
+{
+    hdr[0] = '\0';
+    if (!q->public_)
+        return 0;
+    int n = snprintf(key, cap, "%s|%d|%u|%d:%d|%d:%d|%s|%s|%s|%s|%d|%d|%d", what, (int)q->grain,
+                     q->by, q->has_from, (int)q->from, q->has_to, (int)q->to,
+                     q->categories ? q->categories : "-", q->area_codes ? q->area_codes : "-",
+                     q->sources ? q->sources : "-", q->unit_codes ? q->unit_codes : "-", q->cell_m,
+                     q->limit, (int)period_local_day((int64_t)time(NULL)));
+    if (n < 0 || (size_t)n >= cap)
+        return 0; /* a question too long to name: answered, neither tagged nor kept */
+    return http_public_cache_or_reply(r, key, hdr);
+}
+
 int api_stats(struct req *r)
 {
     struct stats_lists l;
     struct wf_stats_query q;
     struct wf_error err;
+    char key[ANSCACHE_KEY_MAX], hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
     if (query_or_reply(r, &l, WF_BY_AREA | WF_BY_CATEGORY | WF_BY_SOURCE,
-                       WF_BY_AREA | WF_BY_CATEGORY, &q) != 0)
+                       WF_BY_AREA | WF_BY_CATEGORY, &q) != 0 ||
+        stats_cache_or_reply(r, "stats", &q, key, sizeof key, hdr) != 0)
         return r->status;
     json_t *o = wf_stats_counts(r->dbc, r->cfg, &q, &err);
-    return o ? http_reply_json(r, 200, o) : http_reply_fail(r, &err);
+    return o ? http_reply_json_headers(r, 200, o, hdr[0] ? hdr : NULL) : http_reply_fail(r, &err);
 }
 
 int api_stats_csv(struct req *r)
@@ -238,14 +263,17 @@ int api_stats_hotspots(struct req *r)
                                     WF_HOTSPOTS_MAX);
         q.limit = (int)x;
     }
+    char key[ANSCACHE_KEY_MAX], hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
+    if (stats_cache_or_reply(r, "hotspots", &q, key, sizeof key, hdr) != 0)
+        return r->status;
     json_t *o = wf_stats_hotspots(r->dbc, r->cfg, &q, &err);
     if (!o)
         return http_reply_fail(r, &err);
-    char *s = json_dumps(o, HTTP_JSON_FLAGS);
+    char *s = jsonout_dumps(o, HTTP_JSON_TEXT_MAX, NULL);
     json_decref(o);
     if (!s)
         return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
-    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), NULL);
+    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), hdr[0] ? hdr : NULL);
     free(s);
     return 200;
 }

@@ -3,6 +3,7 @@
  * business logic or SQL.
  */
 #include "request.h"
+#include "jsonout.h"
 #include "query.h"
 #include "validate.h"
 #include "wf_map.h"
@@ -71,17 +72,18 @@ const char *http_status_text(int status)
     }
 }
 
+#define SECURITY_HEADERS_FMT                                                                       \
+    "X-Content-Type-Options: nosniff\r\n"                                                          \
+    "X-Frame-Options: DENY\r\n"                                                                    \
+    "Referrer-Policy: same-origin\r\n"                                                             \
+    "Cross-Origin-Opener-Policy: same-origin\r\n"                                                  \
+    "Cross-Origin-Resource-Policy: same-origin\r\n"                                                \
+    "Permissions-Policy: geolocation=(self), camera=(self), microphone=()\r\n"                     \
+    "Content-Security-Policy: %s\r\n"
+
 void http_send_security_headers(struct mg_connection *conn, const char *csp)
 {
-    mg_printf(conn,
-              "X-Content-Type-Options: nosniff\r\n"
-              "X-Frame-Options: DENY\r\n"
-              "Referrer-Policy: same-origin\r\n"
-              "Cross-Origin-Opener-Policy: same-origin\r\n"
-              "Cross-Origin-Resource-Policy: same-origin\r\n"
-              "Permissions-Policy: geolocation=(self), camera=(self), microphone=()\r\n"
-              "Content-Security-Policy: %s\r\n",
-              csp);
+    mg_printf(conn, SECURITY_HEADERS_FMT, csp);
 }
 
 int http_body_consumed(const struct req *r)
@@ -91,10 +93,62 @@ int http_body_consumed(const struct req *r)
     return r->ri->content_length <= 0 && !http_header(r, "Transfer-Encoding");
 }
 
+/*
+ * Writes the status line and headers of r's answer into buf (cap bytes): the same
+ * as http_begin sends. Returns the length, or -1 when they do not fit.
+ */
+static int format_head(struct req *r, char *buf, size_t cap, int status, const char *content_type,
+                       int64_t length, const char *extra_headers)
+{
+    size_t n = 0;
+    int k = snprintf(buf, cap, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
+    if (k < 0 || (size_t)k >= cap)
+        return -1;
+    n = (size_t)k;
+#define HEAD_ADD(...)                                                                              \
+    do {                                                                                           \
+        k = snprintf(buf + n, cap - n, __VA_ARGS__);                                               \
+        if (k < 0 || (size_t)k >= cap - n)                                                         \
+            return -1;                                                                             \
+        n += (size_t)k;                                                                            \
+    } while (0)
+    if (content_type)
+        HEAD_ADD("Content-Type: %s\r\n", content_type);
+    if (length >= 0)
+        HEAD_ADD("Content-Length: %lld\r\n", (long long)length);
+    HEAD_ADD(SECURITY_HEADERS_FMT, r->srv->csp);
+    if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
+        HEAD_ADD("Cache-Control: no-store\r\n");
+    if (extra_headers)
+        HEAD_ADD("%s", extra_headers);
+    /* A response sent before the body was consumed must close the connection,
+     * or the unread body would be read and then taken for the next request. */
+    if (status == 413 || status == 400 || status == 408 || !http_body_consumed(r)) {
+        HEAD_ADD("Connection: close\r\n");
+        mg_disable_connection_keep_alive(r->conn);
+    }
+    HEAD_ADD("\r\n");
+#undef HEAD_ADD
+    return (int)n;
+}
+
+/* Room for the status line and headers of any answer (the CSP and extra headers
+ * are bounded; a head that would not fit is sent piece by piece instead). */
+#define HTTP_HEAD_MAX 4096
+/* Bodies up to this size go out in the same write as their headers: one TCP
+ * segment train instead of one per header line. */
+#define HTTP_ONE_WRITE_MAX (64 * 1024)
+
 void http_begin(struct req *r, int status, const char *content_type, int64_t length,
                 const char *extra_headers)
 {
     r->status = status;
+    char head[HTTP_HEAD_MAX];
+    int n = format_head(r, head, sizeof head, status, content_type, length, extra_headers);
+    if (n > 0) {
+        mg_write(r->conn, head, (size_t)n);
+        return;
+    }
     mg_printf(r->conn, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
     if (content_type)
         mg_printf(r->conn, "Content-Type: %s\r\n", content_type);
@@ -105,8 +159,6 @@ void http_begin(struct req *r, int status, const char *content_type, int64_t len
         mg_printf(r->conn, "Cache-Control: no-store\r\n");
     if (extra_headers)
         mg_printf(r->conn, "%s", extra_headers);
-    /* A response sent before the body was consumed must close the connection,
-     * or the unread body would be read and then taken for the next request. */
     if (status == 413 || status == 400 || status == 408 || !http_body_consumed(r)) {
         mg_printf(r->conn, "Connection: close\r\n");
         mg_disable_connection_keep_alive(r->conn);
@@ -117,8 +169,29 @@ void http_begin(struct req *r, int status, const char *content_type, int64_t len
 int http_reply_bytes(struct req *r, int status, const char *content_type, const void *body,
                      size_t len, const char *extra_headers)
 {
+    int head_only = strcmp(r->method, "HEAD") == 0;
+    if (status == 200 && r->answer_key && content_type) {
+        anscache_put(r->srv->answers, r->answer_key, r->answer_version, content_type, body, len);
+        r->answer_key = NULL;
+    }
+    if (len <= HTTP_ONE_WRITE_MAX) {
+        char *buf = malloc(HTTP_HEAD_MAX + len);
+        int n = buf ? format_head(r, buf, HTTP_HEAD_MAX, status, content_type, (int64_t)len,
+                                  extra_headers)
+                    : -1;
+        if (n > 0) {
+            r->status = status;
+            if (len && !head_only)
+                memcpy(buf + n, body, len);
+            mg_write(r->conn, buf, (size_t)n + (head_only ? 0 : len));
+            free(buf);
+            r->bytes_sent = (int64_t)len;
+            return status;
+        }
+        free(buf);
+    }
     http_begin(r, status, content_type, (int64_t)len, extra_headers);
-    if (len && strcmp(r->method, "HEAD") != 0)
+    if (len && !head_only)
         mg_write(r->conn, body, len);
     r->bytes_sent = (int64_t)len;
     return status;
@@ -153,7 +226,7 @@ int http_stream_end(struct req *r)
 
 int http_reply_json_headers(struct req *r, int status, json_t *body, const char *extra_headers)
 {
-    char *s = json_dumps(body, HTTP_JSON_FLAGS);
+    char *s = jsonout_dumps(body, HTTP_JSON_TEXT_MAX, NULL);
     json_decref(body);
     if (!s) {
         static const char fallback[] =
@@ -206,6 +279,14 @@ int http_public_cache_or_reply(struct req *r, const char *key, char *hdr)
         http_reply_bytes(r, 304, NULL, "", 0, hdr);
         return 1;
     }
+    const struct anscache_entry *e = anscache_get(r->srv->answers, key, version);
+    if (e) {
+        http_reply_bytes(r, 200, e->content_type, e->body, e->len, hdr);
+        anscache_release(r->srv->answers, e);
+        return 1;
+    }
+    r->answer_key = key;
+    r->answer_version = version;
     return 0;
 }
 
@@ -230,7 +311,7 @@ int http_reply_error(struct req *r, enum err_code code, const char *field, const
     if (utf8_check(msg, strlen(msg), NULL) != 0)
         snprintf(msg, sizeof msg, "%s", k->message);
     json_t *body = http_error_body(k->code, field, msg);
-    char *s = body ? json_dumps(body, HTTP_JSON_FLAGS) : NULL;
+    char *s = body ? jsonout_dumps(body, HTTP_JSON_TEXT_MAX, NULL) : NULL;
     json_decref(body);
     char hdr[64] = "";
     if (errors_retryable(code))

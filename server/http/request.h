@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "accesslog.h"
+#include "anscache.h"
 #include "config.h"
 #include "connlimit.h"
 #include "db.h"
@@ -33,10 +34,11 @@
 /* How answers are written: compact, ASCII-safe, and 12 significant digits so that
  * 57.719 is not printed as 57.719000000000001 (coordinates keep ~0.1 mm). */
 #define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
-#define HTTP_JSON_MAX_DEPTH 32 /* nesting of request bodies; ours need 3 */
-#define HTTP_RETRY_AFTER_S 2   /* Retry-After on 503 and 429 answers without a better figure */
-#define HTTP_PATH_MAX 2048     /* a decoded request path; longer ones are no route's (404) */
-#define HTTP_FORWARDED_MAX 8   /* X-Forwarded-For headers read (the last ones) */
+#define HTTP_JSON_MAX_DEPTH 32                  /* nesting of request bodies; ours need 3 */
+#define HTTP_JSON_TEXT_MAX (512L * 1024 * 1024) /* the largest JSON answer (jsonout.h) */
+#define HTTP_RETRY_AFTER_S 2 /* Retry-After on 503 and 429 answers without a better figure */
+#define HTTP_PATH_MAX 2048   /* a decoded request path; longer ones are no route's (404) */
+#define HTTP_FORWARDED_MAX 8 /* X-Forwarded-For headers read (the last ones) */
 
 struct session;
 
@@ -53,6 +55,7 @@ struct server {
     struct dbwriter *writer;             /* group commit for their writes, or NULL */
     struct connlimit *conns;             /* open connections, in total and per address */
     struct accesslog *access;            /* which requests get an access-log line */
+    struct anscache *answers;            /* public answers just sent (anscache.h), or NULL */
 };
 
 struct req {
@@ -78,6 +81,10 @@ struct req {
     int tls;                            /* over TLS (here or at a trusted proxy) */
     char client_addr[NETADDR_TEXT_MAX]; /* see http_client_address */
     char *path_buf; /* malloc'd: a worker's stack is civetweb's 100 KiB, SQLite needs most */
+    /* Set by http_public_cache_or_reply: the question and the data version its 200
+     * answer is kept under in srv->answers (the key lives in the handler's frame). */
+    const char *answer_key;
+    int64_t answer_version;
 };
 
 /*
@@ -130,8 +137,11 @@ int http_reply_json_headers(struct req *r, int status, json_t *body, const char 
  * transaction of every write that can change a public answer) and a hash of key,
  * the normalised question, and "Cache-Control: public, max-age, stale-while-
  * revalidate". Returns 1 after answering 304 when If-None-Match names that ETag
- * (the answer is not computed at all), 0 to go on and send hdr with the answer,
- * -1 after answering an error.
+ * (the answer is not computed at all), or after sending the answer kept in the
+ * server's answer cache for this question and version (anscache.h); 0 to go on
+ * and send hdr with the answer (a 200 answer sent with http_reply_bytes is then
+ * kept for the next one to ask); -1 after answering an error. key must stay
+ * valid until the answer is sent.
  */
 int http_public_cache_or_reply(struct req *r, const char *key, char *hdr);
 

@@ -3,6 +3,8 @@
  * named position.
  */
 #include "case_store.h"
+#include "jsonout.h"
+#include "jsonw.h"
 #include "obs_store.h" /* OBS_OPEN_STATES_SQL: one definition of "open" */
 
 #include <math.h>
@@ -200,7 +202,7 @@ int case_store_attach_public_comments(struct dbc *c, json_t *observations)
         json_object_set(index, key, o);
         json_array_append_new(ids, json_integer(id));
     }
-    char *ids_text = json_dumps(ids, JSON_COMPACT);
+    char *ids_text = jsonout_dumps(ids, (size_t)64 << 20, NULL);
     json_decref(ids);
     int rc = SQLITE_ERROR;
     sqlite3_stmt *st = ids_text ? db_stmt(c, SQL_PUBLIC_COMMENTS) : NULL;
@@ -220,6 +222,33 @@ int case_store_attach_public_comments(struct dbc *c, json_t *observations)
     free(ids_text);
     json_decref(index);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int case_store_public_comments_text(struct dbc *c, const char *ids_json, db_fragment_fn fn,
+                                    void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_PUBLIC_COMMENTS);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, ids_json, -1, SQLITE_TRANSIENT);
+    struct membuf b;
+    membuf_init(&b, 1024 * 1024);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        b.len = 0;
+        jsonw_raw(&b, "{\"at\":");
+        jsonw_str(&b, (const char *)sqlite3_column_text(st, PC_AT));
+        jsonw_raw(&b, ",\"comment\":");
+        jsonw_str(&b, (const char *)sqlite3_column_text(st, PC_COMMENT));
+        jsonw_raw(&b, "}");
+        if (b.failed)
+            break;
+        fn(ctx, sqlite3_column_int64(st, PC_OBSERVATION), (const char *)b.data, b.len);
+    }
+    db_done(st);
+    int failed = b.failed;
+    membuf_free(&b);
+    return rc == SQLITE_DONE && !failed ? 0 : -1;
 }
 
 /* ---- the staff read models ------------------------------------------------ */

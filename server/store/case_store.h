@@ -56,6 +56,12 @@ int case_store_is_units(struct dbc *c, int64_t id, int64_t unit_id);
  */
 int case_store_attach_public_comments(struct dbc *c, json_t *observations);
 
+/* The public comments (as case_store_attach_public_comments gives them) of the
+ * observations whose ids are in ids_json, each as JSON text through fn, ordered by
+ * observation and time. 0 or -1. */
+int case_store_public_comments_text(struct dbc *c, const char *ids_json, db_fragment_fn fn,
+                                    void *ctx);
+
 enum { CASE_MODERATION_ANY, CASE_MODERATION_PENDING, CASE_MODERATION_HIDDEN };
 
 /* The staff queue's filters. Strings are JSON array texts (json_each) or plain values; NULL = any.

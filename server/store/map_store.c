@@ -182,3 +182,10 @@ int64_t map_store_data_version(struct dbc *c)
     db_done(st);
     return v;
 }
+
+static const char SQL_BUMP[] = "UPDATE public_data_version SET version = version + 1 WHERE id = 1";
+
+int map_store_public_changed(struct dbc *c)
+{
+    return db_run(db_stmt(c, SQL_BUMP));
+}

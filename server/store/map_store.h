@@ -74,4 +74,9 @@ int map_store_rebuild(struct dbc *c, int64_t *points);
  * bumps in its own transaction (triggers). -1 on error. */
 int64_t map_store_data_version(struct dbc *c);
 
+/* Bumps the public data version (inside the caller's transaction): for writes
+ * that change public answers without a trigger seeing them (a recount of the
+ * aggregates). 0 or -1. */
+int map_store_public_changed(struct dbc *c);
+
 #endif

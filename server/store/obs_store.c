@@ -3,6 +3,7 @@
  * HTTP; every column read from a SELECT is read by its named position.
  */
 #include "obs_store.h"
+#include "jsonw.h"
 #include "ogc_query.h"
 
 #include <math.h>
@@ -423,7 +424,9 @@ static const char SQL_PUBLIC_LIST_RTREE[] =
 static const char SQL_BBOX_DENSE[] = "SELECT count(*) >= ?6 FROM (SELECT 1 FROM "
                                      "idx_observations_geom WHERE " OBS_RTREE_BOX " LIMIT ?6)";
 
-json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
+/* The list's statement for f, bound and ready to step (a db_stmt: hand it back
+ * with db_done), or NULL on error. */
+static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f)
 {
     const char *sql = SQL_PUBLIC_LIST;
     if (f->has_bbox) {
@@ -452,6 +455,14 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
+    return st;
+}
+
+json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
+{
+    sqlite3_stmt *st = public_list_stmt(c, f);
+    if (!st)
+        return NULL;
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -462,6 +473,97 @@ json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
         return NULL;
     }
     return arr;
+}
+
+/* jsonw of a text column, null when NULL. */
+static void text_or_null_w(struct membuf *b, sqlite3_stmt *st, int col)
+{
+    jsonw_str(b, (const char *)sqlite3_column_text(st, col));
+}
+
+/* The properties of a PUBLIC_SELECT row as public_row(st, 0) has them, without
+ * lon and lat (the list puts them in the geometry) and without the closing brace
+ * (photos and comments follow), as JSON text. */
+static void public_props_text(sqlite3_stmt *st, struct membuf *b)
+{
+    jsonw_raw(b, "{\"id\":");
+    jsonw_int(b, sqlite3_column_int64(st, PUB_ID));
+    jsonw_raw(b, ",\"category\":");
+    text_or_null_w(b, st, PUB_CATEGORY);
+    jsonw_raw(b, ",\"accuracy_m\":");
+    if (sqlite3_column_type(st, PUB_ACCURACY) == SQLITE_NULL)
+        jsonw_raw(b, "null");
+    else
+        jsonw_num(b, sqlite3_column_double(st, PUB_ACCURACY));
+    jsonw_raw(b, ",\"observed_at\":");
+    text_or_null_w(b, st, PUB_OBSERVED_AT);
+    jsonw_raw(b, ",\"created_at\":");
+    text_or_null_w(b, st, PUB_CREATED_AT);
+    jsonw_raw(b, ",\"description\":");
+    const unsigned char *text = NULL;
+    if (sqlite3_column_int(st, PUB_APPROVED)) {
+        int col = sqlite3_column_type(st, PUB_DESCRIPTION_REDACTED) != SQLITE_NULL
+                      ? PUB_DESCRIPTION_REDACTED
+                      : PUB_DESCRIPTION;
+        text = sqlite3_column_text(st, col);
+    }
+    jsonw_str(b, text && *text ? (const char *)text : NULL);
+    jsonw_raw(b, ",\"unsafe_rating\":");
+    if (sqlite3_column_type(st, PUB_RATING) == SQLITE_NULL)
+        jsonw_raw(b, "null");
+    else
+        jsonw_int(b, sqlite3_column_int(st, PUB_RATING));
+    jsonw_raw(b, ",\"walk\":");
+    text_or_null_w(b, st, PUB_WALK_CODE);
+    jsonw_raw(b, ",\"area\":");
+    if (sqlite3_column_type(st, PUB_AREA_ID) == SQLITE_NULL) {
+        jsonw_raw(b, "null");
+    } else {
+        jsonw_raw(b, "{\"id\":");
+        jsonw_int(b, sqlite3_column_int64(st, PUB_AREA_ID));
+        jsonw_raw(b, ",\"code\":");
+        text_or_null_w(b, st, PUB_AREA_CODE);
+        jsonw_raw(b, ",\"name\":");
+        text_or_null_w(b, st, PUB_AREA_NAME);
+        jsonw_raw(b, "}");
+    }
+    jsonw_raw(b, ",\"sweref99tm\":{\"e\":");
+    jsonw_num(b, round(sqlite3_column_double(st, PUB_E) * 1000) / 1000);
+    jsonw_raw(b, ",\"n\":");
+    jsonw_num(b, round(sqlite3_column_double(st, PUB_N) * 1000) / 1000);
+    jsonw_raw(b, "},\"light\":");
+    text_or_null_w(b, st, PUB_LIGHT);
+    jsonw_raw(b, ",\"sun_elevation\":");
+    jsonw_num(b, round(sqlite3_column_double(st, PUB_SUN_ELEVATION) * 100) / 100);
+    jsonw_raw(b, ",\"status\":");
+    text_or_null_w(b, st, PUB_STATUS);
+    jsonw_raw(b, ",\"unit\":");
+    text_or_null_w(b, st, PUB_UNIT_NAME);
+    jsonw_raw(b, ",\"support_count\":");
+    jsonw_int(b, sqlite3_column_int(st, PUB_SUPPORT_COUNT));
+}
+
+int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_text_row_fn fn,
+                               void *ctx)
+{
+    sqlite3_stmt *st = public_list_stmt(c, f);
+    if (!st)
+        return -1;
+    struct membuf b;
+    membuf_init(&b, OBS_ROW_TEXT_MAX);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        b.len = 0;
+        public_props_text(st, &b);
+        if (b.failed)
+            break;
+        fn(ctx, sqlite3_column_int64(st, PUB_ID), sqlite3_column_double(st, PUB_LON),
+           sqlite3_column_double(st, PUB_LAT), (const char *)b.data, b.len);
+    }
+    db_done(st);
+    int failed = b.failed;
+    membuf_free(&b);
+    return rc == SQLITE_DONE && !failed ? 0 : -1;
 }
 
 /* The e/n BETWEEN box uses the observations_en index; the exact circle and the

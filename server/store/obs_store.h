@@ -122,6 +122,19 @@ struct obs_filter {
  */
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f);
 
+/* One row of obs_store_public_list_text: its id and position, and its public
+ * properties as JSON text without lon, lat, photos and comments and without the
+ * closing brace (len bytes, valid during the call). */
+typedef void (*obs_text_row_fn)(void *ctx, int64_t id, double lon, double lat, const char *props,
+                                size_t len);
+
+#define OBS_ROW_TEXT_MAX (1024 * 1024) /* one row's properties as text, at most */
+
+/* The rows of obs_store_public_list through fn, written as JSON text directly.
+ * 0, or -1 on error. */
+int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_text_row_fn fn,
+                               void *ctx);
+
 /* The public row of observation id (as above), NULL when absent, hidden or on
  * error (*failed set to 1 on error). */
 json_t *obs_store_public_one(struct dbc *c, int64_t id, int *failed);

@@ -2,6 +2,8 @@
  * photo_store — see photo_store.h.
  */
 #include "photo_store.h"
+#include "jsonout.h"
+#include "jsonw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,7 +231,7 @@ static json_t *index_by_id(json_t *objects, char **ids_text)
         json_object_set(index, key, o);
         json_array_append_new(ids, json_integer(id));
     }
-    *ids_text = json_dumps(ids, JSON_COMPACT);
+    *ids_text = jsonout_dumps(ids, (size_t)64 << 20, NULL);
     json_decref(ids);
     return index;
 }
@@ -278,4 +280,37 @@ int photo_store_attach(struct dbc *c, json_t *observations)
 int photo_store_attach_staff(struct dbc *c, json_t *observations)
 {
     return attach(c, observations, 1);
+}
+
+int photo_store_public_text(struct dbc *c, const char *ids_json, db_fragment_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_OF_MANY);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, ids_json, -1, SQLITE_TRANSIENT);
+    struct membuf b;
+    membuf_init(&b, 4096);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, OM_ID);
+        b.len = 0;
+        jsonw_raw(&b, "{\"id\":");
+        jsonw_str(&b, id);
+        jsonw_raw(&b, ",\"url\":\"/api/v1/photos/");
+        jsonw_raw(&b, id ? id : "");
+        jsonw_raw(&b, "\",\"thumb_url\":\"/api/v1/photos/");
+        jsonw_raw(&b, id ? id : "");
+        jsonw_raw(&b, "/thumb\",\"width\":");
+        jsonw_int(&b, sqlite3_column_int(st, OM_WIDTH));
+        jsonw_raw(&b, ",\"height\":");
+        jsonw_int(&b, sqlite3_column_int(st, OM_HEIGHT));
+        jsonw_raw(&b, "}");
+        if (b.failed)
+            break;
+        fn(ctx, sqlite3_column_int64(st, OM_OBS), (const char *)b.data, b.len);
+    }
+    db_done(st);
+    int failed = b.failed;
+    membuf_free(&b);
+    return rc == SQLITE_DONE && !failed ? 0 : -1;
 }

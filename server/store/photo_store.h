@@ -84,4 +84,10 @@ int photo_store_attach(struct dbc *c, json_t *observations);
  * (booleans): the staff view. 0 or -1. */
 int photo_store_attach_staff(struct dbc *c, json_t *observations);
 
+/* The public photos (as photo_store_attach gives them) of the observations whose
+ * ids are in ids_json (a JSON array), each as JSON text through fn, ordered by
+ * observation. Photo ids are hex (wf_photo_id_valid), so they need no escaping.
+ * 0 or -1. */
+int photo_store_public_text(struct dbc *c, const char *ids_json, db_fragment_fn fn, void *ctx);
+
 #endif

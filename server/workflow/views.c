@@ -7,6 +7,7 @@
 #include "case_store.h"
 #include "distance.h"
 #include "grid.h"
+#include "jsonw.h"
 #include "map_store.h"
 #include "photo_store.h"
 #include "place_store.h"
@@ -20,6 +21,7 @@
 #define VIEWS_CELLS_PER_TILE 4
 #define VIEWS_MAX_CLUSTERS 4096
 #define VIEWS_CASE_DUPLICATES_MAX 20
+#define VIEWS_LIST_TEXT_MAX (64 * 1024 * 1024) /* one page of the public list as text */
 
 /* Adds photos and public comments to each object: one statement each. */
 static int complete(struct dbc *c, json_t *arr)
@@ -95,6 +97,141 @@ json_t *views_observation_list(struct dbc *c, const struct obs_filter *f)
     return arr;
 }
 
+/* ---- the public list as text ------------------------------------------------------ */
+
+struct list_row {
+    int64_t id;
+    double lon, lat;
+    size_t off, len;                /* its properties in the arena */
+    struct membuf photos, comments; /* their objects, comma-separated */
+};
+
+struct list_acc {
+    struct list_row *rows;
+    size_t n, cap;
+    struct membuf arena;
+    int failed;
+};
+
+static void list_row_cb(void *ctx, int64_t id, double lon, double lat, const char *props,
+                        size_t len)
+{
+    struct list_acc *a = ctx;
+    if (a->failed)
+        return;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        struct list_row *r = realloc(a->rows, cap * sizeof *r);
+        if (!r) {
+            a->failed = 1;
+            return;
+        }
+        a->rows = r;
+        a->cap = cap;
+    }
+    struct list_row *r = &a->rows[a->n++];
+    r->id = id;
+    r->lon = lon;
+    r->lat = lat;
+    r->off = a->arena.len;
+    r->len = len;
+    membuf_init(&r->photos, VIEWS_LIST_TEXT_MAX);
+    membuf_init(&r->comments, VIEWS_LIST_TEXT_MAX);
+    if (membuf_append(&a->arena, props, len) != 0)
+        a->failed = 1;
+}
+
+/* The row of id (rows are newest first: ids descending), or NULL. */
+static struct list_row *list_find(struct list_acc *a, int64_t id)
+{
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->rows[mid].id > id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->n && a->rows[lo].id == id ? &a->rows[lo] : NULL;
+}
+
+static void list_photo_cb(void *ctx, int64_t owner, const char *json, size_t len)
+{
+    struct list_row *r = list_find(ctx, owner);
+    if (!r)
+        return;
+    if (r->photos.len)
+        membuf_append(&r->photos, ",", 1);
+    membuf_append(&r->photos, json, len);
+}
+
+static void list_comment_cb(void *ctx, int64_t owner, const char *json, size_t len)
+{
+    struct list_row *r = list_find(ctx, owner);
+    if (!r)
+        return;
+    if (r->comments.len)
+        membuf_append(&r->comments, ",", 1);
+    membuf_append(&r->comments, json, len);
+}
+
+int views_observation_list_text(struct dbc *c, const struct obs_filter *f, struct membuf *out,
+                                int64_t *count, int64_t *last_id)
+{
+    struct list_acc a = {0};
+    membuf_init(&a.arena, VIEWS_LIST_TEXT_MAX);
+    struct membuf ids;
+    membuf_init(&ids, VIEWS_LIST_TEXT_MAX);
+    int rc = obs_store_public_list_text(c, f, list_row_cb, &a);
+    if (rc == 0 && a.failed)
+        rc = -1;
+    if (rc == 0 && a.n) {
+        jsonw_raw(&ids, "[");
+        for (size_t i = 0; i < a.n; i++) {
+            if (i)
+                jsonw_raw(&ids, ",");
+            jsonw_int(&ids, a.rows[i].id);
+        }
+        jsonw_raw(&ids, "]");
+        rc =
+            ids.failed ? -1 : photo_store_public_text(c, (const char *)ids.data, list_photo_cb, &a);
+        if (rc == 0)
+            rc = case_store_public_comments_text(c, (const char *)ids.data, list_comment_cb, &a);
+    }
+    *count = (int64_t)a.n;
+    *last_id = a.n ? a.rows[a.n - 1].id : 0;
+    jsonw_raw(out, "[");
+    for (size_t i = 0; rc == 0 && i < a.n; i++) {
+        const struct list_row *r = &a.rows[i];
+        jsonw_raw(out, i ? ",{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+        jsonw_int(out, r->id);
+        jsonw_raw(out, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+        jsonw_num(out, r->lon);
+        jsonw_raw(out, ",");
+        jsonw_num(out, r->lat);
+        jsonw_raw(out, "]},\"properties\":");
+        membuf_append(out, a.arena.data + r->off, r->len);
+        jsonw_raw(out, ",\"photos\":[");
+        if (r->photos.len)
+            membuf_append(out, r->photos.data, r->photos.len);
+        jsonw_raw(out, "],\"public_comments\":[");
+        if (r->comments.len)
+            membuf_append(out, r->comments.data, r->comments.len);
+        jsonw_raw(out, "]}}");
+        if (r->photos.failed || r->comments.failed)
+            rc = -1;
+    }
+    jsonw_raw(out, "]");
+    for (size_t i = 0; i < a.n; i++) {
+        membuf_free(&a.rows[i].photos);
+        membuf_free(&a.rows[i].comments);
+    }
+    free(a.rows);
+    membuf_free(&a.arena);
+    membuf_free(&ids);
+    return rc == 0 && !out->failed ? 0 : -1;
+}
+
 json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
                      int limit)
 {
@@ -157,33 +294,68 @@ json_t *views_place_describe(struct dbc *c, double lon, double lat)
  * (VIEWS_MAX_VIEW_CELLS) so that its cost stays bounded. Closer than that, and
  * for filters the cells do not hold (an area; a status within a period), the
  * points of the widened box are read.
+ *
+ * The answer is written as JSON text directly (jsonw.h): a jansson object per
+ * cluster and per category, printed afterwards, cost more than the query.
  */
 
 #define VIEWS_MAX_VIEW_CELLS 65536 /* answer cells one box may span */
+#define VIEWS_MAX_CATEGORIES 256   /* distinct category codes in one answer */
+#define VIEWS_CLUSTERS_TEXT_MAX (16 * 1024 * 1024)
+
+struct cluster_cat {
+    int32_t next; /* the cluster's next category, or -1 */
+    int32_t cat;  /* index into the table's names */
+    int64_t n;
+};
 
 struct cluster {
     int64_t ix, iy;
     int64_t count, sum_id;
     double sum_lon, sum_lat;
-    char status[16];
-    json_t *categories; /* code -> count */
+    int32_t cats; /* first of its categories, or -1 */
     int used;
+    char status[16];
 };
 
-/* Open-addressing hash table of clusters keyed by cell. */
+/* Open-addressing hash table of clusters keyed by cell (cap a power of two). */
 struct cluster_table {
     struct cluster *slots;
     size_t cap, used;
+    struct cluster_cat *ce; /* the clusters' category counts, as lists */
+    size_t nce, cece;
+    char *names[VIEWS_MAX_CATEGORIES]; /* category codes seen (malloc'd) */
+    int nnames, failed;
     int zoom, truncated;
     int64_t total;
     int answer; /* the answer level (clusters are its cells); > MAP_FINEST_LEVEL: zoom's */
     int shift;  /* level-18 index >> shift = answer cell */
 };
 
+static int table_init(struct cluster_table *t, size_t expected)
+{
+    memset(t, 0, sizeof *t);
+    size_t want = expected < VIEWS_MAX_CLUSTERS ? expected : VIEWS_MAX_CLUSTERS;
+    size_t cap = 64;
+    while (cap < 2 * want)
+        cap *= 2;
+    t->slots = calloc(cap, sizeof *t->slots);
+    t->cap = cap;
+    return t->slots ? 0 : -1;
+}
+
+static void table_free(struct cluster_table *t)
+{
+    free(t->slots);
+    free(t->ce);
+    for (int i = 0; i < t->nnames; i++)
+        free(t->names[i]);
+}
+
 static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy)
 {
     uint64_t h = ((uint64_t)ix * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)iy * 0xC2B2AE3D27D4EB4Full);
-    for (size_t i = h % t->cap;; i = (i + 1) % t->cap) {
+    for (size_t i = (h ^ (h >> 29)) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
         struct cluster *cl = &t->slots[i];
         if (!cl->used) {
             if (t->used >= VIEWS_MAX_CLUSTERS)
@@ -191,13 +363,28 @@ static struct cluster *table_get(struct cluster_table *t, int64_t ix, int64_t iy
             cl->used = 1;
             cl->ix = ix;
             cl->iy = iy;
-            cl->categories = json_object();
+            cl->cats = -1;
             t->used++;
             return cl;
         }
         if (cl->ix == ix && cl->iy == iy)
             return cl;
     }
+}
+
+/* The index of category code in t->names, added when new; -1 when out of room. */
+static int category_index(struct cluster_table *t, const char *code)
+{
+    if (!code)
+        code = "";
+    for (int i = t->nnames - 1; i >= 0; i--)
+        if (strcmp(t->names[i], code) == 0)
+            return i;
+    if (t->nnames == VIEWS_MAX_CATEGORIES || !(t->names[t->nnames] = strdup(code))) {
+        t->failed = 1;
+        return -1;
+    }
+    return t->nnames++;
 }
 
 /* Adds n observations of category with these sums to the cluster of cell ix, iy. */
@@ -210,15 +397,33 @@ static void cluster_add(struct cluster_table *t, int64_t ix, int64_t iy, const c
         t->truncated = 1;
         return;
     }
+    int cat = category_index(t, category);
+    if (cat < 0)
+        return;
     if (cl->count == 0 && status)
         snprintf(cl->status, sizeof cl->status, "%s", status);
     cl->count += n;
     cl->sum_lon += sum_lon;
     cl->sum_lat += sum_lat;
     cl->sum_id += sum_id;
-    json_t *c = json_object_get(cl->categories, category);
-    json_object_set_new(cl->categories, category, json_integer(c ? json_integer_value(c) + n : n));
     t->total += n;
+    for (int32_t k = cl->cats; k >= 0; k = t->ce[k].next)
+        if (t->ce[k].cat == cat) {
+            t->ce[k].n += n;
+            return;
+        }
+    if (t->nce == t->cece) {
+        size_t cap = t->cece ? t->cece * 2 : 1024;
+        struct cluster_cat *e = realloc(t->ce, cap * sizeof *e);
+        if (!e) {
+            t->failed = 1;
+            return;
+        }
+        t->ce = e;
+        t->cece = cap;
+    }
+    t->ce[t->nce] = (struct cluster_cat){cl->cats, cat, n};
+    cl->cats = (int32_t)t->nce++;
 }
 
 static void add_point(void *ctx, int64_t id, double lon, double lat, const char *category,
@@ -255,14 +460,33 @@ static void add_residual(void *ctx, int64_t id, double lon, double lat, const ch
     cluster_add(t, cx18 >> t->shift, cy18 >> t->shift, category, 1, lon, lat, id, NULL);
 }
 
+/* The single reports' states: singles[] holds (id, slot) sorted by id. */
+struct singles {
+    struct cluster_table *t;
+    int64_t (*pairs)[2];
+    size_t n;
+};
+
 static void set_status(void *ctx, int64_t id, const char *status)
 {
-    struct cluster_table *t = ctx;
-    for (size_t i = 0; i < t->cap; i++) {
-        struct cluster *cl = &t->slots[i];
-        if (cl->used && cl->count == 1 && cl->sum_id == id)
-            snprintf(cl->status, sizeof cl->status, "%s", status ? status : "");
+    struct singles *s = ctx;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->pairs[mid][0] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (; lo < s->n && s->pairs[lo][0] == id; lo++)
+        snprintf(s->t->slots[s->pairs[lo][1]].status, sizeof s->t->slots[0].status, "%s",
+                 status ? status : "");
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
 }
 
 struct rect {
@@ -410,33 +634,108 @@ static int clusters_from_cells(struct dbc *c, const struct obs_map_filter *f,
             return -1;
     }
     /* The state of each single observation shown: one statement. */
-    json_t *ids = json_array();
+    struct singles sg = {t, NULL, 0};
+    struct membuf ids;
+    membuf_init(&ids, VIEWS_CLUSTERS_TEXT_MAX);
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].used && t->slots[i].count == 1)
-            json_array_append_new(ids, json_integer(t->slots[i].sum_id));
-    int rc = 0;
-    if (json_array_size(ids)) {
-        char *text = json_dumps(ids, JSON_COMPACT);
-        rc = text ? map_store_statuses(c, text, set_status, t) : -1;
-        free(text);
-    }
-    json_decref(ids);
+            sg.n++;
+    if (!sg.n)
+        return 0;
+    sg.pairs = malloc(sg.n * sizeof *sg.pairs);
+    if (!sg.pairs)
+        return -1;
+    size_t k = 0;
+    jsonw_raw(&ids, "[");
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].used && t->slots[i].count == 1) {
+            sg.pairs[k][0] = t->slots[i].sum_id;
+            sg.pairs[k][1] = (int64_t)i;
+            if (k++)
+                jsonw_raw(&ids, ",");
+            jsonw_int(&ids, t->slots[i].sum_id);
+        }
+    jsonw_raw(&ids, "]");
+    qsort(sg.pairs, sg.n, sizeof *sg.pairs, pair_cmp);
+    int rc = ids.failed ? -1 : map_store_statuses(c, (const char *)ids.data, set_status, &sg);
+    membuf_free(&ids);
+    free(sg.pairs);
     return rc;
 }
 
-static json_t *clusters(struct dbc *c, const struct obs_map_filter *f, int zoom, int scan)
+/* Category indexes of a cluster's counts, for writing them in code order. */
+struct cat_out {
+    const char *name;
+    int64_t n;
+};
+
+static int cat_out_cmp(const void *a, const void *b)
 {
-    struct cluster_table t = {.slots = calloc(VIEWS_MAX_CLUSTERS * 2, sizeof(struct cluster)),
-                              .cap = VIEWS_MAX_CLUSTERS * 2};
-    if (!t.slots)
-        return NULL;
-    t.zoom = zoom;
+    return strcmp(((const struct cat_out *)a)->name, ((const struct cat_out *)b)->name);
+}
+
+/* Writes t as the answer's JSON text into out. */
+static void write_clusters(const struct cluster_table *t, int zoom, struct membuf *out)
+{
+    struct cat_out cats[VIEWS_MAX_CATEGORIES];
+    jsonw_raw(out, "{\"zoom\":");
+    jsonw_int(out, zoom);
+    jsonw_raw(out, ",\"total\":");
+    jsonw_int(out, t->total);
+    jsonw_raw(out, t->truncated ? ",\"truncated\":true,\"clusters\":["
+                                : ",\"truncated\":false,\"clusters\":[");
+    int first = 1;
+    for (size_t i = 0; i < t->cap; i++) {
+        const struct cluster *cl = &t->slots[i];
+        if (!cl->used)
+            continue;
+        jsonw_raw(out, first ? "{\"lon\":" : ",{\"lon\":");
+        first = 0;
+        jsonw_num(out, cl->sum_lon / (double)cl->count);
+        jsonw_raw(out, ",\"lat\":");
+        jsonw_num(out, cl->sum_lat / (double)cl->count);
+        jsonw_raw(out, ",\"count\":");
+        jsonw_int(out, cl->count);
+        jsonw_raw(out, ",\"categories\":{");
+        int n = 0;
+        for (int32_t k = cl->cats; k >= 0 && n < VIEWS_MAX_CATEGORIES; k = t->ce[k].next)
+            cats[n++] = (struct cat_out){t->names[t->ce[k].cat], t->ce[k].n};
+        qsort(cats, (size_t)n, sizeof cats[0], cat_out_cmp);
+        for (int k = 0; k < n; k++) {
+            if (k)
+                jsonw_raw(out, ",");
+            jsonw_str(out, cats[k].name);
+            jsonw_raw(out, ":");
+            jsonw_int(out, cats[k].n);
+        }
+        jsonw_raw(out, "}");
+        if (cl->count == 1) {
+            jsonw_raw(out, ",\"id\":");
+            jsonw_int(out, cl->sum_id);
+            jsonw_raw(out, ",\"status\":");
+            jsonw_str(out, cl->status);
+        }
+        jsonw_raw(out, "}");
+    }
+    jsonw_raw(out, "]}");
+}
+
+static int clusters(struct dbc *c, const struct obs_map_filter *f, int zoom, int scan,
+                    struct membuf *out)
+{
+    struct cluster_table t;
     /* The box widened to the answer level's cells it touches (a hair inside their
      * outer edges, so that a point on an edge stays in its own cell). */
     struct obs_map_filter w = *f;
     int64_t x0 = 0, x1 = -1, y0 = 0, y1 = -1;
     int answer = answer_level(f, zoom, &x0, &x1, &y0, &y1);
-    t.answer = answer < 0 || answer > MAP_FINEST_LEVEL ? MAP_FINEST_LEVEL + 1 : answer;
+    answer = answer < 0 || answer > MAP_FINEST_LEVEL ? MAP_FINEST_LEVEL + 1 : answer;
+    size_t expected =
+        answer <= MAP_FINEST_LEVEL ? (size_t)((x1 - x0 + 1) * (y1 - y0 + 1)) : VIEWS_MAX_CLUSTERS;
+    if (table_init(&t, expected) != 0)
+        return -1;
+    t.zoom = zoom;
+    t.answer = answer;
     if (t.answer <= MAP_FINEST_LEVEL) {
         double west, south, east, north, e2, s2, w2, n2;
         grid_cell_bounds(x0, y0, t.answer, 1, &west, &s2, &e2, &north);
@@ -450,37 +749,49 @@ static json_t *clusters(struct dbc *c, const struct obs_map_filter *f, int zoom,
     int rc = scan ? 1 : clusters_from_cells(c, &w, &t, x0, x1, y0, y1);
     if (rc == 1)
         rc = obs_store_each_point(c, &w, add_point, &t);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < t.cap; i++) {
-        struct cluster *cl = &t.slots[i];
-        if (!cl->used)
-            continue;
-        json_t *o = json_pack("{s:f, s:f, s:I, s:o}", "lon", cl->sum_lon / (double)cl->count, "lat",
-                              cl->sum_lat / (double)cl->count, "count", (json_int_t)cl->count,
-                              "categories", cl->categories);
-        if (cl->count == 1) {
-            json_object_set_new(o, "id", json_integer(cl->sum_id));
-            json_object_set_new(o, "status", json_string(cl->status));
-        }
-        json_array_append_new(arr, o);
+    if (rc == 0 && t.failed)
+        rc = -1;
+    if (rc == 0)
+        write_clusters(&t, zoom, out);
+    table_free(&t);
+    return rc == 0 && !out->failed ? 0 : -1;
+}
+
+int views_clusters_text(struct dbc *c, const struct obs_map_filter *f, int zoom, char **text,
+                        size_t *len)
+{
+    struct membuf out;
+    membuf_init(&out, VIEWS_CLUSTERS_TEXT_MAX);
+    if (clusters(c, f, zoom, 0, &out) != 0) {
+        membuf_free(&out);
+        return -1;
     }
-    free(t.slots);
-    if (rc != 0) {
-        json_decref(arr);
-        return NULL;
-    }
-    return json_pack("{s:i, s:I, s:b, s:o}", "zoom", zoom, "total", (json_int_t)t.total,
-                     "truncated", t.truncated, "clusters", arr);
+    unsigned char *p;
+    if (membuf_take(&out, &p, len) != 0)
+        return -1;
+    *text = (char *)p;
+    return 0;
+}
+
+static json_t *clusters_json(struct dbc *c, const struct obs_map_filter *f, int zoom, int scan)
+{
+    struct membuf out;
+    membuf_init(&out, VIEWS_CLUSTERS_TEXT_MAX);
+    json_t *j = clusters(c, f, zoom, scan, &out) == 0 && out.data
+                    ? json_loadb((const char *)out.data, out.len, 0, NULL)
+                    : NULL;
+    membuf_free(&out);
+    return j;
 }
 
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom)
 {
-    return clusters(c, f, zoom, 0);
+    return clusters_json(c, f, zoom, 0);
 }
 
 json_t *views_clusters_scan(struct dbc *c, const struct obs_map_filter *f, int zoom)
 {
-    return clusters(c, f, zoom, 1);
+    return clusters_json(c, f, zoom, 1);
 }
 
 /* ---- the staff view of a case -------------------------------------------------- */

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "membuf.h"
 #include "obs_store.h"
 
 /* The public object of observation id (never contact details); NULL when there
@@ -33,6 +34,16 @@ json_t *views_observation_for_unit(struct dbc *c, int64_t id, int *failed);
  * (three statements in all). NULL on error. */
 json_t *views_observation_list(struct dbc *c, const struct obs_filter *f);
 
+/*
+ * The public list for f written as JSON text into out: the array of GeoJSON
+ * Features ({"type","id","geometry":Point,"properties":{... as
+ * views_observation_list's objects without lon and lat, "photos",
+ * "public_comments"}}), newest first; *count of them, *last_id the last one's
+ * (0 when none). Three statements. 0, or -1 on error.
+ */
+int views_observation_list_text(struct dbc *c, const struct obs_filter *f, struct membuf *out,
+                                int64_t *count, int64_t *last_id);
+
 /* Open reports near (lon, lat) within radius_m, truly nearest first, at most
  * limit, each with "distance_m". NULL on error. */
 json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, const char *category,
@@ -52,8 +63,16 @@ json_t *views_nearby(struct dbc *c, double lon, double lat, double radius_m, con
  */
 json_t *views_place_describe(struct dbc *c, double lon, double lat);
 
-/* The map's clusters for f at zoom: {"zoom","total","truncated","clusters":[...]}. NULL on error.
+/*
+ * The map's clusters for f at zoom as JSON text: {"zoom","total","truncated",
+ * "clusters":[{"lon","lat","count","categories":{code:n},"id"?,"status"?}]}
+ * ("id" and "status" for a cluster of one). *text (malloc'd, NUL-terminated, *len
+ * bytes) is the caller's. 0, or -1 on error.
  */
+int views_clusters_text(struct dbc *c, const struct obs_map_filter *f, int zoom, char **text,
+                        size_t *len);
+
+/* The same answer as a JSON value (for tests and the benchmark). NULL on error. */
 json_t *views_clusters(struct dbc *c, const struct obs_map_filter *f, int zoom);
 
 /* The same answer computed from every point (the way views_clusters answered

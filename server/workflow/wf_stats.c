@@ -11,6 +11,7 @@
 #include "crs.h"
 #include "csvread.h"
 #include "indicator_store.h"
+#include "map_store.h"
 #include "membuf.h"
 #include "stats_store.h"
 #include "validate.h"
@@ -934,7 +935,9 @@ int wf_stats_rebuild(struct dbc *c, const struct config *cfg, int64_t *observati
     struct stats_cells cells = {cfg->hotspot_cells_m, cfg->hotspot_cells};
     if (wf_begin(c, err) != 0)
         return -1;
-    if (stats_store_rebuild(c, &cells, observations, cases) != 0)
+    /* The public answers kept from before (ETags, the answer cache) are void now. */
+    if (stats_store_rebuild(c, &cells, observations, cases) != 0 ||
+        map_store_public_changed(c) != 0)
         return wf_fail_db(c, err, "the statistics could not be rebuilt");
     return wf_commit(c, err, "the statistics could not be rebuilt");
 }
