@@ -5,6 +5,13 @@
  * crossing count and for the "on an edge" test. The polygons themselves are
  * found through a grid over their bounding boxes, each cell listing, by id,
  * the polygons whose box touches it.
+ *
+ * Which side of an edge a point lies on is decided exactly, as GEOS decides it
+ * for ST_Contains (its orientation index is robust too): the determinant in
+ * doubles when it is far enough from zero to trust its sign (Shewchuk's error
+ * bound), otherwise its exact value as a sum of error-free products and
+ * differences. A point a rounding error inside an edge is therefore inside, and
+ * one exactly on it is on it, whatever the edge's slope.
  */
 #include "polyindex.h"
 
@@ -302,7 +309,8 @@ int polyindex_finish(struct polyindex *ix)
 {
     if (!ix || ix->finished)
         return -1;
-    qsort(ix->polys, ix->npolys, sizeof *ix->polys, poly_cmp);
+    if (ix->npolys > 1)
+        qsort(ix->polys, ix->npolys, sizeof *ix->polys, poly_cmp);
     for (size_t i = 0; i < ix->npolys; i++)
         if (build_bands(ix, &ix->polys[i]) != 0)
             return -1;
@@ -362,6 +370,76 @@ int polyindex_finish(struct polyindex *ix)
 
 /* ---- lookups -------------------------------------------------------------------- */
 
+/* Error-free transformations: a + b, a - b and a * b as hi + lo exactly. */
+static void two_sum(double a, double b, double *hi, double *lo)
+{
+    double x = a + b, bv = x - a, av = x - bv;
+    *hi = x;
+    *lo = (a - av) + (b - bv);
+}
+
+static void two_diff(double a, double b, double *hi, double *lo)
+{
+    double x = a - b, bv = a - x, av = x + bv;
+    *hi = x;
+    *lo = (a - av) + (bv - b);
+}
+
+static void two_prod(double a, double b, double *hi, double *lo)
+{
+    double x = a * b;
+    *hi = x;
+    *lo = fma(a, b, -x);
+}
+
+/* The sign of v[0] + ... + v[n-1], exactly (n <= 32): the terms are grown into a
+ * nonoverlapping expansion, whose largest nonzero component has the sum's sign. */
+static int exact_sum_sign(const double *v, int n)
+{
+    double e[33];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        double q = v[i];
+        for (int j = 0; j < m; j++)
+            two_sum(q, e[j], &q, &e[j]);
+        e[m++] = q;
+    }
+    for (int j = m - 1; j >= 0; j--)
+        if (e[j] != 0)
+            return e[j] > 0 ? 1 : -1;
+    return 0;
+}
+
+/* The sign of (bx - ax)(py - ay) - (by - ay)(px - ax): 1 when p is left of a->b. */
+static int orient(double ax, double ay, double bx, double by, double px, double py)
+{
+    double l = (bx - ax) * (py - ay), r = (by - ay) * (px - ax), det = l - r;
+    /* Shewchuk's ccwerrboundA: (3 + 16 eps) eps with eps = 2^-53. */
+    double bound = 3.3306690738754716e-16 * (fabs(l) + fabs(r));
+    if (det > bound)
+        return 1;
+    if (-det > bound)
+        return -1;
+    double d[4][2];
+    two_diff(bx, ax, &d[0][0], &d[0][1]);
+    two_diff(py, ay, &d[1][0], &d[1][1]);
+    two_diff(by, ay, &d[2][0], &d[2][1]);
+    two_diff(px, ax, &d[3][0], &d[3][1]);
+    double t[16];
+    int n = 0;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double h, lo;
+            two_prod(d[0][i], d[1][j], &h, &lo);
+            t[n++] = h;
+            t[n++] = lo;
+            two_prod(d[2][i], d[3][j], &h, &lo);
+            t[n++] = -h;
+            t[n++] = -lo;
+        }
+    return exact_sum_sign(t, n);
+}
+
 /* 1 inside, 0 outside or on an edge. */
 static int poly_holds(const struct polyindex *ix, const struct poly *p, double x, double y)
 {
@@ -374,11 +452,15 @@ static int poly_holds(const struct polyindex *ix, const struct poly *p, double x
         double ylo = fmin(s->y0, s->y1), yhi = fmax(s->y0, s->y1);
         if (y < ylo || y > yhi)
             continue;
-        if (x >= fmin(s->x0, s->x1) && x <= fmax(s->x0, s->x1) &&
-            (s->x1 - s->x0) * (y - s->y0) - (s->y1 - s->y0) * (x - s->x0) == 0)
+        int crosses = (s->y0 > y) != (s->y1 > y);
+        if (!crosses && (x < fmin(s->x0, s->x1) || x > fmax(s->x0, s->x1)))
+            continue; /* neither crossed nor touched (only its end is at height y) */
+        int o = orient(s->x0, s->y0, s->x1, s->y1, x, y);
+        if (o == 0 && x >= fmin(s->x0, s->x1) && x <= fmax(s->x0, s->x1))
             return 0; /* on the edge */
-        if ((s->y0 > y) != (s->y1 > y) &&
-            x < s->x0 + (y - s->y0) * (s->x1 - s->x0) / (s->y1 - s->y0))
+        /* The edge crosses the point's height to its right: the point is left of an
+         * upward edge, or right of a downward one. */
+        if (crosses && (o > 0) == (s->y1 > s->y0))
             inside = !inside;
     }
     return inside;
