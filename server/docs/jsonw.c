@@ -94,10 +94,10 @@ void jsonw_strn(struct membuf *b, const char *str, size_t n)
             break;
         }
         if (cp < 0x10000) { /* (NUL among them) */
-            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
         } else {
             uint32_t v = cp - 0x10000;
-            snprintf(esc, sizeof esc, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),
+            snprintf(esc, sizeof esc, "\\u%04X\\u%04X", (unsigned)(0xD800 + (v >> 10)),
                      (unsigned)(0xDC00 + (v & 0x3FF)));
         }
         membuf_append(b, esc, strlen(esc));
@@ -119,6 +119,30 @@ void jsonw_int(struct membuf *b, int64_t v)
     membuf_append(b, p, (size_t)(buf + sizeof buf - p));
 }
 
+/* v as jansson writes it: printf's %.12g, then no '+' and no leading zeros in the
+ * exponent, and ".0" when it would otherwise read as an integer. */
+static void num_printf(struct membuf *b, double v)
+{
+    char buf[48], out[48];
+    snprintf(buf, sizeof buf, "%.12g", v);
+    size_t k = 0;
+    for (const char *p = buf; *p && k + 3 < sizeof out; p++) {
+        out[k++] = *p;
+        if (*p == 'e') { /* no '+' and no leading zeros in the exponent */
+            if (p[1] == '+')
+                p++;
+            else if (p[1] == '-')
+                out[k++] = *++p;
+            while (p[1] == '0' && p[2])
+                p++;
+        }
+    }
+    out[k] = '\0';
+    if (!strchr(out, '.') && !strchr(out, 'e'))
+        out[k++] = '.', out[k++] = '0', out[k] = '\0';
+    membuf_append(b, out, k);
+}
+
 void jsonw_num(struct membuf *b, double v)
 {
     if (!isfinite(v)) {
@@ -126,25 +150,10 @@ void jsonw_num(struct membuf *b, double v)
         return;
     }
     double a = fabs(v);
-    if (a >= 1e15 || (a < 1e-4 && a != 0)) { /* rare here: printf, tidied as jansson does */
-        char buf[48], out[48];
-        snprintf(buf, sizeof buf, "%.12g", v);
-        size_t k = 0;
-        for (const char *p = buf; *p && k + 3 < sizeof out; p++) {
-            out[k++] = *p;
-            if (*p == 'e') { /* no '+' and no leading zeros in the exponent */
-                if (p[1] == '+')
-                    p++;
-                else if (p[1] == '-')
-                    out[k++] = *++p;
-                while (p[1] == '0' && p[2])
-                    p++;
-            }
-        }
-        out[k] = '\0';
-        if (!strchr(out, '.') && !strchr(out, 'e'))
-            out[k++] = '.', out[k++] = '0', out[k] = '\0';
-        membuf_append(b, out, k);
+    /* printf where %.12g writes an exponent (from 1e12, below 1e-4; with a margin for
+     * what rounds up to them), and for zero's sign: rare in trygg's answers. */
+    if (a >= 1e11 || a < 1e-4) {
+        num_printf(b, v);
         return;
     }
     /* 12 significant digits: as many decimals as the integer part leaves. */
@@ -160,11 +169,11 @@ void jsonw_num(struct membuf *b, double v)
         decimals = 17;
     static const double pow10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
-    double scaled = round(a * pow10[decimals]);
-    if (scaled >= 9e18) { /* cannot happen below 1e15 with these decimals; be safe */
-        char buf[40];
-        int k = snprintf(buf, sizeof buf, "%.12g", v);
-        membuf_append(b, buf, (size_t)k);
+    double x = a * pow10[decimals], scaled = round(x);
+    /* Close to a tie the product's own rounding may decide the digit differently
+     * from printf, which rounds the exact binary value: let printf decide. */
+    if (fabs(fabs(x - floor(x)) - 0.5) < 1e-3 || scaled >= 9e18) {
+        num_printf(b, v);
         return;
     }
     uint64_t s = (uint64_t)scaled, p10 = (uint64_t)pow10[decimals];

@@ -3,7 +3,7 @@
  * large and hot (the map's clusters, lists of features): building a jansson tree
  * of every value and then printing it costs several times the query that found
  * them. Output is what jansson writes with HTTP_JSON_FLAGS: compact, ASCII only
- * (\uXXXX escapes, surrogate pairs above the BMP), and numbers with at most 12
+ * (\uXXXX escapes in capitals, surrogate pairs above the BMP), and numbers with at most 12
  * significant digits.
  *
  * The caller writes the structure ({, :, commas) itself; these write one value
@@ -27,9 +27,8 @@ void jsonw_strn(struct membuf *b, const char *s, size_t n);
 /* Appends a whole number. */
 void jsonw_int(struct membuf *b, int64_t v);
 
-/* Appends a finite number with at most 12 significant digits (as %.12g would
- * round it, without an exponent for the magnitudes trygg writes: up to 1e15);
- * NaN and infinities are written as null. */
+/* Appends a finite number exactly as jansson writes a real with
+ * JSON_REAL_PRECISION(12) (%.12g, tidied); NaN and infinities are written as null. */
 void jsonw_num(struct membuf *b, double v);
 
 /* Appends raw text (punctuation, a key already known to need no escaping). */
