@@ -8,9 +8,10 @@
  *
  * THREAD SAFETY NOTES: a crs_ctx owns its own PJ_CONTEXT and transformation
  * object; PROJ allows a context (and every PJ made from it) to be used by one
- * thread at a time only. A crs_ctx therefore belongs to the thread that opened
- * it: open one per worker thread (server/db.c keeps it beside that thread's
- * database connection) and never hand it to another thread.
+ * thread at a time only, so every transformation holds the crs_ctx's own mutex.
+ * One crs_ctx may therefore be shared by every thread of a process (server/db.c
+ * shares one between all database connections); close it only when no thread
+ * uses it any more.
  */
 #ifndef TRYGG_CRS_H
 #define TRYGG_CRS_H

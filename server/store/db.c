@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spatialite.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,6 +44,13 @@ void db_set_busy_timeout(int ms)
         busy_timeout_ms = ms;
 }
 
+int db_global_init(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        return -1;
+    return sqlite3_initialize() == SQLITE_OK ? 0 : -1;
+}
+
 void db_set_auto_checkpoint(int on)
 {
     auto_checkpoint = on;
@@ -58,6 +66,23 @@ static int ensure_parent_dir(const char *path)
         return 0;
     *slash = '\0';
     return db_mkdirs(dir);
+}
+
+/* One PROJ transformation for every connection of the process (crs.h: calls are
+ * serialised): a context with proj.db open costs about half a megabyte, and the
+ * server has twenty connections. Kept until the process ends. */
+static crs_ctx *the_crs;
+static pthread_once_t crs_once = PTHREAD_ONCE_INIT;
+
+static void crs_init_once(void)
+{
+    the_crs = crs_open();
+}
+
+static crs_ctx *shared_crs(void)
+{
+    pthread_once(&crs_once, crs_init_once);
+    return the_crs;
 }
 
 int db_open(struct dbc *c, const char *path, int create, char *err, size_t errlen)
@@ -93,7 +118,7 @@ int db_open(struct dbc *c, const char *path, int create, char *err, size_t errle
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(c->db));
         goto fail;
     }
-    c->crs = crs_open();
+    c->crs = shared_crs();
     if (!c->crs) {
         snprintf(err, errlen, "cannot create PROJ transformations EPSG:4326 <-> EPSG:3006");
         goto fail;
@@ -108,8 +133,7 @@ void db_close(struct dbc *c)
 {
     for (int i = 0; i < c->ncache; i++)
         sqlite3_finalize(c->cache[i].st);
-    if (c->crs)
-        crs_close(c->crs);
+    /* c->crs is the process's shared one (shared_crs): not closed here. */
     if (c->db)
         sqlite3_close_v2(c->db);
     if (c->spatialite_cache)

@@ -6,7 +6,7 @@
  * (dbpool.h, whose mutex orders every hand-over between threads). The
  * connection is opened with SQLITE_OPEN_NOMUTEX, its SpatiaLite cache comes from
  * spatialite_alloc_connection() (never the non-reentrant spatialite_init()), and
- * its crs_ctx owns a PROJ context of its own.
+ * its crs_ctx is one PROJ transformation the whole process shares (crs.h serialises it).
  */
 #ifndef TRYGG_DB_H
 #define TRYGG_DB_H
@@ -49,6 +49,13 @@ struct dbc {
     struct db_lender *lender; /* set while borrowed from a pool, else NULL */
     int group_writer;         /* 1 on the writer thread's own connection (dbwriter.h) */
 };
+
+/*
+ * Process-wide SQLite settings, once, before any connection opens: no memory
+ * statistics (with them every allocation SQLite makes takes one global mutex, and
+ * the server's workers queued on it). 0 or -1.
+ */
+int db_global_init(void);
 
 /* Sets the busy timeout of connections opened from now on (call before
  * starting threads; 0 keeps the default). */
