@@ -49,7 +49,11 @@ class AccessLog(unittest.TestCase):
             lines = access_lines(srv)[before:]
             print("2000 requests in %.1f s -> %d access-log lines, %d bytes of log in all"
                   % (seconds, len(lines), len(srv.read_log().encode())))
-            self.assertTrue(100 <= len(lines) <= 200, len(lines))
+            # One success in ten is sampled (200 lines), and at most 100 are written in
+            # any one second: a server fast enough to answer all 2000 within one clock
+            # second writes about 100 (the line in progress when the second turns may
+            # fall either side), a slower one up to 200. Never more, never near none.
+            self.assertTrue(95 <= len(lines) <= 200, len(lines))
 
     def test_every_error_is_logged_by_default(self):
         with TryggServer(seed=False) as srv:
