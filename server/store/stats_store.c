@@ -67,6 +67,9 @@ static const char SQL_COUNTS_ADD[] =
     "('month', ?3, ?6, ?7, ?8, ?9, ?10, ?11), ('quarter', ?4, ?6, ?7, ?8, ?9, ?10, ?11), "
     "('year', ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO UPDATE SET n = n + excluded.n, "
     "rated = rated + excluded.rated, rating_sum = rating_sum + excluded.rating_sum";
+static const char SQL_CELLS_ALL_ADD[] =
+    "INSERT INTO stats_cells_all (cell_m, cell_e, cell_n, area_id, n) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n";
 static const char SQL_CELLS_ADD[] =
     "INSERT INTO stats_cells (cell_m, grain, period, cell_e, cell_n, area_id, category, n) "
     "VALUES (?1, 'day', ?2, ?6, ?7, ?8, ?9, ?10), (?1, 'month', ?3, ?6, ?7, ?8, ?9, ?10), "
@@ -158,6 +161,16 @@ static int obs_apply(struct dbc *c, const struct obs_memo *m, int sign,
         sqlite3_bind_int64(st, 8, m->area_id);
         sqlite3_bind_text(st, 9, m->category, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 10, sign);
+        if (db_run(st) != 0)
+            return -1;
+        st = db_stmt(c, SQL_CELLS_ALL_ADD);
+        if (!st)
+            return -1;
+        sqlite3_bind_int(st, 1, cells->sizes[i]);
+        sqlite3_bind_int64(st, 2, oe);
+        sqlite3_bind_int64(st, 3, on);
+        sqlite3_bind_int64(st, 4, m->area_id);
+        sqlite3_bind_int(st, 5, sign);
         if (db_run(st) != 0)
             return -1;
     }
@@ -495,10 +508,12 @@ int stats_store_rebuild(struct dbc *c, const struct stats_cells *cells, int64_t 
     *observations = *cases = 0;
     /* The sources counted before are kept in stats_observations (a staff member's
      * report cannot be told from a resident's afterwards); everything else goes. */
-    if (db_exec(c->db, "DELETE FROM stats_counts; DELETE FROM stats_cells; DELETE FROM stats_flow;"
-                       "DELETE FROM stats_ttr; DELETE FROM stats_cases;"
-                       "DELETE FROM stats_observations WHERE observation_id NOT IN "
-                       "(SELECT id FROM observations);") != SQLITE_OK)
+    if (db_exec(c->db,
+                "DELETE FROM stats_counts; DELETE FROM stats_cells; DELETE FROM stats_cells_all;"
+                "DELETE FROM stats_flow;"
+                "DELETE FROM stats_ttr; DELETE FROM stats_cases;"
+                "DELETE FROM stats_observations WHERE observation_id NOT IN "
+                "(SELECT id FROM observations);") != SQLITE_OK)
         return -1;
     if (collect_ids(c, "SELECT id FROM observations ORDER BY id", &ids, &n) != 0)
         return -1;
@@ -625,6 +640,27 @@ int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char
         struct stats_cell_row r = {(const char *)sqlite3_column_text(st, 0),
                                    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
                                    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)};
+        fn(ctx, &r);
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_CELLS_ALL_Q[] = "SELECT cell_e, cell_n, area_id, n FROM stats_cells_all "
+                                      "WHERE cell_m = ?1 AND n != 0 AND " FILTER_AREAS(2);
+
+int stats_store_cells_all(struct dbc *c, int cell_m, const struct stats_filter *f, stats_cell_fn fn,
+                          void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_CELLS_ALL_Q);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, cell_m);
+    bind_filter(st, 2, f->areas);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct stats_cell_row r = {"", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
         fn(ctx, &r);
     }
     db_done(st);

@@ -96,6 +96,11 @@ typedef void (*stats_cell_fn)(void *ctx, const struct stats_cell_row *row);
 int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char *lo,
                       const char *hi, const struct stats_filter *f, stats_cell_fn fn, void *ctx);
 
+/* Every cell of side cell_m with its count of all time (every category), one row per
+ * cell and area, ordered by cell (f: areas only). 0 or -1. */
+int stats_store_cells_all(struct dbc *c, int cell_m, const struct stats_filter *f, stats_cell_fn fn,
+                          void *ctx);
+
 /* One group of the workflow's figures. */
 struct stats_flow_row {
     int64_t unit_id, area_id;

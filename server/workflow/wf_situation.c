@@ -75,11 +75,11 @@ static struct area_sum *area_sum_of(struct area_sum *a, size_t *n, int64_t id)
 
 static json_t *area_json(const struct wf_names *nm, int64_t id)
 {
-    const char *code = wf_names_code(nm->areas, id);
+    const char *code = wf_area_code(nm, id);
     if (!code)
         return json_null();
     return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "code", code, "name",
-                     wf_names_name(nm->areas, id));
+                     wf_area_name(nm, id));
 }
 
 static void iso_midnight(int32_t day, char *buf, size_t cap)
@@ -136,7 +136,7 @@ json_t *wf_situation(struct dbc *c, const struct config *cfg, struct period p, s
     }
     wf_grows_merge(&g);
     if (wf_stats_flow_rows(c, &none, p.first, p.last, 1, &flow, err) != 0 ||
-        wf_hotspots_compute(c, cfg, cell_m, &none, p.first, upto, &hs, &nhs, quarters, err) != 0)
+        wf_hotspots_compute(c, cfg, cell_m, &none, p.first, upto, 0, &hs, &nhs, quarters, err) != 0)
         goto out;
 
     /* every named area, then "outside every area" when it has anything */
@@ -212,7 +212,7 @@ json_t *wf_situation(struct dbc *c, const struct config *cfg, struct period p, s
         }
         json_array_foreach(indicators, oi, o)
         {
-            const char *code = wf_names_code(nm.areas, s->id);
+            const char *code = wf_area_code(&nm, s->id);
             int y = (int)json_integer_value(json_object_get(o, "year"));
             if (code && strcmp(code, json_string_value(json_object_get(o, "area"))) == 0 &&
                 (y == year || y == year - 1))

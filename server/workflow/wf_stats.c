@@ -11,6 +11,8 @@
 #include "crs.h"
 #include "csvread.h"
 #include "indicator_store.h"
+#include "jsonout.h"
+#include "jsonw.h"
 #include "map_store.h"
 #include "membuf.h"
 #include "stats_store.h"
@@ -29,13 +31,37 @@ int32_t wf_stats_today(void)
     return period_local_day((int64_t)time(NULL));
 }
 
+static int by_id_cmp(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
+    return (x > y) - (x < y);
+}
+
+/* arr's objects sorted by "id" into a new array (*n of them), or NULL. */
+static json_t **index_by_id(json_t *arr, size_t *n)
+{
+    *n = json_array_size(arr);
+    json_t **ix = malloc((*n ? *n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < *n; i++)
+        ix[i] = json_array_get(arr, i);
+    qsort(ix, *n, sizeof *ix, by_id_cmp);
+    return ix;
+}
+
 int wf_names_load(struct dbc *c, struct wf_names *nm, struct wf_error *err)
 {
     memset(nm, 0, sizeof *nm);
     nm->areas = stats_store_areas(c);
     nm->units = stats_store_units(c);
     nm->cats = catalog_store_categories(c);
-    if (!nm->areas || !nm->units || !nm->cats) {
+    if (nm->areas && nm->units) {
+        nm->area_ix = index_by_id(nm->areas, &nm->n_area);
+        nm->unit_ix = index_by_id(nm->units, &nm->n_unit);
+    }
+    if (!nm->areas || !nm->units || !nm->cats || !nm->area_ix || !nm->unit_ix) {
         wf_names_free(nm);
         wf_fail(err, db_failure(c), NULL, "the statistics could not be read");
         return -1;
@@ -48,25 +74,42 @@ void wf_names_free(struct wf_names *nm)
     json_decref(nm->areas);
     json_decref(nm->units);
     json_decref(nm->cats);
+    free(nm->area_ix);
+    free(nm->unit_ix);
     memset(nm, 0, sizeof *nm);
 }
 
-json_t *wf_names_by_id(json_t *arr, int64_t id)
+static json_t *find_id(json_t *const *ix, size_t n, int64_t id)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v) if (json_integer_value(json_object_get(v, "id")) == id) return v;
-    return NULL;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (json_integer_value(json_object_get(ix[mid], "id")) < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && json_integer_value(json_object_get(ix[lo], "id")) == id ? ix[lo] : NULL;
 }
 
-const char *wf_names_code(json_t *arr, int64_t id)
+const char *wf_area_code(const struct wf_names *nm, int64_t id)
 {
-    return json_string_value(json_object_get(wf_names_by_id(arr, id), "code"));
+    return json_string_value(json_object_get(find_id(nm->area_ix, nm->n_area, id), "code"));
 }
 
-const char *wf_names_name(json_t *arr, int64_t id)
+const char *wf_area_name(const struct wf_names *nm, int64_t id)
 {
-    return json_string_value(json_object_get(wf_names_by_id(arr, id), "name"));
+    return json_string_value(json_object_get(find_id(nm->area_ix, nm->n_area, id), "name"));
+}
+
+const char *wf_unit_code(const struct wf_names *nm, int64_t id)
+{
+    return json_string_value(json_object_get(find_id(nm->unit_ix, nm->n_unit, id), "code"));
+}
+
+const char *wf_unit_name(const struct wf_names *nm, int64_t id)
+{
+    return json_string_value(json_object_get(find_id(nm->unit_ix, nm->n_unit, id), "name"));
 }
 
 const char *wf_category_name(const struct wf_names *nm, const char *code, int en)
@@ -161,6 +204,15 @@ int wf_stats_span(struct dbc *c, const struct wf_stats_query *q, int32_t *from, 
 
 /* ---- grouping rows in memory ----------------------------------------------------- */
 
+/* s (NULL: "") into the zeroed key buffer out, cut to cap - 1 bytes. */
+static void copy_key(char *out, size_t cap, const char *s)
+{
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    memcpy(out, s, n < cap ? n : cap - 1);
+}
+
 struct grow *wf_grows_add(struct grows *g, const char *period, int64_t area, int64_t unit,
                           const char *category, const char *source)
 {
@@ -171,23 +223,28 @@ struct grow *wf_grows_add(struct grows *g, const char *period, int64_t area, int
         return NULL;
     }
     if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 256;
-        struct grow *b = realloc(g->a, cap * sizeof *b);
-        if (!b) {
-            g->failed = 1;
-            return NULL;
+        /* Add up the rows with equal keys so far before taking more memory: ten
+         * years read in several runs hold each key several times. */
+        if (g->n >= WF_GROWS_MERGE_FROM)
+            wf_grows_merge(g);
+        if (g->cap == 0 || g->n * 4 > g->cap * 3) {
+            size_t cap = g->cap ? g->cap * 2 : 256;
+            struct grow *b = realloc(g->a, cap * sizeof *b);
+            if (!b) {
+                g->failed = 1;
+                return NULL;
+            }
+            g->a = b;
+            g->cap = cap;
         }
-        g->a = b;
-        g->cap = cap;
     }
     struct grow *r = &g->a[g->n++];
     memset(r, 0, sizeof *r);
-    snprintf(r->period, sizeof r->period, "%s", period ? period : "");
+    copy_key(r->period, sizeof r->period, period);
     r->area_id = g->by & WF_BY_AREA ? area : -1;
     r->unit_id = g->by & WF_BY_UNIT ? unit : -1;
-    snprintf(r->category, sizeof r->category, "%s",
-             g->by & WF_BY_CATEGORY && category ? category : "");
-    snprintf(r->source, sizeof r->source, "%s", g->by & WF_BY_SOURCE && source ? source : "");
+    copy_key(r->category, sizeof r->category, g->by & WF_BY_CATEGORY ? category : NULL);
+    copy_key(r->source, sizeof r->source, g->by & WF_BY_SOURCE ? source : NULL);
     r->hours = -1;
     return r;
 }
@@ -403,8 +460,17 @@ static json_t *by_json(unsigned by)
     return a;
 }
 
-json_t *wf_stats_counts(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
-                        struct wf_error *err)
+/* A count as shown, as JSON text: null when public and below the threshold. */
+static void count_text(struct membuf *b, const struct config *cfg, int public_, int64_t n)
+{
+    if (public_ && n > 0 && n < cfg->stats_min_count)
+        jsonw_raw(b, "null");
+    else
+        jsonw_int(b, n);
+}
+
+int wf_stats_counts_text(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
+                         struct membuf *out, struct wf_error *err)
 {
     struct wf_names nm;
     struct stats_filter f;
@@ -413,44 +479,90 @@ json_t *wf_stats_counts(struct dbc *c, const struct config *cfg, const struct wf
     struct grows g = {0};
     g.by = q->by & (WF_BY_AREA | WF_BY_CATEGORY | WF_BY_SOURCE);
     if (wf_names_load(c, &nm, err) != 0)
-        return NULL;
-    json_t *out = NULL, *periods = json_array(), *rows = json_array();
+        return -1;
+    int rc = -1;
+    json_t *periods = json_array();
     if (make_filter(&nm, q, &f, &area_ids, &unit_ids, err) != 0 ||
         wf_stats_span(c, q, &from, &to, err) != 0 ||
         wf_stats_count_rows(c, q, &f, from, to, &g, periods, err) != 0)
         goto out;
+    wf_day_iso(from, dfrom, sizeof dfrom);
+    wf_day_iso(to, dto, sizeof dto);
+    /* {"by","period","from","to","periods","suppressed_below","rows"} */
+    jsonw_raw(out, "{\"by\":");
+    json_t *by = by_json(g.by);
+    jsonout_value(out, by);
+    json_decref(by);
+    jsonw_raw(out, ",\"period\":");
+    jsonw_str(out, period_grain_name(q->grain));
+    jsonw_raw(out, ",\"from\":");
+    jsonw_str(out, dfrom);
+    jsonw_raw(out, ",\"to\":");
+    jsonw_str(out, dto);
+    jsonw_raw(out, ",\"periods\":");
+    jsonout_value(out, periods);
+    jsonw_raw(out, ",\"suppressed_below\":");
+    if (q->public_)
+        jsonw_int(out, cfg->stats_min_count);
+    else
+        jsonw_raw(out, "null");
+    jsonw_raw(out, ",\"rows\":[");
+    int first = 1;
     for (size_t i = 0; i < g.n; i++) {
         const struct grow *r = &g.a[i];
         if (!r->v[WF_V_CUR] && !r->v[WF_V_PREV])
             continue;
-        json_t *o = json_object();
+        jsonw_raw(out, first ? "{" : ",{");
+        first = 0;
+        const char *sep = "";
         if (g.by & WF_BY_AREA) {
-            const char *code = wf_names_code(nm.areas, r->area_id);
-            json_object_set_new(o, "area", code ? json_string(code) : json_null());
+            jsonw_raw(out, "\"area\":");
+            jsonw_str(out, wf_area_code(&nm, r->area_id));
+            sep = ",";
         }
-        if (g.by & WF_BY_CATEGORY)
-            json_object_set_new(o, "category", json_string(r->category));
-        if (g.by & WF_BY_SOURCE)
-            json_object_set_new(o, "source", json_string(r->source));
-        json_object_set_new(o, "period", json_string(r->period));
-        json_object_set_new(o, "count", wf_count_json(cfg, q->public_, r->v[WF_V_CUR]));
-        json_object_set_new(o, "previous_count", wf_count_json(cfg, q->public_, r->v[WF_V_PREV]));
-        json_array_append_new(rows, o);
+        if (g.by & WF_BY_CATEGORY) {
+            jsonw_raw(out, sep);
+            jsonw_raw(out, "\"category\":");
+            jsonw_str(out, r->category);
+            sep = ",";
+        }
+        if (g.by & WF_BY_SOURCE) {
+            jsonw_raw(out, sep);
+            jsonw_raw(out, "\"source\":");
+            jsonw_str(out, r->source);
+            sep = ",";
+        }
+        jsonw_raw(out, sep);
+        jsonw_raw(out, "\"period\":");
+        jsonw_str(out, r->period);
+        jsonw_raw(out, ",\"count\":");
+        count_text(out, cfg, q->public_, r->v[WF_V_CUR]);
+        jsonw_raw(out, ",\"previous_count\":");
+        count_text(out, cfg, q->public_, r->v[WF_V_PREV]);
+        jsonw_raw(out, "}");
     }
-    wf_day_iso(from, dfrom, sizeof dfrom);
-    wf_day_iso(to, dto, sizeof dto);
-    out = json_pack("{s:o, s:s, s:s, s:s, s:O, s:o, s:O}", "by", by_json(g.by), "period",
-                    period_grain_name(q->grain), "from", dfrom, "to", dto, "periods", periods,
-                    "suppressed_below",
-                    q->public_ ? json_integer(cfg->stats_min_count) : json_null(), "rows", rows);
+    jsonw_raw(out, "]}");
+    rc = out->failed ? wf_fail(err, ERR_INTERNAL, NULL, "out of memory") : 0;
 out:
     json_decref(periods);
-    json_decref(rows);
     free(g.a);
     free(area_ids);
     free(unit_ids);
     wf_names_free(&nm);
-    return out;
+    return rc;
+}
+
+json_t *wf_stats_counts(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
+                        struct wf_error *err)
+{
+    struct membuf out;
+    membuf_init(&out, WF_STATS_TEXT_MAX);
+    json_t *j = NULL;
+    if (wf_stats_counts_text(c, cfg, q, &out, err) == 0 &&
+        !(j = json_loadb((const char *)out.data, out.len, 0, NULL)))
+        wf_fail(err, ERR_INTERNAL, NULL, "out of memory");
+    membuf_free(&out);
+    return j;
 }
 
 /* Appends one CSV field (RFC 4180 quoting when needed). */
@@ -650,13 +762,13 @@ json_t *wf_stats_workflow(struct dbc *c, const struct config *cfg, const struct 
         }
         json_t *o = json_object();
         if (g.by & WF_BY_UNIT) {
-            const char *code = wf_names_code(nm.units, r->unit_id);
+            const char *code = wf_unit_code(&nm, r->unit_id);
             json_object_set_new(o, "unit", code ? json_string(code) : json_null());
-            const char *name = wf_names_name(nm.units, r->unit_id);
+            const char *name = wf_unit_name(&nm, r->unit_id);
             json_object_set_new(o, "unit_name", name ? json_string(name) : json_null());
         }
         if (g.by & WF_BY_AREA) {
-            const char *code = wf_names_code(nm.areas, r->area_id);
+            const char *code = wf_area_code(&nm, r->area_id);
             json_object_set_new(o, "area", code ? json_string(code) : json_null());
         }
         if (g.by & WF_BY_CATEGORY)
@@ -696,10 +808,13 @@ out:
 
 /* ---- hot spots ------------------------------------------------------------------------ */
 
-/* One cell being summed: its corner, its count in from..to, per trend quarter and per area. */
+/* One row of a cell being summed: its corner, its count in from..to or in a trend
+ * quarter, for one area. Compact (32 bytes): ten years of a nation's cells are
+ * a few hundred thousand of these. */
 struct hcell {
-    int64_t e, n, area_id; /* area_id: one row per area while summing */
-    int64_t total, q[4];
+    int32_t e, n, area_id;
+    int32_t total, q[4];
+    int32_t pad;
 };
 
 struct hcells {
@@ -707,6 +822,7 @@ struct hcells {
     size_t n, cap;
     int failed;
     int slot; /* -1: the span's total; 0..3: a trend quarter */
+    int sign; /* +1, or -1 while taking away the days outside a span */
 };
 
 static void cell_cb(void *ctx, const struct stats_cell_row *row)
@@ -715,10 +831,10 @@ static void cell_cb(void *ctx, const struct stats_cell_row *row)
     if (h->failed)
         return;
     if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 256;
-        struct hcell *b = cap <= 4u * WF_STATS_MAX_ROWS ? realloc(h->a, cap * sizeof *b) : NULL;
+        size_t cap = h->cap ? h->cap + h->cap / 2 : 4096;
+        struct hcell *b = cap <= 8u * WF_STATS_MAX_ROWS ? realloc(h->a, cap * sizeof *b) : NULL;
         if (!b) {
-            h->failed = 1;
+            h->failed = cap <= 8u * WF_STATS_MAX_ROWS ? 1 : 2;
             return;
         }
         h->a = b;
@@ -726,13 +842,13 @@ static void cell_cb(void *ctx, const struct stats_cell_row *row)
     }
     struct hcell *x = &h->a[h->n++];
     memset(x, 0, sizeof *x);
-    x->e = row->cell_e;
-    x->n = row->cell_n;
-    x->area_id = row->area_id;
+    x->e = (int32_t)row->cell_e;
+    x->n = (int32_t)row->cell_n;
+    x->area_id = (int32_t)row->area_id;
     if (h->slot < 0)
-        x->total = row->n;
+        x->total = (int32_t)(h->sign * row->n);
     else
-        x->q[h->slot] = row->n;
+        x->q[h->slot] = (int32_t)row->n;
 }
 
 static int hcell_cmp(const void *a, const void *b)
@@ -757,16 +873,72 @@ static int hspot_cmp(const void *a, const void *b)
     return (int)d;
 }
 
+/* Restores the heap below k in s[0..n): every parent sorts after its children
+ * (hspot_cmp), so s[0] is the one that would rank last. */
+static void heap_down(struct hspot *s, size_t n, size_t k)
+{
+    for (;;) {
+        size_t l = 2 * k + 1, r = l + 1, m = k;
+        if (l < n && hspot_cmp(&s[l], &s[m]) > 0)
+            m = l;
+        if (r < n && hspot_cmp(&s[r], &s[m]) > 0)
+            m = r;
+        if (m == k)
+            return;
+        struct hspot t = s[k];
+        s[k] = s[m];
+        s[m] = t;
+        k = m;
+    }
+}
+
 static int cells_span(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t a, int32_t b,
-                      struct hcells *h, int slot)
+                      struct hcells *h, int slot, int sign)
 {
     struct period_range r[PERIOD_COVER_MAX];
+    if (a > b)
+        return 0;
     int n = period_cover(a, b, PERIOD_YEAR, r, PERIOD_COVER_MAX);
     h->slot = slot;
+    h->sign = sign;
     for (int i = 0; i < n; i++)
         if (stats_store_cells(c, cell_m, r[i].grain, r[i].lo, r[i].hi, f, cell_cb, h) != 0)
             return -1;
     return n < 0 ? -1 : 0;
+}
+
+/*
+ * The span's totals into h: summed from its periods, or, when the span holds
+ * most of what was counted and no category is asked for, as every cell's count
+ * of all time (stats_cells_all) less the days counted before and after the span:
+ * ten years then read about a row per cell instead of one per cell, category and
+ * period.
+ */
+static int span_totals(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t from,
+                       int32_t to, struct hcells *h)
+{
+    char first_key[PERIOD_KEY_MAX], last_key[PERIOD_KEY_MAX];
+    struct period pf, pl;
+    int found = f->categories ? 0 : stats_store_day_span(c, first_key, last_key);
+    if (found < 0)
+        return -1;
+    if (found == 1 && period_parse(first_key, &pf) == 0 && period_parse(last_key, &pl) == 0) {
+        int32_t first = pf.first, last = pl.first;
+        int64_t inside = (int64_t)(to < last ? to : last) - (from > first ? from : first) + 1;
+        int64_t outside = (int64_t)(from > first ? from - first : 0) + (to < last ? last - to : 0);
+        if (inside > outside) {
+            h->slot = -1;
+            h->sign = 1;
+            if (stats_store_cells_all(c, cell_m, f, cell_cb, h) != 0)
+                return -1;
+            if (from > first && cells_span(c, cell_m, f, first, from - 1, h, -1, -1) != 0)
+                return -1;
+            if (to < last && cells_span(c, cell_m, f, to + 1, last, h, -1, -1) != 0)
+                return -1;
+            return 0;
+        }
+    }
+    return cells_span(c, cell_m, f, from, to, h, -1, 1);
 }
 
 static json_t *cell_polygon(struct dbc *c, int64_t e, int64_t n, int cell_m)
@@ -786,18 +958,19 @@ static json_t *cell_polygon(struct dbc *c, int64_t e, int64_t n, int cell_m)
 /* Sums the hot spots of q's cell size over from..to with their trend into a
  * malloc'd array sorted by count (*n of them); quarters gets the trend's keys. */
 int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
-                        const struct stats_filter *f, int32_t from, int32_t to, struct hspot **out,
-                        size_t *nout, char quarters[4][PERIOD_KEY_MAX], struct wf_error *err)
+                        const struct stats_filter *f, int32_t from, int32_t to, size_t keep,
+                        struct hspot **out, size_t *nout, char quarters[4][PERIOD_KEY_MAX],
+                        struct wf_error *err)
 {
     struct hcells h = {0};
     struct period qs[4];
     qs[3] = period_containing(PERIOD_QUARTER, to);
     for (int i = 2; i >= 0; i--)
         qs[i] = period_prev(qs[i + 1]);
-    int rc = cells_span(c, cell_m, f, from, to, &h, -1);
+    int rc = span_totals(c, cell_m, f, from, to, &h);
     for (int i = 0; rc == 0 && i < 4; i++) {
         period_key(qs[i], quarters[i], PERIOD_KEY_MAX);
-        rc = cells_span(c, cell_m, f, qs[i].first, qs[i].last < to ? qs[i].last : to, &h, i);
+        rc = cells_span(c, cell_m, f, qs[i].first, qs[i].last < to ? qs[i].last : to, &h, i, 1);
     }
     (void)cfg;
     if (rc != 0 || h.failed) {
@@ -811,14 +984,19 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
     }
     if (h.n)
         qsort(h.a, h.n, sizeof h.a[0], hcell_cmp);
-    struct hspot *s = calloc(h.n ? h.n : 1, sizeof *s);
+    /* keep > 0: only the keep largest are wanted, held in a heap whose top is the
+     * smallest of them (ten years of a nation's cells need not all be held). */
+    size_t room = keep > 0 && keep < h.n ? keep : h.n;
+    struct hspot *s = calloc(room + 1, sizeof *s);
     size_t ns = 0;
     if (!s) {
         free(h.a);
         return wf_fail(err, ERR_INTERNAL, NULL, "out of memory");
     }
     for (size_t i = 0; i < h.n;) {
-        struct hspot *x = &s[ns++];
+        struct hspot *x = &s[ns < room ? ns : room];
+        memset(x, 0, sizeof *x);
+        ns++;
         x->e = h.a[i].e;
         x->n = h.a[i].n;
         x->area_best = -1;
@@ -836,8 +1014,21 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
                 x->area_id = area;
             }
         }
-        if (x->total <= 0)
+        if (x->total <= 0) {
             ns--;
+            continue;
+        }
+        if (ns <= room) {
+            if (ns == room && room < h.n) /* full: order the heap once */
+                for (size_t k = room / 2; k-- > 0;)
+                    heap_down(s, room, k);
+        } else { /* s[room] is the newcomer: in place of the smallest kept if larger */
+            ns = room;
+            if (hspot_cmp(&s[room], &s[0]) < 0) {
+                s[0] = s[room];
+                heap_down(s, room, 0);
+            }
+        }
     }
     free(h.a);
     qsort(s, ns, sizeof s[0], hspot_cmp);
@@ -864,7 +1055,7 @@ json_t *wf_hotspot_feature(struct dbc *c, const struct config *cfg, const struct
     for (int k = 0; k < 4; k++)
         json_array_append_new(trend, wf_count_json(cfg, public_, x->q[k]));
     int emerging = wf_hotspot_emerging(cfg, x->q);
-    const char *area = wf_names_code(nm->areas, x->area_id);
+    const char *area = wf_area_code(nm, x->area_id);
     json_t *props =
         json_pack("{s:i, s:s, s:i, s:I, s:I, s:o, s:o, s:b, s:b, s:o}", "rank", rank, "cell", cell,
                   "cell_m", cell_m, "origin_e", (json_int_t)x->e, "origin_n", (json_int_t)x->n,
@@ -902,7 +1093,8 @@ json_t *wf_stats_hotspots(struct dbc *c, const struct config *cfg, const struct 
     }
     if (make_filter(&nm, &qq, &f, &area_ids, &unit_ids, err) != 0 ||
         wf_stats_span(c, &qq, &from, &to, err) != 0 ||
-        wf_hotspots_compute(c, cfg, q->cell_m, &f, from, to, &s, &ns, quarters, err) != 0)
+        wf_hotspots_compute(c, cfg, q->cell_m, &f, from, to, (size_t)q->limit, &s, &ns, quarters,
+                            err) != 0)
         goto out;
     json_t *features = json_array();
     int rank = 0;

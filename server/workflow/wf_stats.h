@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "membuf.h"
 #include "db.h"
 #include "period.h"
 #include "workflow.h"
@@ -67,6 +68,13 @@ struct wf_stats_query {
  */
 json_t *wf_stats_counts(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
                         struct wf_error *err);
+
+/* The same answer written as JSON text into out (what the API sends; the JSON value
+ * above is parsed from it). 0 or -1 with err. */
+int wf_stats_counts_text(struct dbc *c, const struct config *cfg, const struct wf_stats_query *q,
+                         struct membuf *out, struct wf_error *err);
+
+#define WF_STATS_TEXT_MAX (256L * 1024 * 1024) /* one statistics answer as text */
 
 /* The same as CSV (UTF-8 with BOM): the grouped columns with names in lang
  * ("sv" or "en"), period, count, previous_count; a suppressed count is empty.

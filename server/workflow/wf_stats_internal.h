@@ -22,13 +22,18 @@ struct wf_stats_query; /* wf_stats.h */
  * the categories as catalog_store_categories gives them. */
 struct wf_names {
     json_t *areas, *units, *cats;
+    /* the same objects by id (borrowed), for lookups: an answer asks one per row */
+    json_t **area_ix, **unit_ix;
+    size_t n_area, n_unit;
 };
 
 int wf_names_load(struct dbc *c, struct wf_names *nm, struct wf_error *err);
 void wf_names_free(struct wf_names *nm);
-json_t *wf_names_by_id(json_t *arr, int64_t id);    /* borrowed, NULL when none */
-const char *wf_names_code(json_t *arr, int64_t id); /* NULL when none (id 0: none) */
-const char *wf_names_name(json_t *arr, int64_t id);
+/* The area's or unit's code and name by id: NULL when none (id 0: none). */
+const char *wf_area_code(const struct wf_names *nm, int64_t id);
+const char *wf_area_name(const struct wf_names *nm, int64_t id);
+const char *wf_unit_code(const struct wf_names *nm, int64_t id);
+const char *wf_unit_name(const struct wf_names *nm, int64_t id);
 const char *wf_category_name(const struct wf_names *nm, const char *code, int en);
 
 /* Today in Swedish local time, as a day number. */
@@ -61,6 +66,9 @@ struct grows {
     int failed;
     unsigned by;
 };
+
+/* Rows held before wf_grows_add adds up equal keys rather than grow further. */
+#define WF_GROWS_MERGE_FROM 16384
 
 /* Adds a zeroed row with the key parts that g->by groups by (NULL when out of
  * room; g->failed says why). */
@@ -102,11 +110,13 @@ struct hspot {
     int64_t e, n, total, q[4], area_id, area_best;
 };
 
-/* The cells of side cell_m with observations in from..to, by count, with the
- * four quarters up to `to` (keys into quarters). *out from malloc(). */
+/* The cells of side cell_m with observations in from..to, by count (the keep
+ * largest only when keep > 0), with the four quarters up to `to` (keys into
+ * quarters). *out from malloc(). */
 int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
-                        const struct stats_filter *f, int32_t from, int32_t to, struct hspot **out,
-                        size_t *nout, char quarters[4][PERIOD_KEY_MAX], struct wf_error *err);
+                        const struct stats_filter *f, int32_t from, int32_t to, size_t keep,
+                        struct hspot **out, size_t *nout, char quarters[4][PERIOD_KEY_MAX],
+                        struct wf_error *err);
 
 /* 1 when the cell's last quarter is at least stats_min_count and at least
  * hotspot_emerging_factor times the mean of the three quarters before. */
