@@ -33,6 +33,7 @@ void config_defaults(struct config *c)
     c->db_connections = 16;
     c->group_commit_max_batch = 128;
     c->answer_cache_bytes = 8L * 1024 * 1024;
+    c->heavy_requests_max = 2;
     c->list_dense_bbox_points = 5000;
     c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
@@ -192,6 +193,7 @@ static const struct key_desc keys[] = {
     I("group_commit_max_batch", group_commit_max_batch, 0, 4096),
     I("list_dense_bbox_points", list_dense_bbox_points, 1, 100000000),
     L("answer_cache_bytes", answer_cache_bytes, 0, 1024L * 1024 * 1024),
+    I("heavy_requests_max", heavy_requests_max, 1, 256),
     I("request_timeout_ms", request_timeout_ms, 100, 600000),
     L("max_json_body_bytes", max_json_body_bytes, 1024, 16L * 1024 * 1024),
     L("max_photo_bytes", max_photo_bytes, 1024, 100L * 1024 * 1024),

@@ -32,6 +32,7 @@ struct config {
     int list_dense_bbox_points; /* the public list's plan: see obs_filter.dense_bbox_points */
     int group_commit_max_batch; /* writes committed together at most (dbwriter.h); 0 = each alone */
     long answer_cache_bytes;    /* public answers kept in memory (anscache.h); 0 = none */
+    int heavy_requests_max;     /* statistics computed at once (http_heavy_enter_or_reply) */
 
     /* Named limits. */
     long max_json_body_bytes;   /* JSON request bodies */

@@ -192,8 +192,17 @@ int api_stats(struct req *r)
                        WF_BY_AREA | WF_BY_CATEGORY, &q) != 0 ||
         stats_cache_or_reply(r, "stats", &q, key, sizeof key, hdr) != 0)
         return r->status;
-    json_t *o = wf_stats_counts(r->dbc, r->cfg, &q, &err);
-    return o ? http_reply_json_headers(r, 200, o, hdr[0] ? hdr : NULL) : http_reply_fail(r, &err);
+    if (http_heavy_enter_or_reply(r) != 0)
+        return r->status;
+    struct membuf out;
+    membuf_init(&out, WF_STATS_TEXT_MAX);
+    if (wf_stats_counts_text(r->dbc, r->cfg, &q, &out, &err) != 0)
+        http_reply_fail(r, &err);
+    else
+        http_reply_bytes(r, 200, "application/json", out.data, out.len, hdr[0] ? hdr : NULL);
+    membuf_free(&out);
+    http_heavy_leave(r);
+    return r->status;
 }
 
 int api_stats_csv(struct req *r)
@@ -208,12 +217,16 @@ int api_stats_csv(struct req *r)
                        WF_BY_AREA | WF_BY_CATEGORY, &q) != 0 ||
         lang_or_reply(r, lang) != 0)
         return r->status;
+    if (http_heavy_enter_or_reply(r) != 0)
+        return r->status;
     if (wf_stats_counts_csv(r->dbc, r->cfg, &q, lang, &out, &len, &err) != 0)
-        return http_reply_fail(r, &err);
-    http_reply_bytes(r, 200, "text/csv; charset=utf-8", out, len,
-                     "Content-Disposition: attachment; filename=\"trygg-stats.csv\"\r\n");
+        http_reply_fail(r, &err);
+    else
+        http_reply_bytes(r, 200, "text/csv; charset=utf-8", out, len,
+                         "Content-Disposition: attachment; filename=\"trygg-stats.csv\"\r\n");
     free(out);
-    return 200;
+    http_heavy_leave(r);
+    return r->status;
 }
 
 int api_stats_workflow(struct req *r)
@@ -221,10 +234,16 @@ int api_stats_workflow(struct req *r)
     struct stats_lists l;
     struct wf_stats_query q;
     struct wf_error err;
-    if (query_or_reply(r, &l, WF_BY_UNIT | WF_BY_AREA | WF_BY_CATEGORY, WF_BY_UNIT, &q) != 0)
+    if (query_or_reply(r, &l, WF_BY_UNIT | WF_BY_AREA | WF_BY_CATEGORY, WF_BY_UNIT, &q) != 0 ||
+        http_heavy_enter_or_reply(r) != 0)
         return r->status;
     json_t *o = wf_stats_workflow(r->dbc, r->cfg, &q, &err);
-    return o ? http_reply_json(r, 200, o) : http_reply_fail(r, &err);
+    if (o)
+        http_reply_json(r, 200, o);
+    else
+        http_reply_fail(r, &err);
+    http_heavy_leave(r);
+    return r->status;
 }
 
 int api_stats_hotspots(struct req *r)
@@ -264,18 +283,21 @@ int api_stats_hotspots(struct req *r)
         q.limit = (int)x;
     }
     char key[ANSCACHE_KEY_MAX], hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];
-    if (stats_cache_or_reply(r, "hotspots", &q, key, sizeof key, hdr) != 0)
+    if (stats_cache_or_reply(r, "hotspots", &q, key, sizeof key, hdr) != 0 ||
+        http_heavy_enter_or_reply(r) != 0)
         return r->status;
     json_t *o = wf_stats_hotspots(r->dbc, r->cfg, &q, &err);
-    if (!o)
-        return http_reply_fail(r, &err);
-    char *s = jsonout_dumps(o, HTTP_JSON_TEXT_MAX, NULL);
+    char *s = o ? jsonout_dumps(o, HTTP_JSON_TEXT_MAX, NULL) : NULL;
     json_decref(o);
-    if (!s)
-        return http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
-    http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), hdr[0] ? hdr : NULL);
+    if (!o)
+        http_reply_fail(r, &err);
+    else if (!s)
+        http_reply_error(r, ERR_INTERNAL, NULL, "out of memory");
+    else
+        http_reply_bytes(r, 200, "application/geo+json", s, strlen(s), hdr[0] ? hdr : NULL);
     free(s);
-    return 200;
+    http_heavy_leave(r);
+    return r->status;
 }
 
 /* The period of ?week=, ?month=, ?quarter= or ?year= (at most one; none: this
@@ -319,10 +341,15 @@ int api_situation(struct req *r)
 {
     struct period p;
     struct wf_error err;
-    if (situation_period_or_reply(r, &p) != 0)
+    if (situation_period_or_reply(r, &p) != 0 || http_heavy_enter_or_reply(r) != 0)
         return r->status;
     json_t *o = wf_situation(r->dbc, r->cfg, p, &err);
-    return o ? http_reply_json(r, 200, o) : http_reply_fail(r, &err);
+    if (o)
+        http_reply_json(r, 200, o);
+    else
+        http_reply_fail(r, &err);
+    http_heavy_leave(r);
+    return r->status;
 }
 
 int api_situation_pdf(struct req *r)
@@ -332,14 +359,17 @@ int api_situation_pdf(struct req *r)
     char lang[8] = "sv";
     unsigned char *out = NULL;
     size_t len = 0;
-    if (situation_period_or_reply(r, &p) != 0 || lang_or_reply(r, lang) != 0)
+    if (situation_period_or_reply(r, &p) != 0 || lang_or_reply(r, lang) != 0 ||
+        http_heavy_enter_or_reply(r) != 0)
         return r->status;
     if (wf_situation_pdf(r->dbc, r->cfg, p, lang, &out, &len, &err) != 0)
-        return http_reply_fail(r, &err);
-    http_reply_bytes(r, 200, "application/pdf", out, len,
-                     "Content-Disposition: inline; filename=\"situation.pdf\"\r\n");
+        http_reply_fail(r, &err);
+    else
+        http_reply_bytes(r, 200, "application/pdf", out, len,
+                         "Content-Disposition: inline; filename=\"situation.pdf\"\r\n");
     free(out);
-    return 200;
+    http_heavy_leave(r);
+    return r->status;
 }
 
 int api_indicators(struct req *r)

@@ -88,6 +88,7 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
         return -1;
     }
     srv->pool = dbpool_new(cfg->db_path, cfg->db_connections);
+    srv->heavy = heavy_gate_new(cfg->heavy_requests_max);
     if (cfg->answer_cache_bytes > 0 && !(srv->answers = anscache_new(cfg->answer_cache_bytes))) {
         snprintf(err, errlen, "out of memory");
         http_server_free(srv);
@@ -95,7 +96,7 @@ int http_server_init(struct server *srv, char *err, size_t errlen)
     }
     srv->conns = calloc(1, sizeof *srv->conns);
     srv->access = calloc(1, sizeof *srv->access);
-    if (!srv->pool || !srv->conns || !srv->access ||
+    if (!srv->pool || !srv->conns || !srv->access || !srv->heavy ||
         connlimit_init(srv->conns, cfg->max_connections, cfg->max_connections_per_address) != 0) {
         snprintf(err, errlen, "out of memory");
         http_server_free(srv);
@@ -138,6 +139,8 @@ void http_server_free(struct server *srv)
     srv->pool = NULL;
     anscache_free(srv->answers);
     srv->answers = NULL;
+    heavy_gate_free(srv->heavy);
+    srv->heavy = NULL;
     if (srv->conns)
         connlimit_free(srv->conns);
     free(srv->conns);

@@ -8,6 +8,9 @@
 #include "validate.h"
 #include "wf_map.h"
 
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,4 +490,79 @@ int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int r
     }
     *out = json_is_true(v);
     return 0;
+}
+
+/* ---- heavy requests ------------------------------------------------------ */
+
+struct heavy_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int running, max;
+};
+
+struct heavy_gate *heavy_gate_new(int max)
+{
+    struct heavy_gate *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&g->freed, &attr);
+    pthread_condattr_destroy(&attr);
+    g->max = max > 0 ? max : 1;
+    return g;
+}
+
+void heavy_gate_free(struct heavy_gate *g)
+{
+    if (!g)
+        return;
+    pthread_cond_destroy(&g->freed);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}
+
+int http_heavy_enter_or_reply(struct req *r)
+{
+    struct heavy_gate *g = r->srv->heavy;
+    if (!g)
+        return 0;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    int wait_ms = r->cfg->db_busy_timeout_ms;
+    deadline.tv_sec += wait_ms / 1000;
+    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&g->lock);
+    int timed_out = 0;
+    while (g->running >= g->max && !timed_out)
+        timed_out = pthread_cond_timedwait(&g->freed, &g->lock, &deadline) == ETIMEDOUT &&
+                    g->running >= g->max;
+    if (!timed_out)
+        g->running++;
+    pthread_mutex_unlock(&g->lock);
+    if (timed_out) {
+        http_reply_error(r, ERR_UNAVAILABLE, NULL,
+                         "the server is busy computing other statistics; try again shortly");
+        return -1;
+    }
+    return 0;
+}
+
+void http_heavy_leave(struct req *r)
+{
+    struct heavy_gate *g = r->srv->heavy;
+    if (!g)
+        return;
+    /* What the answer held is free now: give it back rather than keep it in an arena. */
+    malloc_trim(0);
+    pthread_mutex_lock(&g->lock);
+    g->running--;
+    pthread_cond_signal(&g->freed);
+    pthread_mutex_unlock(&g->lock);
 }

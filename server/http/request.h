@@ -56,6 +56,7 @@ struct server {
     struct connlimit *conns;             /* open connections, in total and per address */
     struct accesslog *access;            /* which requests get an access-log line */
     struct anscache *answers;            /* public answers just sent (anscache.h), or NULL */
+    struct heavy_gate *heavy;            /* statistics being computed at once (http_heavy_*) */
 };
 
 struct req {
@@ -144,6 +145,21 @@ int http_reply_json_headers(struct req *r, int status, json_t *body, const char 
  * valid until the answer is sent.
  */
 int http_public_cache_or_reply(struct req *r, const char *key, char *hdr);
+
+/*
+ * The statistics, hot spots and the situation picture read and group tens of
+ * thousands of rows and hold them while they answer: at most heavy_requests_max
+ * of them run at once (the others wait up to db_busy_timeout_ms, then 503), so
+ * that a burst of them cannot multiply the server's memory. http_heavy_leave
+ * also hands the freed memory back to the system. enter returns 0, or replies
+ * 503 and returns -1 (then leave must not be called).
+ */
+int http_heavy_enter_or_reply(struct req *r);
+void http_heavy_leave(struct req *r);
+
+/* The gate itself: made by http_server_init, freed by http_server_free. */
+struct heavy_gate *heavy_gate_new(int max);
+void heavy_gate_free(struct heavy_gate *g);
 
 /*
  * Sends {"error":{"code","message","field"}} with the status the error table
