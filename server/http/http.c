@@ -137,6 +137,12 @@ void http_server_free(struct server *srv)
     }
     dbpool_free(srv->pool);
     srv->pool = NULL;
+    if (srv->answers) {
+        long hits, misses, entries;
+        anscache_stats(srv->answers, &hits, &misses, &entries);
+        log_msg(LOG_INFO, "answer cache: %ld public answers sent again from it, %ld computed", hits,
+                misses);
+    }
     anscache_free(srv->answers);
     srv->answers = NULL;
     heavy_gate_free(srv->heavy);
