@@ -166,8 +166,8 @@ def free_port():
     return p
 
 
-def write_config(port):
-    path = os.path.join(WORK, "bench.conf")
+def write_config(port, name="bench.conf", extra=""):
+    path = os.path.join(WORK, name)
     with open(path, "w") as f:
         f.write(f"""# written by tests/bench/bench.py: limits raised so that only the server's speed counts
 listen = 127.0.0.1:{port}
@@ -188,14 +188,14 @@ walk_code_failures_per_minute = 100000
 login_max_failures = 1000
 login_max_failures_per_address = 1000
 retention_interval_seconds = 86400
-""")
+""" + extra)
     return path
 
 
 class Server:
-    def __init__(self, conf, port):
+    def __init__(self, conf, port, logname="server.log"):
         self.port = port
-        self.errlog = open(os.path.join(WORK, "server.log"), "w")
+        self.errlog = open(os.path.join(WORK, logname), "w")
         t0 = time.monotonic()
         self.proc = subprocess.Popen([TRYGG, "--config", conf, "serve"], stdout=self.errlog,
                                      stderr=subprocess.STDOUT)
@@ -489,13 +489,17 @@ def render(d):
             if c == 16:
                 met = "yes" if p99 is not None and p99 < 50 and not r["errors"] else "NO"
             row(f"Map clusters zoom {z}, {c} conn: p50 / p99 (mean {fmt(b['mean_count'])} "
-                f"points in view)" if b else f"Map clusters zoom {z}, {c} conn",
+                f"points in view; no answer cache)" if b else f"Map clusters zoom {z}, {c} conn",
                 lat_cell(r),
                 f"{fmt(b['p50_ms'])} / {fmt(b['p99_ms'])} ms bare SpatiaLite count" if b else "—",
                 ratio(p99, b["p99_ms"]) if b else "—",
                 f"{fmt(p['p50'])} / {fmt(p['p99'])} ms count" if p else "—",
                 ratio(p99, p["p99"]) if p else "—",
                 "p99 < 50 ms" if c == 16 else "—", met)
+        r = res.get(f"cached_map_z{z}_c16")
+        if r is not None:
+            row(f"Map clusters zoom {z}, 16 conn, answer cache on (the same viewports again)",
+                lat_cell(r), "—", "—", "—", "—")
     hz = res.get("healthz")
 
     def plain(key, label, target=None, limit=None):
@@ -509,7 +513,9 @@ def render(d):
         return p99
 
     plain("list_first", "List: /api/v1/observations?bbox=Stockholm&limit=50, first page, "
-          "16 conn: p50 / p99", "p99 < 20 ms", 20)
+          "16 conn: p50 / p99 (no answer cache)", "p99 < 20 ms", 20)
+    if res.get("cached_list_first") is not None:
+        plain("cached_list_first", "List: the same first page, answer cache on")
     plain("list_deep", f"List: deep page ({DEEP} rows in, by {res.get('list_deep_how')})",
           "p99 < 20 ms", 20)
     plain("queue_first", "Staff queue /api/v1/cases?limit=50, first page, 16 conn",
@@ -517,24 +523,32 @@ def render(d):
     plain("queue_deep", f"Staff queue: deep page ({DEEP} rows in, by "
           f"{res.get('queue_deep_how')})", "p99 < 20 ms", 20)
 
-    def pair(k10, k1, label10, label1):
+    def pair(k10, k1, label10, label1, judged=True):
         a, b = res.get(k10), res.get(k1)
+        if a is None and b is None:
+            return
         plain(k1, label1)
         pa = a["p50"] if a and a["ok"] else None
         pb = b["p50"] if b and b["ok"] else None
         r = res.get(k10)
         met = "—"
-        if SKIP_REBUILD:
+        if not judged:
+            met = "—"
+        elif SKIP_REBUILD:
             met = "n/a: aggregates not counted"
         elif pa is not None and pb is not None:
             met = "yes" if pa <= 3 * pb else "NO"
         row(label10, lat_cell(r), f"{lat_cell(b)} (one month)", ratio(pa, pb) + " (p50)",
-            "—", "—", "≤ 3× one month", met)
+            "—", "—", "≤ 3× one month" if judged else "—", met)
 
-    pair("stats_10y", "stats_1m", "Statistics /api/v1/stats, ten years by year, 4 conn",
-         "Statistics /api/v1/stats, one month, 4 conn")
-    pair("hot_10y", "hot_1m", "Hot spots /api/v1/stats/hotspots, ten years, 4 conn",
-         "Hot spots, one month, 4 conn")
+    pair("stats_10y", "stats_1m", "Statistics /api/v1/stats, ten years by year, 4 conn "
+         "(no answer cache)", "Statistics /api/v1/stats, one month, 4 conn (no answer cache)")
+    pair("cached_stats_10y", "cached_stats_1m", "Statistics, ten years, answer cache on",
+         "Statistics, one month, answer cache on", judged=False)
+    pair("hot_10y", "hot_1m", "Hot spots /api/v1/stats/hotspots, ten years, 4 conn "
+         "(no answer cache)", "Hot spots, one month, 4 conn (no answer cache)")
+    pair("cached_hot_10y", "cached_hot_1m", "Hot spots, ten years, answer cache on",
+         "Hot spots, one month, answer cache on", judged=False)
     pair("sit_year", "sit_month", "Situation picture /api/v1/situation, one year "
          "(its longest period), 4 conn", "Situation picture, one month, 4 conn")
     st = res.get("static")
@@ -542,7 +556,10 @@ def render(d):
         f"{fmt(st['per_s'])}/s; {lat_cell(st)}" if st else "failed")
     row("HTTP ceiling /healthz, 64 conn: requests/s; p50 / p99",
         f"{fmt(hz['per_s'])}/s; {lat_cell(hz)}" if hz else "failed")
-    row("Peak RSS of the server (VmHWM)", fmt(rss, " MB") if rss is not None else
+    each = res.get("rss_each_mb")
+    row("Peak RSS of the server (VmHWM)" + (
+        f"; without / with the answer cache {fmt(each[0], ' MB')} / {fmt(each[1], ' MB')}"
+        if each and len(each) == 2 else ""), fmt(rss, " MB") if rss is not None else
         "not recorded", "—", "—", "—", "—", "< 150 MB",
         "—" if rss is None else "yes" if rss < 150 else "NO")
     row("Start-up: exec to first 200 from /healthz", fmt(startup, " s"), "—", "—", "—", "—",
@@ -645,27 +662,46 @@ def bench(vps, list_bbox, seed_s, rebuild_s, t_start):
                               text=True).stdout)
     log("raw inserts:", json.dumps(base_ins))
 
-    # The server.
-    port = free_port()
-    conf = write_config(port)
-    srv = Server(conf, port)
-    log(f"serving after {srv.startup_s:.3f} s")
+    # The server twice on the same database. First without the answer cache
+    # (answer_cache_bytes = 0): every answer is computed, as for a viewport nobody asked
+    # for since the last report; the targets are judged on these figures. Then as
+    # configured by default, with the answer cache: the same questions again are what a
+    # newspaper's link brings; the ingest runs last, on this one.
     res = {}
-    try:
+    today = datetime.date.today()
+    month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    month_start = month_end.replace(day=1)
+    ten_y = today.replace(year=today.year - 10)
+    stats_10y = f"/api/v1/stats?period=year&from={ten_y}&to={today}"
+    stats_1m = f"/api/v1/stats?period=month&from={month_start}&to={month_end}"
+    hot_10y = f"/api/v1/stats/hotspots?from={ten_y}&to={today}"
+    hot_1m = f"/api/v1/stats/hotspots?from={month_start}&to={month_end}"
+    bbox = "%.5f,%.5f,%.5f,%.5f" % list_bbox
+    first = f"/api/v1/observations?bbox={bbox}&limit=50"
+
+    def map_urls(z):
+        return [f"/api/v1/map/clusters?bbox={b[0]:.5f},{b[1]:.5f},{b[2]:.5f},{b[3]:.5f}"
+                f"&zoom={z}" for b in vps[z]]
+
+    def login(srv):
         st, setc, body = srv.request("POST", "/api/v1/auth/login",
                                      {"username": "bench", "password": PASSWORD})
         if st != 200:
             raise SystemExit(f"bench: login: HTTP {st} {body[:200]!r}")
-        cookie = setc.split(";", 1)[0]
+        return setc.split(";", 1)[0]
 
+    port = free_port()
+    srv = Server(write_config(port, "bench-nocache.conf", "answer_cache_bytes = 0\n"), port,
+                 "server-nocache.log")
+    log(f"serving (no answer cache) after {srv.startup_s:.3f} s")
+    startups = [srv.startup_s]
+    rss = []
+    try:
+        cookie = login(srv)
         for z in ZOOMS:
-            urls = [f"/api/v1/map/clusters?bbox={b[0]:.5f},{b[1]:.5f},{b[2]:.5f},{b[3]:.5f}"
-                    f"&zoom={z}" for b in vps[z]]
             for c in (1, 16):
-                res[f"map_z{z}_c{c}"] = wrk(srv, f"map-z{z}-c{c}", c, urls)
+                res[f"map_z{z}_c{c}"] = wrk(srv, f"map-z{z}-c{c}", c, map_urls(z))
 
-        bbox = "%.5f,%.5f,%.5f,%.5f" % list_bbox
-        first = f"/api/v1/observations?bbox={bbox}&limit=50"
         res["list_first"] = wrk(srv, "list-first", 16, [first])
         srv.wait_idle()
         cur = follow_deep(srv, f"/api/v1/observations?bbox={bbox}&limit=1000", None, 1000,
@@ -684,32 +720,43 @@ def bench(vps, list_bbox, seed_s, rebuild_s, t_start):
         res["queue_deep_how"] = "cursor" if qcur else "offset"
         res["queue_deep"] = wrk(srv, "queue-deep", 16, [qdeep], cookie=cookie)
 
-        today = datetime.date.today()
-        month_end = today.replace(day=1) - datetime.timedelta(days=1)
-        month_start = month_end.replace(day=1)
-        ten_y = today.replace(year=today.year - 10)
-        res["stats_10y"] = wrk(srv, "stats-10y", 4, [
-            f"/api/v1/stats?period=year&from={ten_y}&to={today}"])
-        res["stats_1m"] = wrk(srv, "stats-1m", 4, [
-            f"/api/v1/stats?period=month&from={month_start}&to={month_end}"])
-        res["hot_10y"] = wrk(srv, "hotspots-10y", 4, [
-            f"/api/v1/stats/hotspots?from={ten_y}&to={today}"])
-        res["hot_1m"] = wrk(srv, "hotspots-1m", 4, [
-            f"/api/v1/stats/hotspots?from={month_start}&to={month_end}"])
+        res["stats_10y"] = wrk(srv, "stats-10y", 4, [stats_10y])
+        res["stats_1m"] = wrk(srv, "stats-1m", 4, [stats_1m])
+        res["hot_10y"] = wrk(srv, "hotspots-10y", 4, [hot_10y])
+        res["hot_1m"] = wrk(srv, "hotspots-1m", 4, [hot_1m])
         last_year = today.year - 1
         res["sit_year"] = wrk(srv, "situation-year", 4, [f"/api/v1/situation?year={last_year}"],
                               cookie=cookie)
         res["sit_month"] = wrk(srv, "situation-month", 4,
                                [f"/api/v1/situation?month={month_start:%Y-%m}"], cookie=cookie)
+        srv.wait_idle()
+        rss.append(srv.vmhwm_mb())
+    finally:
+        srv.stop()
 
+    port = free_port()
+    srv = Server(write_config(port), port)
+    log(f"serving (answer cache on) after {srv.startup_s:.3f} s")
+    startups.append(srv.startup_s)
+    try:
+        for z in ZOOMS:
+            res[f"cached_map_z{z}_c16"] = wrk(srv, f"cached-map-z{z}-c16", 16, map_urls(z))
+        res["cached_list_first"] = wrk(srv, "cached-list-first", 16, [first])
+        res["cached_stats_10y"] = wrk(srv, "cached-stats-10y", 4, [stats_10y])
+        res["cached_stats_1m"] = wrk(srv, "cached-stats-1m", 4, [stats_1m])
+        res["cached_hot_10y"] = wrk(srv, "cached-hotspots-10y", 4, [hot_10y])
+        res["cached_hot_1m"] = wrk(srv, "cached-hotspots-1m", 4, [hot_1m])
         res["static"] = wrk(srv, "static", 64, ["/static/app.js"])
         res["healthz"] = wrk(srv, "healthz", 64, ["/healthz"])
         res["ingest"] = wrk(srv, "ingest", 64, post=True)
         srv.wait_idle()
-        rss = srv.vmhwm_mb()
+        rss.append(srv.vmhwm_mb())
     finally:
         srv.stop()
-    startup = srv.startup_s
+    startup = max(startups)
+    res["rss_each_mb"] = rss
+    res["startup_each_s"] = startups
+    rss = max(rss)
 
     pgres = {}
     if not SKIP_PG:
