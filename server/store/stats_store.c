@@ -646,6 +646,28 @@ int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static const char SQL_CELL_ONE_Q[] =
+    "SELECT coalesce(sum(n), 0) FROM stats_cells WHERE cell_m = ?1 AND grain = ?2 AND period = ?3 "
+    "AND cell_e = ?4 AND cell_n = ?5 AND " FILTER_AREAS(6) " AND " FILTER_CATEGORIES(7);
+
+int64_t stats_store_cell_count(struct dbc *c, int cell_m, enum period_grain g, const char *period,
+                               int64_t cell_e, int64_t cell_n, const struct stats_filter *f)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_CELL_ONE_Q);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, cell_m);
+    sqlite3_bind_text(st, 2, period_grain_name(g), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, period, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, cell_e);
+    sqlite3_bind_int64(st, 5, cell_n);
+    bind_filter(st, 6, f->areas);
+    bind_filter(st, 7, f->categories);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return n;
+}
+
 static const char SQL_CELLS_ALL_Q[] = "SELECT cell_e, cell_n, area_id, n FROM stats_cells_all "
                                       "WHERE cell_m = ?1 AND n != 0 AND " FILTER_AREAS(2);
 
@@ -734,9 +756,9 @@ int stats_store_ttr(struct dbc *c, enum period_grain g, const char *lo, const ch
 
 static const char SQL_OPEN_Q[] =
     "SELECT unit_id, area_id, category, count(*), sum(overdue) FROM (SELECT "
-    "COALESCE(c.unit_id, 0) AS unit_id, COALESCE(o.area_id, 0) AS area_id, o.category AS "
-    "category, c.due_at IS NOT NULL AND c.due_at < ?1 AS overdue FROM cases c JOIN observations "
-    "o ON o.id = c.observation_id WHERE c.state IN " OBS_OPEN_STATES_SQL
+    "COALESCE(c.unit_id, 0) AS unit_id, s.area_id AS area_id, s.category AS "
+    "category, c.due_at IS NOT NULL AND c.due_at < ?1 AS overdue FROM cases c JOIN stats_cases "
+    "s ON s.case_id = c.observation_id WHERE c.state IN " OBS_OPEN_STATES_SQL
     ") WHERE " FILTER_AREAS(2) " AND " FILTER_CATEGORIES(3) " AND " FILTER_UNITS(
         4) " GROUP BY unit_id, area_id, category";
 

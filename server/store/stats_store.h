@@ -96,6 +96,11 @@ typedef void (*stats_cell_fn)(void *ctx, const struct stats_cell_row *row);
 int stats_store_cells(struct dbc *c, int cell_m, enum period_grain g, const char *lo,
                       const char *hi, const struct stats_filter *f, stats_cell_fn fn, void *ctx);
 
+/* The count of one cell (all its areas and categories matching f) in one period of
+ * grain g (its key), or -1: a seek, for the few cells an answer shows. */
+int64_t stats_store_cell_count(struct dbc *c, int cell_m, enum period_grain g, const char *period,
+                               int64_t cell_e, int64_t cell_n, const struct stats_filter *f);
+
 /* Every cell of side cell_m with its count of all time (every category), one row per
  * cell and area, ordered by cell (f: areas only). 0 or -1. */
 int stats_store_cells_all(struct dbc *c, int cell_m, const struct stats_filter *f, stats_cell_fn fn,

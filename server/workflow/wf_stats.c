@@ -907,6 +907,31 @@ static int cells_span(struct dbc *c, int cell_m, const struct stats_filter *f, i
     return n < 0 ? -1 : 0;
 }
 
+/* One cell's count over the days a..b (every area and category f lets through): the
+ * span covered by whole years, quarters, months and days, one seek per period. */
+static int64_t cell_span_count(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t a,
+                               int32_t b, int64_t e, int64_t n)
+{
+    struct period_range r[PERIOD_COVER_MAX];
+    if (a > b)
+        return 0;
+    int nr = period_cover(a, b, PERIOD_YEAR, r, PERIOD_COVER_MAX);
+    if (nr < 0)
+        return -1;
+    int64_t sum = 0;
+    for (int i = 0; i < nr; i++)
+        for (struct period p = period_containing(r[i].grain, r[i].first); p.first <= r[i].last;
+             p = period_next(p)) {
+            char key[PERIOD_KEY_MAX];
+            period_key(p, key, sizeof key);
+            int64_t v = stats_store_cell_count(c, cell_m, r[i].grain, key, e, n, f);
+            if (v < 0)
+                return -1;
+            sum += v;
+        }
+    return sum;
+}
+
 /*
  * The span's totals into h: summed from its periods, or, when the span holds
  * most of what was counted and no category is asked for, as every cell's count
@@ -968,10 +993,13 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
     for (int i = 2; i >= 0; i--)
         qs[i] = period_prev(qs[i + 1]);
     int rc = span_totals(c, cell_m, f, from, to, &h);
-    for (int i = 0; rc == 0 && i < 4; i++) {
+    for (int i = 0; i < 4; i++)
         period_key(qs[i], quarters[i], PERIOD_KEY_MAX);
+    /* The trend of every cell only when every cell is wanted (keep 0); otherwise it is
+     * looked up below for the kept ones alone, instead of reading a year of the
+     * country's cells for every answer. */
+    for (int i = 0; rc == 0 && keep == 0 && i < 4; i++)
         rc = cells_span(c, cell_m, f, qs[i].first, qs[i].last < to ? qs[i].last : to, &h, i, 1);
-    }
     (void)cfg;
     if (rc != 0 || h.failed) {
         free(h.a);
@@ -986,7 +1014,10 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
         qsort(h.a, h.n, sizeof h.a[0], hcell_cmp);
     /* keep > 0: only the keep largest are wanted, held in a heap whose top is the
      * smallest of them (ten years of a nation's cells need not all be held). */
-    size_t room = keep > 0 && keep < h.n ? keep : h.n;
+    size_t cells = 0; /* distinct cells: h holds a row per cell, area and slot */
+    for (size_t i = 0; i < h.n; i++)
+        cells += i == 0 || h.a[i].e != h.a[i - 1].e || h.a[i].n != h.a[i - 1].n;
+    size_t room = keep > 0 && keep < cells ? keep : cells;
     struct hspot *s = calloc(room + 1, sizeof *s);
     size_t ns = 0;
     if (!s) {
@@ -1019,7 +1050,7 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
             continue;
         }
         if (ns <= room) {
-            if (ns == room && room < h.n) /* full: order the heap once */
+            if (ns == room && room < cells) /* full: order the heap once */
                 for (size_t k = room / 2; k-- > 0;)
                     heap_down(s, room, k);
         } else { /* s[room] is the newcomer: in place of the smallest kept if larger */
@@ -1031,6 +1062,16 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
         }
     }
     free(h.a);
+    for (size_t i = 0; keep > 0 && i < ns; i++)
+        for (int k = 0; k < 4; k++) {
+            int64_t v = cell_span_count(c, cell_m, f, qs[k].first,
+                                        qs[k].last < to ? qs[k].last : to, s[i].e, s[i].n);
+            if (v < 0) {
+                free(s);
+                return wf_fail(err, db_failure(c), NULL, "the hot spots could not be read");
+            }
+            s[i].q[k] = v;
+        }
     qsort(s, ns, sizeof s[0], hspot_cmp);
     *out = s;
     *nout = ns;
