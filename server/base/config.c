@@ -33,7 +33,7 @@ void config_defaults(struct config *c)
     c->db_connections = 16;
     c->group_commit_max_batch = 128;
     c->answer_cache_bytes = 8L * 1024 * 1024;
-    c->heavy_requests_max = 2;
+    c->heavy_requests_max = 1;
     c->list_dense_bbox_points = 5000;
     c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
