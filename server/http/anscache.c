@@ -156,7 +156,7 @@ void anscache_put(struct anscache *c, const char *key, int64_t version, const ch
         return;
     size_t klen = strlen(key);
     size_t cost = len + klen + ANSCACHE_ENTRY_OVERHEAD;
-    if (klen >= ANSCACHE_KEY_MAX || cost > c->max_bytes / 8)
+    if (klen >= ANSCACHE_KEY_MAX || cost > c->max_bytes / 3)
         return;
     struct ent *e = calloc(1, sizeof *e);
     char *k = malloc(klen + 1);

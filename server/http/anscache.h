@@ -10,7 +10,7 @@
  * for that exact version: a report filed a moment ago is on the next answer, as
  * if there were no cache. When the version moves on, every older answer is
  * dropped at once. Least recently used answers go first when the byte budget
- * (answer_cache_bytes) would be passed; an answer larger than an eighth of it is
+ * (answer_cache_bytes) would be passed; an answer larger than a third of it is
  * not kept.
  *
  * Knows nothing of HTTP beyond bytes and a content type. THREAD SAFETY NOTES: one

@@ -77,11 +77,16 @@ static void test_budget(void)
     CHECK(holds(c, "/q/39", 1, body));
     CHECK(anscache_get(c, "/q/1", 1) == NULL);
     CHECK(anscache_get(c, "/q/6", 1) == NULL);
-    /* Too large (over an eighth of the budget) and too long a key: not kept. */
-    char *big = malloc(budget / 8 + 1);
-    memset(big, 'x', budget / 8);
-    anscache_put(c, "/big", 1, "application/json", big, budget / 8);
+    /* Too large (over a third of the budget) and too long a key: not kept; a quarter is. */
+    char *big = malloc(budget / 3 + 1);
+    memset(big, 'x', budget / 3);
+    anscache_put(c, "/big", 1, "application/json", big, budget / 3);
     CHECK(anscache_get(c, "/big", 1) == NULL);
+    anscache_put(c, "/quarter", 1, "application/json", big, budget / 4);
+    CHECK(holds(c, "/quarter", 1, "") == 0); /* kept, with its own bytes */
+    const struct anscache_entry *q = anscache_get(c, "/quarter", 1);
+    CHECK(q && q->len == budget / 4);
+    anscache_release(c, q);
     free(big);
     char *longkey = malloc(ANSCACHE_KEY_MAX + 2);
     memset(longkey, 'k', ANSCACHE_KEY_MAX + 1);
