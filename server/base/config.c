@@ -32,7 +32,7 @@ void config_defaults(struct config *c)
     copy_str(c->municipality_name, sizeof c->municipality_name, "Borås");
     c->db_connections = 16;
     c->group_commit_max_batch = 128;
-    c->answer_cache_bytes = 8L * 1024 * 1024;
+    c->answer_cache_bytes = 12L * 1024 * 1024;
     c->heavy_requests_max = 1;
     c->list_dense_bbox_points = 5000;
     c->request_timeout_ms = 10000;
