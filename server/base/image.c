@@ -22,6 +22,7 @@
  * Must not touch files, the database or HTTP.
  */
 #include "image.h"
+#include "monotime.h"
 
 #include <errno.h>
 #include <libexif/exif-data.h>
@@ -65,11 +66,7 @@ static int slots_busy, slots_most;
 static void slots_init(void)
 {
     /* A monotonic clock, so a change of the wall clock cannot stretch the wait. */
-    pthread_condattr_t a;
-    pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    pthread_cond_init(&slots_freed, &a);
-    pthread_condattr_destroy(&a);
+    monotime_cond_init(&slots_freed);
 }
 
 /* Waits up to IMAGE_DECODE_WAIT_MS for a free slot. 0, or -1 when none came free. */
@@ -77,13 +74,7 @@ static int slots_acquire(void)
 {
     struct timespec deadline;
     pthread_once(&slots_once, slots_init);
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += IMAGE_DECODE_WAIT_MS / 1000;
-    deadline.tv_nsec += (long)(IMAGE_DECODE_WAIT_MS % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    monotime_deadline(&deadline, IMAGE_DECODE_WAIT_MS);
     int rc = 0;
     pthread_mutex_lock(&slots_lock);
     while (slots_busy >= slots_limit && rc != ETIMEDOUT)

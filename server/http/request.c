@@ -3,6 +3,7 @@
  * business logic or SQL.
  */
 #include "request.h"
+#include "monotime.h"
 #include "jsonout.h"
 #include "query.h"
 #include "validate.h"
@@ -506,11 +507,7 @@ struct heavy_gate *heavy_gate_new(int max)
     if (!g)
         return NULL;
     pthread_mutex_init(&g->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&g->freed, &attr);
-    pthread_condattr_destroy(&attr);
+    monotime_cond_init(&g->freed);
     g->max = max > 0 ? max : 1;
     return g;
 }
@@ -530,14 +527,7 @@ int http_heavy_enter_or_reply(struct req *r)
     if (!g)
         return 0;
     struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    int wait_ms = r->cfg->db_busy_timeout_ms;
-    deadline.tv_sec += wait_ms / 1000;
-    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    monotime_deadline(&deadline, r->cfg->db_busy_timeout_ms);
     pthread_mutex_lock(&g->lock);
     int timed_out = 0;
     while (g->running >= g->max && !timed_out)

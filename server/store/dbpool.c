@@ -5,6 +5,7 @@
  * it back the moment its write is committed.
  */
 #include "dbpool.h"
+#include "monotime.h"
 #include "log.h"
 
 #include <errno.h>
@@ -87,11 +88,7 @@ struct dbpool *dbpool_new(const char *path, int size)
     p->lender.unpark = pool_unpark;
     snprintf(p->path, sizeof p->path, "%s", path);
     pthread_mutex_init(&p->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->returned, &attr);
-    pthread_condattr_destroy(&attr);
+    monotime_cond_init(&p->returned);
     return p;
 }
 
@@ -139,13 +136,7 @@ static struct dbpool_slot *idle_slot(struct dbpool *p)
 struct dbc *dbpool_acquire(struct dbpool *p, int wait_ms, char *err, size_t errlen)
 {
     struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += wait_ms / 1000;
-    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    monotime_deadline(&deadline, wait_ms);
     pthread_mutex_lock(&p->lock);
     struct dbpool_slot *s;
     while (!(s = idle_slot(p))) {

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "dbwriter.h"
+#include "monotime.h"
 #include "log.h"
 
 #include <errno.h>
@@ -303,13 +304,9 @@ struct dbwriter *dbwriter_start(const char *path, int max_batch, char *err, size
     w->c.group_writer = 1;
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->ckpt_lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, &attr);
-    pthread_cond_init(&w->ckpt_wake, &attr);
-    pthread_condattr_destroy(&attr);
+    monotime_cond_init(&w->done);
+    monotime_cond_init(&w->ckpt_wake);
     /* The checkpointer's connection: plain SQLite, nothing but checkpoints. */
     if (sqlite3_open_v2(path, &w->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
@@ -460,13 +457,7 @@ int db_write(struct dbc *c, db_job_fn fn, void *ctx, int wait_ms, struct db_writ
         return write_here(c, fn, ctx, f);
     struct dbwriter_job job = {fn, ctx, JOB_QUEUED, 0, {ERR_UNAVAILABLE, NULL}, NULL};
     struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += wait_ms / 1000;
-    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    monotime_deadline(&deadline, wait_ms);
     pthread_mutex_lock(&w->lock);
     if (w->stopping || w->queued >= DBWRITER_MAX_QUEUE) {
         pthread_mutex_unlock(&w->lock);
