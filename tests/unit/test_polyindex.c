@@ -23,13 +23,14 @@
 
 static struct dbc db;
 
-/* The WKB of a geometry written as GeoJSON text, from SpatiaLite (malloc'd). */
-static unsigned char *wkb_of_geojson(const char *geojson, size_t *len)
+/* The WKB that SpatiaLite's AsBinary writes for geometry text (malloc'd), from sql:
+ * "SELECT AsBinary(<constructor>(?))". */
+static unsigned char *wkb_by(const char *sql, const char *text, size_t *len)
 {
-    sqlite3_stmt *st = db_stmt(&db, "SELECT AsBinary(GeomFromGeoJSON(?))");
+    sqlite3_stmt *st = db_stmt(&db, sql);
     if (!st)
         return NULL;
-    sqlite3_bind_text(st, 1, geojson, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
     unsigned char *out = NULL;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
         *len = (size_t)sqlite3_column_bytes(st, 0);
@@ -41,21 +42,14 @@ static unsigned char *wkb_of_geojson(const char *geojson, size_t *len)
     return out;
 }
 
+static unsigned char *wkb_of_geojson(const char *geojson, size_t *len)
+{
+    return wkb_by("SELECT AsBinary(GeomFromGeoJSON(?))", geojson, len);
+}
+
 static unsigned char *wkb_of_wkt(const char *wkt, size_t *len)
 {
-    sqlite3_stmt *st = db_stmt(&db, "SELECT AsBinary(GeomFromText(?, 4326))");
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, wkt, -1, SQLITE_STATIC);
-    unsigned char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
-        *len = (size_t)sqlite3_column_bytes(st, 0);
-        out = malloc(*len);
-        if (out)
-            memcpy(out, sqlite3_column_blob(st, 0), *len);
-    }
-    sqlite3_reset(st);
-    return out;
+    return wkb_by("SELECT AsBinary(GeomFromText(?, 4326))", wkt, len);
 }
 
 /* The smallest id whose polygon ST_Contains (x, y), or 0: the reference answer. */
