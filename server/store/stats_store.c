@@ -70,6 +70,9 @@ static const char SQL_COUNTS_ADD[] =
 static const char SQL_CELLS_ALL_ADD[] =
     "INSERT INTO stats_cells_all (cell_m, cell_e, cell_n, area_id, n) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT DO UPDATE SET n = n + excluded.n";
+static const char SQL_CELLS_TOTAL_ADD[] =
+    "INSERT INTO stats_cells_total (cell_m, cell_e, cell_n, n) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n";
 static const char SQL_CELLS_ADD[] =
     "INSERT INTO stats_cells (cell_m, grain, period, cell_e, cell_n, area_id, category, n) "
     "VALUES (?1, 'day', ?2, ?6, ?7, ?8, ?9, ?10), (?1, 'month', ?3, ?6, ?7, ?8, ?9, ?10), "
@@ -171,6 +174,15 @@ static int obs_apply(struct dbc *c, const struct obs_memo *m, int sign,
         sqlite3_bind_int64(st, 3, on);
         sqlite3_bind_int64(st, 4, m->area_id);
         sqlite3_bind_int(st, 5, sign);
+        if (db_run(st) != 0)
+            return -1;
+        st = db_stmt(c, SQL_CELLS_TOTAL_ADD);
+        if (!st)
+            return -1;
+        sqlite3_bind_int(st, 1, cells->sizes[i]);
+        sqlite3_bind_int64(st, 2, oe);
+        sqlite3_bind_int64(st, 3, on);
+        sqlite3_bind_int(st, 4, sign);
         if (db_run(st) != 0)
             return -1;
     }
@@ -510,6 +522,7 @@ int stats_store_rebuild(struct dbc *c, const struct stats_cells *cells, int64_t 
      * report cannot be told from a resident's afterwards); everything else goes. */
     if (db_exec(c->db,
                 "DELETE FROM stats_counts; DELETE FROM stats_cells; DELETE FROM stats_cells_all;"
+                "DELETE FROM stats_cells_total;"
                 "DELETE FROM stats_flow;"
                 "DELETE FROM stats_ttr; DELETE FROM stats_cases;"
                 "DELETE FROM stats_observations WHERE observation_id NOT IN "
@@ -683,6 +696,49 @@ int stats_store_cells_all(struct dbc *c, int cell_m, const struct stats_filter *
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct stats_cell_row r = {"", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
                                    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+        fn(ctx, &r);
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_CELLS_BY_TOTAL_Q[] =
+    "SELECT cell_e, cell_n, n FROM stats_cells_total WHERE cell_m = ?1 AND n > 0 "
+    "ORDER BY n DESC";
+
+int stats_store_cells_by_total(struct dbc *c, int cell_m, stats_cell_total_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_CELLS_BY_TOTAL_Q);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, cell_m);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_int64(st, 2)) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_CELL_AREAS_Q[] = "SELECT area_id, n FROM stats_cells_all WHERE cell_m = ?1 "
+                                       "AND cell_e = ?2 AND cell_n = ?3 AND n != 0";
+
+int stats_store_cell_areas(struct dbc *c, int cell_m, int64_t cell_e, int64_t cell_n,
+                           stats_cell_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(c, SQL_CELL_AREAS_Q);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, cell_m);
+    sqlite3_bind_int64(st, 2, cell_e);
+    sqlite3_bind_int64(st, 3, cell_n);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct stats_cell_row r = {"", cell_e, cell_n, sqlite3_column_int64(st, 0),
+                                   sqlite3_column_int64(st, 1)};
         fn(ctx, &r);
     }
     db_done(st);

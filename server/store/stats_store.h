@@ -106,6 +106,18 @@ int64_t stats_store_cell_count(struct dbc *c, int cell_m, enum period_grain g, c
 int stats_store_cells_all(struct dbc *c, int cell_m, const struct stats_filter *f, stats_cell_fn fn,
                           void *ctx);
 
+/* Called with a cell and its count of all time over every area; nonzero stops. */
+typedef int (*stats_cell_total_fn)(void *ctx, int64_t cell_e, int64_t cell_n, int64_t n);
+
+/* The cells of side cell_m by their count of all time (every area and category),
+ * largest first, until fn returns nonzero: the top of a long span is found among
+ * the first few. 0 or -1. */
+int stats_store_cells_by_total(struct dbc *c, int cell_m, stats_cell_total_fn fn, void *ctx);
+
+/* One cell's count of all time per area (period ""). 0 or -1. */
+int stats_store_cell_areas(struct dbc *c, int cell_m, int64_t cell_e, int64_t cell_n,
+                           stats_cell_fn fn, void *ctx);
+
 /* One group of the workflow's figures. */
 struct stats_flow_row {
     int64_t unit_id, area_id;

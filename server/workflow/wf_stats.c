@@ -933,6 +933,40 @@ static int64_t cell_span_count(struct dbc *c, int cell_m, const struct stats_fil
 }
 
 /*
+ * Whether the span from..to is best read as every cell's count of all time less
+ * the days counted before and after it: when no category is asked for and the
+ * span holds more days of what was counted than it leaves out. 1 with the first
+ * and last day counted, 0 not, -1 on error.
+ */
+static int span_from_all_time(struct dbc *c, const struct stats_filter *f, int32_t from,
+                              int32_t to, int32_t *first, int32_t *last)
+{
+    char first_key[PERIOD_KEY_MAX], last_key[PERIOD_KEY_MAX];
+    struct period pf, pl;
+    int found = f->categories ? 0 : stats_store_day_span(c, first_key, last_key);
+    if (found != 1)
+        return found;
+    if (period_parse(first_key, &pf) != 0 || period_parse(last_key, &pl) != 0)
+        return 0;
+    *first = pf.first;
+    *last = pl.first;
+    int64_t inside = (int64_t)(to < *last ? to : *last) - (from > *first ? from : *first) + 1;
+    int64_t outside = (int64_t)(from > *first ? from - *first : 0) + (to < *last ? *last - to : 0);
+    return inside > outside;
+}
+
+/* The counts of the days first..last outside from..to into h, with sign. */
+static int span_outside(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t from,
+                        int32_t to, int32_t first, int32_t last, struct hcells *h, int sign)
+{
+    if (from > first && cells_span(c, cell_m, f, first, from - 1, h, -1, sign) != 0)
+        return -1;
+    if (to < last && cells_span(c, cell_m, f, to + 1, last, h, -1, sign) != 0)
+        return -1;
+    return 0;
+}
+
+/*
  * The span's totals into h: summed from its periods, or, when the span holds
  * most of what was counted and no category is asked for, as every cell's count
  * of all time (stats_cells_all) less the days counted before and after the span:
@@ -942,28 +976,138 @@ static int64_t cell_span_count(struct dbc *c, int cell_m, const struct stats_fil
 static int span_totals(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t from,
                        int32_t to, struct hcells *h)
 {
-    char first_key[PERIOD_KEY_MAX], last_key[PERIOD_KEY_MAX];
-    struct period pf, pl;
-    int found = f->categories ? 0 : stats_store_day_span(c, first_key, last_key);
-    if (found < 0)
+    int32_t first = 0, last = 0;
+    int all = span_from_all_time(c, f, from, to, &first, &last);
+    if (all < 0)
         return -1;
-    if (found == 1 && period_parse(first_key, &pf) == 0 && period_parse(last_key, &pl) == 0) {
-        int32_t first = pf.first, last = pl.first;
-        int64_t inside = (int64_t)(to < last ? to : last) - (from > first ? from : first) + 1;
-        int64_t outside = (int64_t)(from > first ? from - first : 0) + (to < last ? last - to : 0);
-        if (inside > outside) {
-            h->slot = -1;
-            h->sign = 1;
-            if (stats_store_cells_all(c, cell_m, f, cell_cb, h) != 0)
-                return -1;
-            if (from > first && cells_span(c, cell_m, f, first, from - 1, h, -1, -1) != 0)
-                return -1;
-            if (to < last && cells_span(c, cell_m, f, to + 1, last, h, -1, -1) != 0)
-                return -1;
-            return 0;
-        }
+    if (all) {
+        h->slot = -1;
+        h->sign = 1;
+        if (stats_store_cells_all(c, cell_m, f, cell_cb, h) != 0)
+            return -1;
+        return span_outside(c, cell_m, f, from, to, first, last, h, -1);
     }
     return cells_span(c, cell_m, f, from, to, h, -1, 1);
+}
+
+/* ---- the largest cells of a long span, by the all-time index (migration 0014) ---- */
+
+struct topwalk {
+    const struct hcells *out; /* the counts outside the span, sorted by hcell_cmp */
+    struct hspot *s;          /* a heap of the kept (heap_down), room of them */
+    size_t room, ns;
+};
+
+/* The first row of out at or after cell (e, n), or out->n. */
+static size_t outside_at(const struct hcells *out, int64_t e, int64_t n)
+{
+    size_t lo = 0, hi = out->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct hcell *x = &out->a[mid];
+        if (x->e < e || (x->e == e && x->n < n))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Cell (e, n)'s count outside the span (area < 0: every area). */
+static int64_t outside_count(const struct hcells *out, int64_t e, int64_t n, int64_t area)
+{
+    int64_t sum = 0;
+    for (size_t i = outside_at(out, e, n); i < out->n && out->a[i].e == e && out->a[i].n == n; i++)
+        if (area < 0 || out->a[i].area_id == area)
+            sum += out->a[i].total;
+    return sum;
+}
+
+static int topwalk_cb(void *ctx, int64_t e, int64_t n, int64_t all)
+{
+    struct topwalk *w = ctx;
+    /* A span never holds more of a cell than all time: once the smallest kept has
+     * more than this cell's all-time count, no cell further down can be kept. */
+    if (w->ns == w->room && w->s[0].total > all)
+        return 1;
+    struct hspot x = {0};
+    x.e = e;
+    x.n = n;
+    x.total = all - outside_count(w->out, e, n, -1);
+    x.area_id = x.area_best = -1;
+    if (x.total <= 0)
+        return 0;
+    if (w->ns < w->room) {
+        w->s[w->ns++] = x;
+        if (w->ns == w->room) /* full: order the heap once */
+            for (size_t k = w->room / 2; k-- > 0;)
+                heap_down(w->s, w->room, k);
+    } else if (hspot_cmp(&x, &w->s[0]) < 0) {
+        w->s[0] = x;
+        heap_down(w->s, w->room, 0);
+    }
+    return 0;
+}
+
+struct area_pick {
+    const struct hcells *out;
+    struct hspot *x;
+};
+
+/* Keeps the area with most of the cell in the span (the lowest id of equals, as
+ * the summing path does: it visits areas in order of id). */
+static void area_pick_cb(void *ctx, const struct stats_cell_row *row)
+{
+    struct area_pick *p = ctx;
+    int64_t at = row->n - outside_count(p->out, row->cell_e, row->cell_n, row->area_id);
+    if (at > p->x->area_best || (at == p->x->area_best && row->area_id < p->x->area_id)) {
+        p->x->area_best = at;
+        p->x->area_id = row->area_id;
+    }
+}
+
+/*
+ * The keep largest cells of from..to (no category or area asked for, most of what
+ * was counted inside the span) into *out, *nout: walks the cells by their count of
+ * all time, largest first, each less its days outside the span, and stops once the
+ * smallest kept has more than the next cell's count of all time. Ten years of a
+ * nation then read a few hundred cells, not half a million. 1 done, 0 when this
+ * path does not apply, -1 on error.
+ */
+static int top_by_all_time(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t from,
+                           int32_t to, size_t keep, struct hspot **out, size_t *nout)
+{
+    int32_t first = 0, last = 0;
+    if (keep == 0 || f->areas || f->categories)
+        return 0;
+    int all = span_from_all_time(c, f, from, to, &first, &last);
+    if (all <= 0)
+        return all;
+    struct hcells o = {0};
+    if (span_outside(c, cell_m, f, from, to, first, last, &o, 1) != 0 || o.failed) {
+        free(o.a);
+        return o.failed ? 0 : -1; /* too much outside to hold: the summing path */
+    }
+    if (o.n)
+        qsort(o.a, o.n, sizeof o.a[0], hcell_cmp);
+    struct topwalk w = {&o, calloc(keep, sizeof(struct hspot)), keep, 0};
+    if (!w.s || stats_store_cells_by_total(c, cell_m, topwalk_cb, &w) != 0) {
+        free(o.a);
+        free(w.s);
+        return -1;
+    }
+    for (size_t i = 0; i < w.ns; i++) {
+        struct area_pick p = {&o, &w.s[i]};
+        if (stats_store_cell_areas(c, cell_m, w.s[i].e, w.s[i].n, area_pick_cb, &p) != 0) {
+            free(o.a);
+            free(w.s);
+            return -1;
+        }
+    }
+    free(o.a);
+    *out = w.s;
+    *nout = w.ns;
+    return 1;
 }
 
 static json_t *cell_polygon(struct dbc *c, int64_t e, int64_t n, int cell_m)
@@ -980,27 +1124,22 @@ static json_t *cell_polygon(struct dbc *c, int64_t e, int64_t n, int cell_m)
     return json_pack("{s:s, s:[o]}", "type", "Polygon", "coordinates", ring);
 }
 
-/* Sums the hot spots of q's cell size over from..to with their trend into a
- * malloc'd array sorted by count (*n of them); quarters gets the trend's keys. */
-int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
-                        const struct stats_filter *f, int32_t from, int32_t to, size_t keep,
-                        struct hspot **out, size_t *nout, char quarters[4][PERIOD_KEY_MAX],
-                        struct wf_error *err)
+/* The keep largest cells of from..to (every cell when keep is 0, with its trend in
+ * the quarters qs) into *out, *nout, summed from every cell of the span. 0 or -1
+ * with err. */
+static int top_by_summing(struct dbc *c, int cell_m, const struct stats_filter *f, int32_t from,
+                          int32_t to, size_t keep, const struct period qs[4], struct hspot **out,
+                          size_t *nout, struct wf_error *err)
 {
     struct hcells h = {0};
-    struct period qs[4];
-    qs[3] = period_containing(PERIOD_QUARTER, to);
-    for (int i = 2; i >= 0; i--)
-        qs[i] = period_prev(qs[i + 1]);
+    struct hspot *s = NULL;
+    size_t ns = 0;
     int rc = span_totals(c, cell_m, f, from, to, &h);
-    for (int i = 0; i < 4; i++)
-        period_key(qs[i], quarters[i], PERIOD_KEY_MAX);
     /* The trend of every cell only when every cell is wanted (keep 0); otherwise it is
      * looked up below for the kept ones alone, instead of reading a year of the
      * country's cells for every answer. */
     for (int i = 0; rc == 0 && keep == 0 && i < 4; i++)
         rc = cells_span(c, cell_m, f, qs[i].first, qs[i].last < to ? qs[i].last : to, &h, i, 1);
-    (void)cfg;
     if (rc != 0 || h.failed) {
         free(h.a);
         if (rc != 0)
@@ -1018,8 +1157,7 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
     for (size_t i = 0; i < h.n; i++)
         cells += i == 0 || h.a[i].e != h.a[i - 1].e || h.a[i].n != h.a[i - 1].n;
     size_t room = keep > 0 && keep < cells ? keep : cells;
-    struct hspot *s = calloc(room + 1, sizeof *s);
-    size_t ns = 0;
+    s = calloc(room + 1, sizeof *s);
     if (!s) {
         free(h.a);
         return wf_fail(err, ERR_INTERNAL, NULL, "out of memory");
@@ -1062,6 +1200,32 @@ int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
         }
     }
     free(h.a);
+    *out = s;
+    *nout = ns;
+    return 0;
+}
+
+/* Sums the hot spots of q's cell size over from..to with their trend into a
+ * malloc'd array sorted by count (*n of them); quarters gets the trend's keys. */
+int wf_hotspots_compute(struct dbc *c, const struct config *cfg, int cell_m,
+                        const struct stats_filter *f, int32_t from, int32_t to, size_t keep,
+                        struct hspot **out, size_t *nout, char quarters[4][PERIOD_KEY_MAX],
+                        struct wf_error *err)
+{
+    struct period qs[4];
+    qs[3] = period_containing(PERIOD_QUARTER, to);
+    for (int i = 2; i >= 0; i--)
+        qs[i] = period_prev(qs[i + 1]);
+    for (int i = 0; i < 4; i++)
+        period_key(qs[i], quarters[i], PERIOD_KEY_MAX);
+    struct hspot *s = NULL;
+    size_t ns = 0;
+    (void)cfg;
+    int top = top_by_all_time(c, cell_m, f, from, to, keep, &s, &ns);
+    if (top < 0)
+        return wf_fail(err, db_failure(c), NULL, "the hot spots could not be read");
+    if (!top && top_by_summing(c, cell_m, f, from, to, keep, qs, &s, &ns, err) != 0)
+        return -1;
     for (size_t i = 0; keep > 0 && i < ns; i++)
         for (int k = 0; k < 4; k++) {
             int64_t v = cell_span_count(c, cell_m, f, qs[k].first,
