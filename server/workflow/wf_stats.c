@@ -938,8 +938,8 @@ static int64_t cell_span_count(struct dbc *c, int cell_m, const struct stats_fil
  * span holds more days of what was counted than it leaves out. 1 with the first
  * and last day counted, 0 not, -1 on error.
  */
-static int span_from_all_time(struct dbc *c, const struct stats_filter *f, int32_t from,
-                              int32_t to, int32_t *first, int32_t *last)
+static int span_from_all_time(struct dbc *c, const struct stats_filter *f, int32_t from, int32_t to,
+                              int32_t *first, int32_t *last)
 {
     char first_key[PERIOD_KEY_MAX], last_key[PERIOD_KEY_MAX];
     struct period pf, pl;
