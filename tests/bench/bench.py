@@ -9,7 +9,9 @@ Markdown table, also written to BENCH_DIR/../bench-table.md.
 
 Environment: BENCH_N (1000000), BENCH_DURATION (seconds per wrk point, 10), BENCH_DEEP (how
 deep the "deep page" is, 10000), BENCH_DIR (work directory), BENCH_SKIP_PG=1 (no PostGIS),
-TRYGG, BENCHTOOL (binaries; tests/bench/run sets them).
+BENCH_KEEP_SEED=FILE (keep a copy of the freshly seeded database there),
+BENCH_SEEDED_DB=FILE (measure a copy of such a database instead of seeding; BENCH_N must
+match), TRYGG, BENCHTOOL (binaries; tests/bench/run sets them).
 """
 import datetime
 import http.client
@@ -477,6 +479,11 @@ def render(d):
     row("Ingest p50 / p99", lat_cell(ing),
         f"{fmt(base_ins['p50_ms'])} / {fmt(base_ins['p99_ms'])} ms", "—",
         f"{fmt(pgi['p50'])} / {fmt(pgi['p99'])} ms" if pgi else "—")
+    b32 = d.get("raw_inserts_batched")
+    if b32:
+        row("Ingest ceiling of the bare insert: the same raw inserts, "
+            f"{b32['batch']} rows per commit (observations/s)", "—", fmt(b32["per_s"]),
+            ratio(b32["per_s"], base_ins["per_s"]) + " of single-row", "—", "—")
     if ing and ing["errors"]:
         row("Ingest: answers not 2xx or failed", str(ing["errors"]))
     for z in ZOOMS:
@@ -607,6 +614,11 @@ def main():
         seed_db = seeded
     try:
         seed_s, rebuild_s = (None, None) if seeded else seed(seed_db)
+        keep = os.environ.get("BENCH_KEEP_SEED")
+        if keep and not seeded:  # a pristine copy for BENCH_SEEDED_DB later
+            for ext in ("", "-wal", "-shm"):
+                if os.path.exists(seed_db + ext):
+                    shutil.copyfile(seed_db + ext, keep + ext)
         if seed_db != DB:
             for ext in ("", "-wal", "-shm"):
                 if os.path.exists(seed_db + ext):
@@ -661,6 +673,11 @@ def bench(vps, list_bbox, seed_s, rebuild_s, t_start):
     base_ins = json.loads(run([BENCHTOOL, "inserts", raw_db, str(DUR)], capture_output=True,
                               text=True).stdout)
     log("raw inserts:", json.dumps(base_ins))
+    # The same bare insert, 32 rows per commit: the most that committing together gives
+    # the bare insert on this disk (the server's writer commits a batch of filings at once).
+    base_ins32 = json.loads(run([BENCHTOOL, "inserts", raw_db, str(DUR), "32"],
+                                capture_output=True, text=True).stdout)
+    log("raw inserts, 32 per commit:", json.dumps(base_ins32))
 
     # The server twice on the same database. First without the answer cache
     # (answer_cache_bytes = 0): every answer is computed, as for a viewport nobody asked
@@ -778,7 +795,8 @@ def bench(vps, list_bbox, seed_s, rebuild_s, t_start):
 
     git = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                          capture_output=True, text=True).stdout.strip()
-    d = {"trygg": res, "spatialite": base_vp, "raw_inserts": base_ins, "postgis": pgres,
+    d = {"trygg": res, "spatialite": base_vp, "raw_inserts": base_ins,
+         "raw_inserts_batched": base_ins32, "postgis": pgres,
          "rss_mb": rss, "startup_s": startup, "seed_s": seed_s, "rebuild_s": rebuild_s,
          "n": N, "duration": DUR, "deep": DEEP, "skip_rebuild": SKIP_REBUILD, "git": git,
          "when": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}"}

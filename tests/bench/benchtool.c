@@ -3,9 +3,10 @@
  *   benchtool seed DB MUNIS N           fill a migrated trygg database with N observations,
  *                                       each with its case (and events), spread over the
  *                                       municipalities in MUNIS (written by bench.py)
- *   benchtool inserts DB SECONDS        baseline: single-row durable inserts (WAL,
- *                                       synchronous=FULL, one transaction per row) into
- *                                       observations for SECONDS; prints JSON; removes them
+ *   benchtool inserts DB SECONDS [BATCH] baseline: single-row durable inserts (WAL,
+ *                                       synchronous=FULL, one transaction per row, or
+ *                                       BATCH rows per transaction) into observations
+ *                                       for SECONDS; prints JSON; removes them
  *   benchtool viewports DB FILE SECONDS baseline: the bare SpatiaLite viewport count
  *                                       (SpatialIndex, as the server's queries use it) for
  *                                       each "group minlon minlat maxlon maxlat" line of
@@ -507,8 +508,10 @@ static double pct(double *v, size_t n, double p)
 
 /* One row per transaction, the server's pragmas (WAL, synchronous=FULL), the server's
  * insert statement into observations: what one process gets from SQLite's durable
- * single-row commit on this disk. */
-static int cmd_inserts(const char *dbpath, double seconds)
+ * single-row commit on this disk. With batch > 1, that many rows per transaction:
+ * the most that committing together can give the bare insert on this disk (the
+ * latencies are then per transaction). */
+static int cmd_inserts(const char *dbpath, double seconds, int batch)
 {
     sqlite3 *db = open_db(dbpath);
     exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
@@ -518,34 +521,40 @@ static int cmd_inserts(const char *dbpath, double seconds)
                  "area_id, geom, geom_sweref, approved_at) VALUES (?1, 'lighting', ?2, ?3, 8, ?4, "
                  "?5, ?6, ?6, 'raw insert', 3, 'dark', -20, NULL, MakePoint(?2, ?3, 4326), "
                  "MakePoint(?4, ?5, 3006), ?6)");
-    size_t cap = 1 << 20, n = 0;
+    size_t cap = 1 << 20, n = 0, rows = 0;
+    if (batch < 1)
+        batch = 1;
     double *lat_ms = malloc(sizeof(double) * cap);
     double t0 = now_s(), t;
     char ts[32];
     iso(time(NULL), ts, sizeof ts);
     while ((t = now_s()) - t0 < seconds && n < cap) {
         char cid[48];
-        snprintf(cid, sizeof cid, "raw-insert-%zu", n);
         double lon = 12.9 + rnd() * 0.1, lat = 57.7 + rnd() * 0.05;
         exec(db, "BEGIN");
-        sqlite3_bind_text(ins, 1, cid, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_double(ins, 2, lon);
-        sqlite3_bind_double(ins, 3, lat);
-        sqlite3_bind_double(ins, 4, 370000 + rnd() * 6000);
-        sqlite3_bind_double(ins, 5, 6400000 + rnd() * 6000);
-        sqlite3_bind_text(ins, 6, ts, -1, SQLITE_STATIC);
-        step_done(db, ins, "raw insert");
+        for (int b = 0; b < batch; b++) {
+            snprintf(cid, sizeof cid, "raw-insert-%zu", rows + (size_t)b);
+            sqlite3_bind_text(ins, 1, cid, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_double(ins, 2, lon);
+            sqlite3_bind_double(ins, 3, lat);
+            sqlite3_bind_double(ins, 4, 370000 + rnd() * 6000);
+            sqlite3_bind_double(ins, 5, 6400000 + rnd() * 6000);
+            sqlite3_bind_text(ins, 6, ts, -1, SQLITE_STATIC);
+            step_done(db, ins, "raw insert");
+            lon = 12.9 + rnd() * 0.1, lat = 57.7 + rnd() * 0.05;
+        }
         exec(db, "COMMIT");
+        rows += (size_t)batch;
         lat_ms[n++] = (now_s() - t) * 1000;
     }
     double el = now_s() - t0;
-    double rate = (double)n / el;
+    double rate = (double)rows / el;
     double p50 = pct(lat_ms, n, 50), p99 = pct(lat_ms, n, 99);
     exec(db, "PRAGMA synchronous=OFF; BEGIN; DELETE FROM observations WHERE client_id LIKE "
              "'raw-insert-%'; COMMIT;");
-    printf("{\"inserts\": %zu, \"seconds\": %.3f, \"per_s\": %.1f, \"p50_ms\": %.3f, "
-           "\"p99_ms\": %.3f}\n",
-           n, el, rate, p50, p99);
+    printf("{\"inserts\": %zu, \"batch\": %d, \"seconds\": %.3f, \"per_s\": %.1f, "
+           "\"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",
+           rows, batch, el, rate, p50, p99);
     sqlite3_finalize(ins);
     sqlite3_close(db);
     free(lat_ms);
@@ -615,11 +624,11 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "seed") == 0)
         return cmd_seed(argv[2], argv[3], atol(argv[4]));
-    if (argc == 4 && strcmp(argv[1], "inserts") == 0)
-        return cmd_inserts(argv[2], atof(argv[3]));
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "inserts") == 0)
+        return cmd_inserts(argv[2], atof(argv[3]), argc == 5 ? atoi(argv[4]) : 1);
     if (argc == 5 && strcmp(argv[1], "viewports") == 0)
         return cmd_viewports(argv[2], argv[3], atof(argv[4]));
-    fprintf(stderr, "usage: benchtool seed DB MUNIS N | inserts DB SECONDS | "
+    fprintf(stderr, "usage: benchtool seed DB MUNIS N | inserts DB SECONDS [BATCH] | "
                     "viewports DB FILE SECONDS\n");
     return 2;
 }
