@@ -9,7 +9,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from staff_client import staff  # noqa: E402
-from trygg_server import TryggServer  # noqa: E402
+from trygg_server import TryggServer, new_client_id  # noqa: E402
 
 BBOX = (12.9500, 57.7000, 12.9600, 57.7050)
 BBOX_S = "%.4f,%.4f,%.4f,%.4f" % BBOX
@@ -79,6 +79,24 @@ class PublicListPaging:
                                % BBOX_S).json()
         seen, _ = self.walk("/api/v1/observations?bbox=%s&category=graffiti&limit=3" % BBOX_S)
         self.assertEqual(seen, [f["id"] for f in big["features"]])
+
+    def test_a_listed_report_carries_what_its_own_page_shows(self):
+        """Support count and unit come with every row of the page, whichever plan."""
+        oid = self.ids[5]
+        for _ in range(2):
+            r = self.srv.request("POST", "/api/v1/observations/%d/support" % oid,
+                                 {"client_id": new_client_id()})
+            self.assertIn(r.status, (200, 201), r)
+        one = self.srv.request("GET", "/api/v1/observations/%d" % oid).json()
+        listed = self.srv.request("GET", "/api/v1/observations?bbox=%s&limit=200" % BBOX_S).json()
+        row = [f for f in listed["features"] if f["id"] == oid]
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row[0]["properties"]["support_count"], 2)
+        same = {k: v for k, v in one.items() if k not in ("lon", "lat")}
+        self.assertEqual(row[0]["properties"], same)
+        self.assertEqual(row[0]["geometry"]["coordinates"], [one["lon"], one["lat"]])
+        self.assertEqual([f["id"] for f in listed["features"]],
+                         sorted((f["id"] for f in listed["features"]), reverse=True))
 
     def test_a_bad_cursor_is_a_400_naming_cursor(self):
         for c in ("abc", "0", "-3", "9" * 40, "p.1.2"):
