@@ -409,24 +409,23 @@ json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed)
     "AND (?6 IS NULL OR " t ".category IN (SELECT value FROM json_each(?6))) "                     \
     "AND (?7 IS NULL OR " t ".observed_at >= ?7) AND (?8 IS NULL OR " t ".observed_at < ?8) "      \
     "AND " t ".id < ?9 "
-static const char SQL_PUBLIC_LIST[] =
-    PUBLIC_SELECT PUBLIC_FROM "WHERE o.public = 1 AND (?1 = 0 OR (o.lon BETWEEN ?2 AND ?4 AND "
-                              "o.lat BETWEEN ?3 AND ?5)) " PUBLIC_LIST_FILTERS(
-                                  "o") "ORDER BY o.id DESC LIMIT ?10";
+static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
+    "WHERE o.public = 1 AND (?1 = 0 OR (o.lon BETWEEN ?2 AND ?4 AND "
+    "o.lat BETWEEN ?3 AND ?5)) " PUBLIC_LIST_FILTERS("o") "ORDER BY o.id DESC LIMIT ?10";
 /* The R*Tree keeps 32-bit floats rounded outward: overlap tests, then the exact box.
  * The page's ids are picked and sorted first, from the columns the filters need;
  * only the page's rows get their support count and unit (correlated subqueries
  * that, for every candidate before the sort, cost more than the rest of the list). */
 #define OBS_RTREE_BOX "xmax >= ?2 AND xmin <= ?4 AND ymax >= ?3 AND ymin <= ?5"
-static const char SQL_PUBLIC_LIST_RTREE[] =
-    PUBLIC_SELECT "FROM (SELECT i.id FROM (SELECT pkid FROM idx_observations_geom WHERE "
-                  OBS_RTREE_BOX ") g CROSS JOIN observations i ON i.id = g.pkid "
-                  "WHERE i.public = 1 AND ?1 = 1 AND i.lon BETWEEN ?2 AND ?4 AND "
-                  "i.lat BETWEEN ?3 AND ?5 " PUBLIC_LIST_FILTERS(
-                      "i") "ORDER BY i.id DESC LIMIT ?10) k "
-                  "CROSS JOIN observations o ON o.id = k.id "
-                  "LEFT JOIN walks w ON w.id = o.walk_id LEFT JOIN areas a ON a.id = o.area_id "
-                  "ORDER BY o.id DESC";
+static const char SQL_PUBLIC_LIST_RTREE[] = PUBLIC_SELECT
+    "FROM (SELECT i.id FROM (SELECT pkid FROM idx_observations_geom WHERE " OBS_RTREE_BOX
+    ") g CROSS JOIN observations i ON i.id = g.pkid "
+    "WHERE i.public = 1 AND ?1 = 1 AND i.lon BETWEEN ?2 AND ?4 AND "
+    "i.lat BETWEEN ?3 AND ?5 " PUBLIC_LIST_FILTERS(
+        "i") "ORDER BY i.id DESC LIMIT ?10) k "
+             "CROSS JOIN observations o ON o.id = k.id "
+             "LEFT JOIN walks w ON w.id = o.walk_id LEFT JOIN areas a ON a.id = o.area_id "
+             "ORDER BY o.id DESC";
 /* Whether a bbox holds at least ?6 points (counting stops there). */
 static const char SQL_BBOX_DENSE[] = "SELECT count(*) >= ?6 FROM (SELECT 1 FROM "
                                      "idx_observations_geom WHERE " OBS_RTREE_BOX " LIMIT ?6)";
