@@ -34,7 +34,7 @@ void config_defaults(struct config *c)
     c->group_commit_max_batch = 128;
     c->answer_cache_bytes = 12L * 1024 * 1024;
     c->heavy_requests_max = 1;
-    c->list_dense_bbox_points = 5000;
+    c->list_walk_rows = 2000;
     c->request_timeout_ms = 10000;
     c->max_json_body_bytes = 64 * 1024;
     c->max_photo_bytes = 15L * 1024 * 1024;
@@ -191,7 +191,9 @@ static const struct key_desc keys[] = {
     I("db_connections", db_connections, 1, 512),
     I("num_threads", db_connections, 1, 512), /* its name before issue 9 */
     I("group_commit_max_batch", group_commit_max_batch, 0, 4096),
-    I("list_dense_bbox_points", list_dense_bbox_points, 1, 100000000),
+    I("list_walk_rows", list_walk_rows, 1, 100000000),
+    /* its plan's knob before the walk came first: accepted, no longer used */
+    I("list_dense_bbox_points", list_dense_bbox_points_unused, 1, 100000000),
     L("answer_cache_bytes", answer_cache_bytes, 0, 1024L * 1024 * 1024),
     I("heavy_requests_max", heavy_requests_max, 1, 256),
     I("request_timeout_ms", request_timeout_ms, 100, 600000),

@@ -29,7 +29,8 @@ struct config {
                                             empty = none */
     int db_connections;     /* requests using the database at once (config key also num_threads) */
     int request_timeout_ms; /* request headers in full; and each read or write */
-    int list_dense_bbox_points; /* the public list's plan: see obs_filter.dense_bbox_points */
+    int list_walk_rows;     /* the public list's plan: see obs_filter.walk_rows */
+    int list_dense_bbox_points_unused; /* an older knob, still accepted */
     int group_commit_max_batch; /* writes committed together at most (dbwriter.h); 0 = each alone */
     long answer_cache_bytes;    /* public answers kept in memory (anscache.h); 0 = none */
     int heavy_requests_max;     /* statistics computed at once (http_heavy_enter_or_reply) */

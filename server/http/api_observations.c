@@ -237,7 +237,7 @@ int api_obs_list(struct req *r)
     }
     f.before_id = cursor;
     f.limit = limit;
-    f.dense_bbox_points = r->cfg->list_dense_bbox_points;
+    f.walk_rows = r->cfg->list_walk_rows;
 
     /* The answer depends on the question (its links repeat it as sent) and the data. */
     char base[300], key[HTTP_QUERY_VALUE_MAX * 4 + 1024], cache_hdr[HTTP_PUBLIC_CACHE_HEADERS_MAX];

@@ -397,63 +397,50 @@ json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed)
 
 /*
  * The public list, newest first, in pages after a keyset cursor (?9: ids
- * below it), by one of two plans chosen per request (obs_store_public_list):
- * - walking the ids down (the primary key, or observations_public), testing
- *   each row: right without a bbox or with a bbox that holds many points, where
- *   most rows pass and the LIMIT ends the walk after a few pages' worth;
- * - the bbox's candidates from the R*Tree, then sorted: right for a bbox that
- *   holds few points, where the walk would pass over nearly every row.
- * Either way page 1000 costs what page 1 costs: no OFFSET, no count.
+ * below it). First the page's ids, by one of two plans:
+ * - walking the newest public ids down (below the cursor) in the covering index
+ *   observations_public_pos (public, id, lon, lat), at most f->walk_rows of them,
+ *   testing the box from the index alone: for a box that holds many points, where
+ *   the page fills after a few hundred entries and no row outside the box is read;
+ * - when that walk fills no page (a box with few points, or the last page), the
+ *   box's candidates from the R*Tree, sorted by id.
+ * Then the rows of those ids, in one statement, with their support count and unit.
+ * Either way page 1000 costs what page 1 costs: no OFFSET, no count, no query per row.
  */
 #define PUBLIC_LIST_FILTERS(t)                                                                     \
-    "AND (?6 IS NULL OR " t ".category IN (SELECT value FROM json_each(?6))) "                     \
-    "AND (?7 IS NULL OR " t ".observed_at >= ?7) AND (?8 IS NULL OR " t ".observed_at < ?8) "      \
-    "AND " t ".id < ?9 "
-static const char SQL_PUBLIC_LIST[] = PUBLIC_SELECT PUBLIC_FROM
-    "WHERE o.public = 1 AND (?1 = 0 OR (o.lon BETWEEN ?2 AND ?4 AND "
-    "o.lat BETWEEN ?3 AND ?5)) " PUBLIC_LIST_FILTERS("o") "ORDER BY o.id DESC LIMIT ?10";
-/* The R*Tree keeps 32-bit floats rounded outward: overlap tests, then the exact box.
- * The page's ids are picked and sorted first, from the columns the filters need;
- * only the page's rows get their support count and unit (correlated subqueries
- * that, for every candidate before the sort, cost more than the rest of the list). */
+    "(?6 IS NULL OR " t ".category IN (SELECT value FROM json_each(?6))) "                         \
+    "AND (?7 IS NULL OR " t ".observed_at >= ?7) AND (?8 IS NULL OR " t ".observed_at < ?8) "
+/* Without a box: every public row is a candidate. */
+static const char SQL_LIST_IDS_ALL[] =
+    "SELECT o.id FROM observations o WHERE o.public = 1 AND o.id < ?9 AND " PUBLIC_LIST_FILTERS(
+        "o") "ORDER BY o.id DESC LIMIT ?10";
+/* The walk; the table's row is read only for a filter and only inside the box. */
+#define PUBLIC_LIST_WALK(filtered)                                                                 \
+    "SELECT w.id FROM (SELECT id, lon, lat FROM observations INDEXED BY "                          \
+    "observations_public_pos WHERE public = 1 AND id < ?9 ORDER BY id DESC LIMIT ?11) w " filtered \
+    " w.lon BETWEEN ?2 AND ?4 AND w.lat BETWEEN ?3 AND ?5 ORDER BY w.id DESC LIMIT ?10"
+static const char SQL_LIST_IDS_WALK[] = PUBLIC_LIST_WALK("WHERE");
+static const char SQL_LIST_IDS_WALK_FILTERED[] = PUBLIC_LIST_WALK(
+    "CROSS JOIN observations i ON i.id = w.id WHERE " PUBLIC_LIST_FILTERS("i") "AND");
+/* The R*Tree keeps 32-bit floats rounded outward: overlap tests, then the exact box. */
 #define OBS_RTREE_BOX "xmax >= ?2 AND xmin <= ?4 AND ymax >= ?3 AND ymin <= ?5"
-static const char SQL_PUBLIC_LIST_RTREE[] = PUBLIC_SELECT
-    "FROM (SELECT i.id FROM (SELECT pkid FROM idx_observations_geom WHERE " OBS_RTREE_BOX
-    ") g CROSS JOIN observations i ON i.id = g.pkid "
-    "WHERE i.public = 1 AND ?1 = 1 AND i.lon BETWEEN ?2 AND ?4 AND "
-    "i.lat BETWEEN ?3 AND ?5 " PUBLIC_LIST_FILTERS(
-        "i") "ORDER BY i.id DESC LIMIT ?10) k "
-             "CROSS JOIN observations o ON o.id = k.id "
-             "LEFT JOIN walks w ON w.id = o.walk_id LEFT JOIN areas a ON a.id = o.area_id "
-             "ORDER BY o.id DESC";
-/* Whether a bbox holds at least ?6 points (counting stops there). */
-static const char SQL_BBOX_DENSE[] = "SELECT count(*) >= ?6 FROM (SELECT 1 FROM "
-                                     "idx_observations_geom WHERE " OBS_RTREE_BOX " LIMIT ?6)";
+static const char SQL_LIST_IDS_RTREE[] =
+    "SELECT i.id FROM (SELECT pkid FROM idx_observations_geom WHERE " OBS_RTREE_BOX
+    ") g CROSS JOIN observations i ON i.id = g.pkid WHERE i.public = 1 AND i.id < ?9 AND "
+    "i.lon BETWEEN ?2 AND ?4 AND i.lat BETWEEN ?3 AND ?5 AND " PUBLIC_LIST_FILTERS(
+        "i") "ORDER BY i.id DESC LIMIT ?10";
+/* The page's rows, ?1 the JSON array of their ids. */
+static const char SQL_LIST_ROWS[] = PUBLIC_SELECT PUBLIC_FROM
+    "WHERE o.id IN (SELECT value FROM json_each(?1)) AND o.public = 1 ORDER BY o.id DESC";
 
-/* The list's statement for f, bound and ready to step (a db_stmt: hand it back
- * with db_done), or NULL on error. */
-static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f)
+/* Runs one of the id statements; appends the ids to b as a JSON array's items
+ * ("," between them). Returns how many, or -1. */
+static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter *f,
+                        struct membuf *b)
 {
-    const char *sql = SQL_PUBLIC_LIST;
-    if (f->has_bbox) {
-        sqlite3_stmt *d = db_stmt(c, SQL_BBOX_DENSE);
-        if (!d)
-            return NULL;
-        for (int i = 0; i < 4; i++)
-            sqlite3_bind_double(d, 2 + i, f->bbox[i]);
-        sqlite3_bind_int(d, 6, f->dense_bbox_points > 0 ? f->dense_bbox_points : 1);
-        int rc = sqlite3_step(d);
-        int dense = rc == SQLITE_ROW && sqlite3_column_int(d, 0);
-        db_done(d);
-        if (rc != SQLITE_ROW)
-            return NULL;
-        if (!dense)
-            sql = SQL_PUBLIC_LIST_RTREE;
-    }
     sqlite3_stmt *st = db_stmt(c, sql);
     if (!st)
-        return NULL;
-    sqlite3_bind_int(st, 1, f->has_bbox);
+        return -1;
     for (int i = 0; i < 4; i++)
         sqlite3_bind_double(st, 2 + i, f->has_bbox ? f->bbox[i] : 0);
     db_bind_text_or_null(st, 6, f->categories);
@@ -461,19 +448,59 @@ static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f)
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
+    sqlite3_bind_int64(st, 11, f->walk_rows > 0 ? f->walk_rows : 1);
+    size_t len0 = b->len;
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++ || len0 > 1)
+            jsonw_raw(b, ",");
+        jsonw_int(b, sqlite3_column_int64(st, 0));
+    }
+    db_done(st);
+    return rc == SQLITE_DONE && !b->failed ? n : -1;
+}
+
+/* The page's rows for f, as a bound statement ready to step (a db_stmt: hand it
+ * back with db_done), or NULL on error. ids holds the id list while it runs. */
+static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f, struct membuf *ids)
+{
+    jsonw_raw(ids, "[");
+    int64_t n;
+    if (!f->has_bbox) {
+        n = list_ids(c, SQL_LIST_IDS_ALL, f, ids);
+    } else {
+        int filtered = f->categories || f->since || f->until;
+        n = list_ids(c, filtered ? SQL_LIST_IDS_WALK_FILTERED : SQL_LIST_IDS_WALK, f, ids);
+        if (n >= 0 && n < f->limit) { /* the walk filled no page: the box's own candidates */
+            ids->len = 1;
+            n = list_ids(c, SQL_LIST_IDS_RTREE, f, ids);
+        }
+    }
+    jsonw_raw(ids, "]");
+    if (n < 0 || ids->failed)
+        return NULL;
+    sqlite3_stmt *st = db_stmt(c, SQL_LIST_ROWS);
+    if (st)
+        sqlite3_bind_text(st, 1, (const char *)ids->data, (int)ids->len, SQLITE_STATIC);
     return st;
 }
 
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
 {
-    sqlite3_stmt *st = public_list_stmt(c, f);
-    if (!st)
+    struct membuf ids;
+    membuf_init(&ids, 1024);
+    sqlite3_stmt *st = public_list_stmt(c, f, &ids);
+    if (!st) {
+        membuf_free(&ids);
         return NULL;
+    }
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(arr, public_row(st, 0));
     db_done(st);
+    membuf_free(&ids);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
         return NULL;
@@ -552,9 +579,13 @@ static void public_props_text(sqlite3_stmt *st, struct membuf *b)
 int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_text_row_fn fn,
                                void *ctx)
 {
-    sqlite3_stmt *st = public_list_stmt(c, f);
-    if (!st)
+    struct membuf ids;
+    membuf_init(&ids, 1024);
+    sqlite3_stmt *st = public_list_stmt(c, f, &ids);
+    if (!st) {
+        membuf_free(&ids);
         return -1;
+    }
     struct membuf b;
     membuf_init(&b, OBS_ROW_TEXT_MAX);
     int rc;
@@ -567,6 +598,7 @@ int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_te
            sqlite3_column_double(st, PUB_LAT), (const char *)b.data, b.len);
     }
     db_done(st);
+    membuf_free(&ids);
     int failed = b.failed;
     membuf_free(&b);
     return rc == SQLITE_DONE && !failed ? 0 : -1;

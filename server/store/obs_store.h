@@ -110,9 +110,9 @@ struct obs_filter {
     const char *since, *until; /* RFC 3339, or NULL */
     int64_t before_id;         /* keyset cursor: ids below this; 0 = from the newest */
     int64_t limit;
-    int dense_bbox_points; /* a bbox with at least this many points is listed by walking the
-                              ids down (most rows pass); one with fewer, from its R*Tree
-                              candidates (config list_dense_bbox_points) */
+    int walk_rows; /* with a bbox: how many of the newest public ids (below the cursor)
+                      are walked for a page before the bbox's R*Tree candidates are
+                      taken instead (config list_walk_rows) */
 };
 
 /*

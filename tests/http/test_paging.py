@@ -108,13 +108,19 @@ class PublicListPaging:
 
 
 class PublicListFromTheIndex(PublicListPaging, unittest.TestCase):
-    """A bbox with few points: its R*Tree candidates, sorted (the default for this data)."""
-    CONFIG = ""
+    """The walk fills no page (it may read one id): the box's R*Tree candidates, sorted."""
+    CONFIG = "list_walk_rows = 1\n"
 
 
 class PublicListWalkingIds(PublicListPaging, unittest.TestCase):
-    """A bbox counted as dense: walking the ids down (what a city-wide box at 1 M gets)."""
-    CONFIG = "list_dense_bbox_points = 1\n"
+    """Every page filled by walking the newest ids down (a city-wide box at 1 M)."""
+    CONFIG = "list_walk_rows = 100000\n"
+
+
+class PublicListWalkThenIndex(PublicListPaging, unittest.TestCase):
+    """A short walk: some pages filled by it, the rest (reports outside the box in between)
+    from the R*Tree; one order throughout, nothing twice, nothing missed."""
+    CONFIG = "list_walk_rows = 6\n"
 
 
 def sort_key(sort):
