@@ -495,10 +495,19 @@ int http_json_bool_or_reply(struct req *r, json_t *obj, const char *field, int r
 
 /* ---- heavy requests ------------------------------------------------------ */
 
+/* A waiter, on its own stack: served first come, first served. Without the
+ * queue, a request that just left could take the gate again before the one it
+ * woke did, and under steady load some waiters were passed over for seconds. */
+struct heavy_waiter {
+    struct heavy_waiter *next;
+    int granted; /* the slot of a request that left was handed to this one */
+};
+
 struct heavy_gate {
     pthread_mutex_t lock;
-    pthread_cond_t freed;
+    pthread_cond_t freed; /* broadcast when a slot is handed on */
     int running, max;
+    struct heavy_waiter *head, *tail;
 };
 
 struct heavy_gate *heavy_gate_new(int max)
@@ -521,27 +530,80 @@ void heavy_gate_free(struct heavy_gate *g)
     free(g);
 }
 
+/* Takes w out of g's queue (it gave up waiting). */
+static void heavy_unqueue(struct heavy_gate *g, struct heavy_waiter *w)
+{
+    struct heavy_waiter **p = &g->head, *prev = NULL;
+    while (*p && *p != w) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    if (!*p)
+        return;
+    *p = w->next;
+    if (g->tail == w)
+        g->tail = prev;
+}
+
+int heavy_gate_enter(struct heavy_gate *g, int timeout_ms)
+{
+    struct timespec deadline;
+    monotime_deadline(&deadline, timeout_ms);
+    pthread_mutex_lock(&g->lock);
+    int timed_out = 0;
+    if (g->running < g->max && !g->head) {
+        g->running++;
+    } else {
+        struct heavy_waiter w = {NULL, 0};
+        if (g->tail)
+            g->tail->next = &w;
+        else
+            g->head = &w;
+        g->tail = &w;
+        while (!w.granted && !timed_out)
+            timed_out =
+                pthread_cond_timedwait(&g->freed, &g->lock, &deadline) == ETIMEDOUT && !w.granted;
+        if (timed_out)
+            heavy_unqueue(g, &w);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return timed_out ? -1 : 0;
+}
+
+void heavy_gate_leave(struct heavy_gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    struct heavy_waiter *w = g->head;
+    if (w) { /* the slot goes to the longest waiting, not to whoever asks next */
+        g->head = w->next;
+        if (!g->head)
+            g->tail = NULL;
+        w->granted = 1;
+        pthread_cond_broadcast(&g->freed);
+    } else {
+        g->running--;
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+int heavy_gate_waiting(struct heavy_gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    int n = 0;
+    for (struct heavy_waiter *w = g->head; w; w = w->next)
+        n++;
+    pthread_mutex_unlock(&g->lock);
+    return n;
+}
+
 int http_heavy_enter_or_reply(struct req *r)
 {
     struct heavy_gate *g = r->srv->heavy;
-    if (!g)
+    if (!g || heavy_gate_enter(g, r->cfg->db_busy_timeout_ms) == 0)
         return 0;
-    struct timespec deadline;
-    monotime_deadline(&deadline, r->cfg->db_busy_timeout_ms);
-    pthread_mutex_lock(&g->lock);
-    int timed_out = 0;
-    while (g->running >= g->max && !timed_out)
-        timed_out = pthread_cond_timedwait(&g->freed, &g->lock, &deadline) == ETIMEDOUT &&
-                    g->running >= g->max;
-    if (!timed_out)
-        g->running++;
-    pthread_mutex_unlock(&g->lock);
-    if (timed_out) {
-        http_reply_error(r, ERR_UNAVAILABLE, NULL,
-                         "the server is busy computing other statistics; try again shortly");
-        return -1;
-    }
-    return 0;
+    http_reply_error(r, ERR_UNAVAILABLE, NULL,
+                     "the server is busy computing other statistics; try again shortly");
+    return -1;
 }
 
 void http_heavy_leave(struct req *r)
@@ -551,8 +613,5 @@ void http_heavy_leave(struct req *r)
         return;
     /* What the answer held is free now: give it back rather than keep it in an arena. */
     malloc_trim(0);
-    pthread_mutex_lock(&g->lock);
-    g->running--;
-    pthread_cond_signal(&g->freed);
-    pthread_mutex_unlock(&g->lock);
+    heavy_gate_leave(g);
 }

@@ -160,6 +160,12 @@ void http_heavy_leave(struct req *r);
 /* The gate itself: made by http_server_init, freed by http_server_free. */
 struct heavy_gate *heavy_gate_new(int max);
 void heavy_gate_free(struct heavy_gate *g);
+/* The gate itself (the http_heavy_* pair uses it): first come, first served. enter
+ * returns 0 with a slot, -1 when none came within timeout_ms; leave hands the slot
+ * to the longest waiting, if any; waiting counts those queued. */
+int heavy_gate_enter(struct heavy_gate *g, int timeout_ms);
+void heavy_gate_leave(struct heavy_gate *g);
+int heavy_gate_waiting(struct heavy_gate *g);
 
 /*
  * Sends {"error":{"code","message","field"}} with the status the error table
