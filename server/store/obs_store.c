@@ -405,15 +405,16 @@ json_t *obs_store_staff_one(struct dbc *c, int64_t id, int *failed)
  * - when that walk fills no page (a box with few points, or the last page), the
  *   box's candidates from the R*Tree, sorted by id.
  * Then the rows of those ids, in one statement, with their support count and unit.
+ * Without a bbox the rows are read in one statement walking the ids down.
  * Either way page 1000 costs what page 1 costs: no OFFSET, no count, no query per row.
  */
 #define PUBLIC_LIST_FILTERS(t)                                                                     \
     "(?6 IS NULL OR " t ".category IN (SELECT value FROM json_each(?6))) "                         \
     "AND (?7 IS NULL OR " t ".observed_at >= ?7) AND (?8 IS NULL OR " t ".observed_at < ?8) "
-/* Without a box: every public row is a candidate. */
-static const char SQL_LIST_IDS_ALL[] =
-    "SELECT o.id FROM observations o WHERE o.public = 1 AND o.id < ?9 AND " PUBLIC_LIST_FILTERS(
-        "o") "ORDER BY o.id DESC LIMIT ?10";
+/* Without a box: the rows themselves, newest first; most pass, so the walk ends
+ * after the page, and a row's columns are computed only when it is on it. */
+static const char SQL_LIST_ALL[] = PUBLIC_SELECT PUBLIC_FROM
+    "WHERE o.public = 1 AND o.id < ?9 AND " PUBLIC_LIST_FILTERS("o") "ORDER BY o.id DESC LIMIT ?10";
 /* The walk; the table's row is read only for a filter and only inside the box. */
 #define PUBLIC_LIST_WALK(filtered)                                                                 \
     "SELECT w.id FROM (SELECT id, lon, lat FROM observations INDEXED BY "                          \
@@ -433,22 +434,34 @@ static const char SQL_LIST_IDS_RTREE[] =
 static const char SQL_LIST_ROWS[] = PUBLIC_SELECT PUBLIC_FROM
     "WHERE o.id IN (SELECT value FROM json_each(?1)) AND o.public = 1 ORDER BY o.id DESC";
 
-/* Runs one of the id statements; appends the ids to b as a JSON array's items
- * ("," between them). Returns how many, or -1. */
-static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter *f,
-                        struct membuf *b)
+/* One of the list's statements, its parameters bound (those it does not use are
+ * ignored by SQLite), or NULL. */
+static sqlite3_stmt *list_stmt(struct dbc *c, const char *sql, const struct obs_filter *f)
 {
     sqlite3_stmt *st = db_stmt(c, sql);
     if (!st)
-        return -1;
-    for (int i = 0; i < 4; i++)
+        return NULL;
+    int np = sqlite3_bind_parameter_count(st);
+    for (int i = 0; i < 4 && 2 + i <= np; i++)
         sqlite3_bind_double(st, 2 + i, f->has_bbox ? f->bbox[i] : 0);
     db_bind_text_or_null(st, 6, f->categories);
     db_bind_text_or_null(st, 7, f->since);
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
-    sqlite3_bind_int64(st, 11, f->walk_rows > 0 ? f->walk_rows : 1);
+    if (np >= 11)
+        sqlite3_bind_int64(st, 11, f->walk_rows > 0 ? f->walk_rows : 1);
+    return st;
+}
+
+/* Runs one of the id statements; appends the ids to b as a JSON array's items
+ * ("," between them). Returns how many, or -1. */
+static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter *f,
+                        struct membuf *b)
+{
+    sqlite3_stmt *st = list_stmt(c, sql, f);
+    if (!st)
+        return -1;
     size_t len0 = b->len;
     int64_t n = 0;
     int rc;
@@ -465,17 +478,14 @@ static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter 
  * back with db_done), or NULL on error. ids holds the id list while it runs. */
 static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f, struct membuf *ids)
 {
+    if (!f->has_bbox)
+        return list_stmt(c, SQL_LIST_ALL, f);
     jsonw_raw(ids, "[");
-    int64_t n;
-    if (!f->has_bbox) {
-        n = list_ids(c, SQL_LIST_IDS_ALL, f, ids);
-    } else {
-        int filtered = f->categories || f->since || f->until;
-        n = list_ids(c, filtered ? SQL_LIST_IDS_WALK_FILTERED : SQL_LIST_IDS_WALK, f, ids);
-        if (n >= 0 && n < f->limit) { /* the walk filled no page: the box's own candidates */
-            ids->len = 1;
-            n = list_ids(c, SQL_LIST_IDS_RTREE, f, ids);
-        }
+    int filtered = f->categories || f->since || f->until;
+    int64_t n = list_ids(c, filtered ? SQL_LIST_IDS_WALK_FILTERED : SQL_LIST_IDS_WALK, f, ids);
+    if (n >= 0 && n < f->limit) { /* the walk filled no page: the box's own candidates */
+        ids->len = 1;
+        n = list_ids(c, SQL_LIST_IDS_RTREE, f, ids);
     }
     jsonw_raw(ids, "]");
     if (n < 0 || ids->failed)

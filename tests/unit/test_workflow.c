@@ -369,6 +369,26 @@ static void test_list_is_a_bounded_number_of_statements(void)
            sizes[1], counts[1]);
     CHECK(sizes[0] == 5 && sizes[1] > 90);
     CHECK(counts[0] == counts[1] && counts[1] <= 3);
+    /* With a bbox: the page's ids (by the walk, or the walk and then the R*Tree),
+     * then their rows, photos and comments: still not a statement per row. */
+    for (int walk = 0; walk < 2; walk++) {
+        int bc[2] = {0, 0};
+        for (int i = 0; i < 2; i++) {
+            struct obs_filter f = {0};
+            f.limit = limits[i];
+            f.has_bbox = 1;
+            f.bbox[0] = -180, f.bbox[1] = -85, f.bbox[2] = 180, f.bbox[3] = 85;
+            f.walk_rows = walk ? 100000 : 1;
+            sqlite3_trace_v2(db.db, SQLITE_TRACE_STMT, trace_count, &bc[i]);
+            json_t *arr = views_observation_list(&db, &f);
+            sqlite3_trace_v2(db.db, 0, NULL, NULL);
+            CHECK(arr != NULL && json_array_size(arr) == sizes[i]);
+            json_decref(arr);
+        }
+        printf("list with a bbox (walk of %s): %d and %d statements\n", walk ? "100000" : "1",
+               bc[0], bc[1]);
+        CHECK(bc[0] <= 5 && bc[1] <= 5);
+    }
 }
 
 int main(void)
