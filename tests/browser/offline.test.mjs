@@ -41,6 +41,7 @@ test("five reports filed offline, a reload, then online: exactly five arrive, no
     await page.getByRole("button", { name: "Rapportera något mer" }).click();
   }
   await page.getByText("Ingen uppkoppling").first().waitFor();
+  await page.getByText("Väntar på nätverk").nth(4).waitFor();
   assert.equal(await page.getByText("Väntar på nätverk").count(), 5);
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-5-offline-queue.png"), fullPage: true });
   assert.equal((await countWithText(marker)).length, 0, "nothing reached the server while offline");
@@ -48,6 +49,8 @@ test("five reports filed offline, a reload, then online: exactly five arrive, no
   // Closing and reopening keeps the queue: reload while still offline (served by the service worker).
   await page.reload();
   await page.getByRole("button", { name: "Belysning" }).waitFor();
+  // The queue is read back from IndexedDB after the page renders: wait for its fifth entry.
+  await page.getByText("Väntar på nätverk").nth(4).waitFor();
   assert.equal(await page.getByText("Väntar på nätverk").count(), 5);
 
   await context.setOffline(false);
