@@ -449,8 +449,10 @@ static sqlite3_stmt *list_stmt(struct dbc *c, const char *sql, const struct obs_
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
-    if (np >= 11)
-        sqlite3_bind_int64(st, 11, f->walk_rows > 0 ? f->walk_rows : 1);
+    if (np >= 11) /* walk_rows is for a page of 50; a longer page walks as much longer */
+        sqlite3_bind_int64(st, 11,
+                           (int64_t)(f->walk_rows > 0 ? f->walk_rows : 1) *
+                               (f->limit > 50 ? (f->limit + 49) / 50 : 1));
     return st;
 }
 
@@ -472,6 +474,12 @@ static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter 
     }
     db_done(st);
     return rc == SQLITE_DONE && !b->failed ? n : -1;
+}
+
+/* Room for a page's ids as a JSON array: at most 20 digits and a comma each. */
+static size_t list_ids_max(const struct obs_filter *f)
+{
+    return (f->limit > 0 ? (size_t)f->limit : 1) * 21 + 16;
 }
 
 /* The page's rows for f, as a bound statement ready to step (a db_stmt: hand it
@@ -499,7 +507,7 @@ static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f,
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
 {
     struct membuf ids;
-    membuf_init(&ids, 1024);
+    membuf_init(&ids, list_ids_max(f));
     sqlite3_stmt *st = public_list_stmt(c, f, &ids);
     if (!st) {
         membuf_free(&ids);
@@ -590,7 +598,7 @@ int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_te
                                void *ctx)
 {
     struct membuf ids;
-    membuf_init(&ids, 1024);
+    membuf_init(&ids, list_ids_max(f));
     sqlite3_stmt *st = public_list_stmt(c, f, &ids);
     if (!st) {
         membuf_free(&ids);

@@ -111,8 +111,8 @@ struct obs_filter {
     int64_t before_id;         /* keyset cursor: ids below this; 0 = from the newest */
     int64_t limit;
     int walk_rows; /* with a bbox: how many of the newest public ids (below the cursor)
-                      are walked for a page before the bbox's R*Tree candidates are
-                      taken instead (config list_walk_rows) */
+                      are walked for a page of 50 (a longer page: as many more) before
+                      the bbox's R*Tree candidates are taken instead (list_walk_rows) */
 };
 
 /*

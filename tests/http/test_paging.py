@@ -4,6 +4,7 @@ when new reports arrive between pages; the old numeric queue cursors (offsets) s
 a cursor the server did not give out is a 400 naming the field "cursor"."""
 import os
 import sys
+import threading
 import unittest
 import urllib.parse
 
@@ -121,6 +122,35 @@ class PublicListWalkThenIndex(PublicListPaging, unittest.TestCase):
     """A short walk: some pages filled by it, the rest (reports outside the box in between)
     from the R*Tree; one order throughout, nothing twice, nothing missed."""
     CONFIG = "list_walk_rows = 6\n"
+
+
+class PublicListLongPage(unittest.TestCase):
+    """A page of many rows with a bbox: every id of it, from either plan (a page of 1000
+    ids at a million observations is 7 000 bytes of ids)."""
+
+    def test_a_page_of_hundreds_in_a_box(self):
+        with TryggServer() as srv:
+            ids, lock = [], threading.Lock()
+
+            def file(k):
+                for i in range(k, 320, 8):
+                    r = srv.post_observation(category="litter", lon=inside(i)[0],
+                                             lat=inside(i)[1])
+                    with lock:
+                        ids.append(r.json()["id"])
+
+            threads = [threading.Thread(target=file, args=(k,)) for k in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(len(ids), 320)
+            for limit in (1000, 300):
+                r = srv.request("GET", "/api/v1/observations?bbox=%s&category=litter&limit=%d"
+                                % (BBOX_S, limit))
+                self.assertEqual(r.status, 200, r)
+                got = [f["id"] for f in r.json()["features"]]
+                self.assertEqual(got, sorted(ids, reverse=True)[:limit])
 
 
 def sort_key(sort):
