@@ -441,34 +441,32 @@ static sqlite3_stmt *list_stmt(struct dbc *c, const char *sql, const struct obs_
     sqlite3_stmt *st = db_stmt(c, sql);
     if (!st)
         return NULL;
-    int np = sqlite3_bind_parameter_count(st);
-    for (int i = 0; i < 4 && 2 + i <= np; i++)
+    for (int i = 0; i < 4; i++)
         sqlite3_bind_double(st, 2 + i, f->has_bbox ? f->bbox[i] : 0);
     db_bind_text_or_null(st, 6, f->categories);
     db_bind_text_or_null(st, 7, f->since);
     db_bind_text_or_null(st, 8, f->until);
     sqlite3_bind_int64(st, 9, f->before_id > 0 ? f->before_id : INT64_MAX);
     sqlite3_bind_int64(st, 10, f->limit);
-    if (np >= 11) /* walk_rows is for a page of 50; a longer page walks as much longer */
-        sqlite3_bind_int64(st, 11,
-                           (int64_t)(f->walk_rows > 0 ? f->walk_rows : 1) *
-                               (f->limit > 50 ? (f->limit + 49) / 50 : 1));
+    /* walk_rows is for a page of 50; a longer page walks as much longer */
+    sqlite3_bind_int64(st, 11,
+                       (int64_t)(f->walk_rows > 0 ? f->walk_rows : 1) *
+                           (f->limit > 50 ? (f->limit + 49) / 50 : 1));
     return st;
 }
 
-/* Runs one of the id statements; appends the ids to b as a JSON array's items
- * ("," between them). Returns how many, or -1. */
+/* Runs one of the id statements; appends the ids to b, which holds "[" so far, as
+ * the items of a JSON array. Returns how many, or -1. */
 static int64_t list_ids(struct dbc *c, const char *sql, const struct obs_filter *f,
                         struct membuf *b)
 {
     sqlite3_stmt *st = list_stmt(c, sql, f);
     if (!st)
         return -1;
-    size_t len0 = b->len;
     int64_t n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ || len0 > 1)
+        if (n++)
             jsonw_raw(b, ",");
         jsonw_int(b, sqlite3_column_int64(st, 0));
     }
@@ -483,9 +481,11 @@ static size_t list_ids_max(const struct obs_filter *f)
 }
 
 /* The page's rows for f, as a bound statement ready to step (a db_stmt: hand it
- * back with db_done), or NULL on error. ids holds the id list while it runs. */
+ * back with db_done), or NULL on error. ids holds the id list while it runs: the
+ * caller frees it with membuf_free after db_done, whatever this returned. */
 static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f, struct membuf *ids)
 {
+    membuf_init(ids, list_ids_max(f));
     if (!f->has_bbox)
         return list_stmt(c, SQL_LIST_ALL, f);
     jsonw_raw(ids, "[");
@@ -507,7 +507,6 @@ static sqlite3_stmt *public_list_stmt(struct dbc *c, const struct obs_filter *f,
 json_t *obs_store_public_list(struct dbc *c, const struct obs_filter *f)
 {
     struct membuf ids;
-    membuf_init(&ids, list_ids_max(f));
     sqlite3_stmt *st = public_list_stmt(c, f, &ids);
     if (!st) {
         membuf_free(&ids);
@@ -598,7 +597,6 @@ int obs_store_public_list_text(struct dbc *c, const struct obs_filter *f, obs_te
                                void *ctx)
 {
     struct membuf ids;
-    membuf_init(&ids, list_ids_max(f));
     sqlite3_stmt *st = public_list_stmt(c, f, &ids);
     if (!st) {
         membuf_free(&ids);

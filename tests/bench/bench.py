@@ -158,6 +158,13 @@ def prepare():
     return vps, list_bbox
 
 
+def copy_db(src, dst):
+    """An SQLite database with its WAL and shared-memory files, as they are."""
+    for ext in ("", "-wal", "-shm"):
+        if os.path.exists(src + ext):
+            shutil.copyfile(src + ext, dst + ext)
+
+
 # ---------------------------------------------------------------- server
 
 def free_port():
@@ -616,13 +623,9 @@ def main():
         seed_s, rebuild_s = (None, None) if seeded else seed(seed_db)
         keep = os.environ.get("BENCH_KEEP_SEED")
         if keep and not seeded:  # a pristine copy for BENCH_SEEDED_DB later
-            for ext in ("", "-wal", "-shm"):
-                if os.path.exists(seed_db + ext):
-                    shutil.copyfile(seed_db + ext, keep + ext)
+            copy_db(seed_db, keep)
         if seed_db != DB:
-            for ext in ("", "-wal", "-shm"):
-                if os.path.exists(seed_db + ext):
-                    shutil.copyfile(seed_db + ext, DB + ext)
+            copy_db(seed_db, DB)
     finally:
         if seed_db != DB and not seeded:
             for ext in ("", "-wal", "-shm"):
